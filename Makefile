@@ -1,0 +1,61 @@
+# The two commands of the README: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTHON ?= python3
+# Debian packages: WeasyPrint's text stack and fonts for every UN language; the tests also
+# drive Debian's Chromium and read PDFs back with poppler.
+RUN_DEB := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-noto-mono
+TEST_DEB := $(RUN_DEB) chromium poppler-utils
+APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test bench install system-run system-test translations lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  $(APT) update -qq && DEBIAN_FRONTEND=noninteractive $(APT) install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+system-run:
+	$(call apt_install,$(RUN_DEB))
+
+system-test:
+	$(call apt_install,$(TEST_DEB))
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile -d questionnaire/translations
+
+run: system-run install
+	$(BIN)/questionnaire db upgrade
+	$(BIN)/questionnaire demo
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
+
+test: system-test install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: system-test install
+	$(PY) -m bench.run
+
+lint: install
+	$(BIN)/ruff check questionnaire tests bench
+	$(BIN)/ruff format --check questionnaire tests bench
+	$(BIN)/mypy questionnaire
+
+clean:
+	rm -rf $(VENV) instance/questionnaire.sqlite3*

@@ -1,0 +1,46 @@
+"""Self-assessment questionnaires for the review mechanism of the United Nations Convention
+against Transnational Organized Crime and its Protocols."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from questionnaire import config, db, i18n, security, templating
+from questionnaire.accounts import views as accounts_views
+from questionnaire.banks import views as banks_views
+from questionnaire.responses import views as responses_views
+from questionnaire.reviews import views as reviews_views
+
+TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = True) -> Flask:
+    """Build the application; refuses to start on a database that is not migrated."""
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES_DIR),
+        static_folder=str(STATIC_DIR),
+        instance_path=str(config.PROJECT_ROOT / "instance"),
+    )
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    app.config.update(overrides or {})
+    app.jinja_env.autoescape = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    db.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    accounts_views.init_app(app)
+    app.register_blueprint(banks_views.bp)
+    app.register_blueprint(reviews_views.bp)
+    app.register_blueprint(responses_views.bp)
+
+    if check_schema:
+        db.check_schema(app)
+    return app

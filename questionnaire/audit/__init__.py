@@ -1,0 +1,1 @@
+"""One audit log of every change that matters."""

@@ -1,0 +1,1 @@
+"""Question banks: versioned, immutable questionnaires tied to the articles of the instruments."""

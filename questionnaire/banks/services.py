@@ -1,0 +1,166 @@
+"""Loading bank files into the database, where each version is recorded once and for good."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.schema import Bank
+from questionnaire.banks.validation import Problem, ValidatedBank, validate_file
+from questionnaire.reference.instruments import InstrumentData
+from questionnaire.reviews.models import Review
+
+_VERSION_FILE = re.compile(r"^v([0-9]+)\.yaml$")
+
+
+class BankLoadError(ValueError):
+    """Some bank files are invalid or would change a recorded version; nothing was saved."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass
+class LoadReport:
+    """What `load_banks` did, per file."""
+
+    added: list[BankVersion] = field(default_factory=list)
+    unchanged: list[BankVersion] = field(default_factory=list)
+
+
+def discover_bank_files(root: Path) -> list[Path]:
+    """Every `<INSTRUMENT>/<CLUSTER>/v<N>.yaml` under root, in version order."""
+
+    def order(path: Path) -> tuple[str, str, int]:
+        match = _VERSION_FILE.match(path.name)
+        return (path.parent.parent.name, path.parent.name, int(match[1]) if match else 0)
+
+    return sorted((p for p in root.glob("*/*/v*.yaml") if _VERSION_FILE.match(p.name)), key=order)
+
+
+def validate_files(
+    paths: list[Path], instrument_data: InstrumentData | None = None
+) -> list[ValidatedBank]:
+    """Validate each file; the results keep the order of `paths`."""
+    return [validate_file(path, instrument_data) for path in paths]
+
+
+def load_banks(db: Session, paths: list[Path]) -> LoadReport:
+    """Validate the files and record new versions; all or nothing.
+
+    A version already recorded with the same content is left alone. A recorded version whose
+    file has changed is refused: published questionnaires are immutable, a change is a new
+    version. Drafts may change while no review uses them.
+    """
+    results = validate_files(paths)
+    problems = [problem for result in results for problem in result.problems]
+    if problems:
+        raise BankLoadError(problems)
+    report = LoadReport()
+    for result in results:
+        assert result.bank is not None
+        bank = result.bank
+        existing = db.exec(
+            select(BankVersion).where(
+                BankVersion.instrument == bank.instrument,
+                BankVersion.cluster == bank.cluster,
+                BankVersion.version == bank.version,
+            )
+        ).first()
+        if existing is None:
+            report.added.append(_record(db, result))
+        elif existing.sha256 == result.sha256:
+            report.unchanged.append(existing)
+        elif existing.status == "draft" and not _is_in_use(db, existing):
+            _update_draft(existing, result)
+            report.added.append(existing)
+        else:
+            problems.append(_changed_problem(existing, result))
+    if problems:
+        db.rollback()
+        raise BankLoadError(problems)
+    db.flush()
+    return report
+
+
+def _changed_problem(existing: BankVersion, result: ValidatedBank) -> Problem:
+    why = "it is published" if existing.status == "published" else "reviews already use it"
+    return Problem(
+        str(result.path),
+        0,
+        "",
+        f"{existing.instrument} cluster {existing.cluster} version {existing.version} was "
+        f"recorded on {existing.loaded_at:%Y-%m-%d} with different content "
+        f"(SHA-256 {existing.sha256[:12]}…, the file now has {result.sha256[:12]}…) and {why}: "
+        f"leave v{existing.version}.yaml as it was and publish the change as "
+        f"v{existing.version + 1}.yaml",
+    )
+
+
+def _record(db: Session, result: ValidatedBank) -> BankVersion:
+    assert result.bank is not None
+    version = BankVersion(
+        instrument=result.bank.instrument,
+        cluster=result.bank.cluster,
+        version=result.bank.version,
+        status=result.bank.status,
+        sha256=result.sha256,
+        content=result.bank.model_dump(mode="json"),
+        source_path=_source_name(result.path),
+        question_count=len(result.bank.questions),
+    )
+    db.add(version)
+    return version
+
+
+def _update_draft(existing: BankVersion, result: ValidatedBank) -> None:
+    assert result.bank is not None
+    existing.status = result.bank.status
+    existing.sha256 = result.sha256
+    existing.content = result.bank.model_dump(mode="json")
+    existing.question_count = len(result.bank.questions)
+
+
+def _source_name(path: Path) -> str:
+    parts = path.resolve().parts
+    return "/".join(parts[-3:])
+
+
+def _is_in_use(db: Session, version: BankVersion) -> bool:
+    count = db.exec(
+        select(func.count()).select_from(Review).where(Review.bank_version_id == version.id)
+    ).one()
+    return bool(count)
+
+
+_BANK_CACHE: dict[tuple[int, str], Bank] = {}
+
+
+def bank_of(version: BankVersion) -> Bank:
+    """The run-time bank of a recorded version, parsed once per process."""
+    assert version.id is not None
+    key = (version.id, version.sha256)
+    bank = _BANK_CACHE.get(key)
+    if bank is None:
+        bank = Bank.model_validate(version.content)
+        _BANK_CACHE[key] = bank
+    return bank
+
+
+def previous_version(db: Session, version: BankVersion) -> BankVersion | None:
+    """The version recorded just before `version` for the same instrument and cluster."""
+    return db.exec(
+        select(BankVersion)
+        .where(
+            BankVersion.instrument == version.instrument,
+            BankVersion.cluster == version.cluster,
+            BankVersion.version < version.version,
+        )
+        .order_by(BankVersion.version.desc())  # type: ignore[attr-defined]
+    ).first()

@@ -1,0 +1,386 @@
+"""Validation of question bank files.
+
+Every problem names the file, the line and the field, so that whoever edits a bank can go
+straight to the mistake. `validate_file` never raises for a bad bank: it returns problems.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from questionnaire.banks import yamlsource
+from questionnaire.banks.schema import (
+    CHOICE_TYPES,
+    LANGUAGES,
+    REQUIRED_LANGUAGES,
+    SCHEMA_VERSION,
+    Bank,
+    BankSpec,
+    QuestionSpec,
+    SectionSpec,
+    flatten,
+)
+from questionnaire.reference.instruments import InstrumentData, load_instrument_data
+
+FILE_NAME = re.compile(r"^v(?P<version>[0-9]+)\.yaml$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bank file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+@dataclass
+class ValidatedBank:
+    """The outcome of validating one file: the bank when valid, the problems otherwise."""
+
+    path: Path
+    text: str = ""
+    bank: Bank | None = None
+    problems: list[Problem] = field(default_factory=list)
+    #: share of translatable texts present per optional language, 0..1
+    coverage: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.bank is not None and not self.problems
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _field_name(tree: Any, loc: Sequence[str | int]) -> str:
+    """A readable field path: list items are named by their `key` where they have one."""
+    parts: list[str] = []
+    node = tree
+    for step in loc:
+        if isinstance(step, int):
+            key = node[step].get("key") if isinstance(node, list) and step < len(node) else None
+            label = key if isinstance(key, str) else str(step)
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+class _Reporter:
+    def __init__(self, path: Path, tree: Any) -> None:
+        self.path = _display_path(path)
+        self.tree = tree
+        self.problems: list[Problem] = []
+
+    def add(self, loc: Sequence[str | int], message: str) -> None:
+        line = yamlsource.line_of(self.tree, loc) if self.tree is not None else 0
+        self.problems.append(Problem(self.path, line, _field_name(self.tree, loc), message))
+
+
+def validate_file(path: Path, instrument_data: InstrumentData | None = None) -> ValidatedBank:
+    """Validate one bank file; checks `replaces` against the previous version beside it."""
+    data = instrument_data or load_instrument_data()
+    result = ValidatedBank(path=path)
+    report = _Reporter(path, None)
+    try:
+        result.text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        report.add((), f"cannot read the file: {exc}")
+        result.problems = report.problems
+        return result
+    spec = _parse_spec(result.text, report)
+    if spec is not None:
+        _check_bank(spec, path, report, data)
+        if not report.problems:
+            result.bank = flatten(spec)
+            result.coverage = _coverage(spec)
+    result.problems = report.problems
+    return result
+
+
+def _parse_spec(text: str, report: _Reporter) -> BankSpec | None:
+    try:
+        tree = yamlsource.parse(text)
+    except yamlsource.YamlSyntaxError as exc:
+        report.problems.append(Problem(report.path, exc.line, "", f"not valid YAML: {exc}"))
+        return None
+    report.tree = tree
+    if not isinstance(tree, dict):
+        report.add((), "a bank file must be a mapping of fields (schema_version, instrument, ...)")
+        return None
+    if tree.get("schema_version") != SCHEMA_VERSION:
+        found = tree.get("schema_version", "missing")
+        report.add(
+            ("schema_version",),
+            f"unknown schema_version {found!r}: this application reads schema_version "
+            f"{SCHEMA_VERSION} (see docs/bank-format.md)",
+        )
+        return None
+    try:
+        return BankSpec.model_validate(tree)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            message = error["msg"]
+            if isinstance(error.get("input"), bool):
+                message += (
+                    " (YAML reads unquoted yes/no/on/off as true/false: "
+                    'write the option key in quotes, e.g. "yes")'
+                )
+            report.add(loc, message)
+        return None
+
+
+def _texts(spec: BankSpec) -> Iterator[tuple[tuple[str | int, ...], dict[str, str]]]:
+    """Every translated text of the bank with its location."""
+    yield ("title",), spec.title
+    if spec.guidance:
+        yield ("guidance",), spec.guidance
+    for s_index, section in enumerate(spec.sections):
+        base: tuple[str | int, ...] = ("sections", s_index)
+        if section.title:
+            yield (*base, "title"), section.title
+        if section.intro:
+            yield (*base, "intro"), section.intro
+        for q_loc, question in _walk_questions(section, base):
+            yield (*q_loc, "text"), question.text
+            if question.help:
+                yield (*q_loc, "help"), question.help
+            for o_index, option in enumerate(question.options or []):
+                yield (*q_loc, "options", o_index, "label"), option.label
+
+
+def _walk_questions(
+    section: SectionSpec, base: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], QuestionSpec]]:
+    def walk(questions: Sequence[QuestionSpec], loc: tuple[str | int, ...], name: str):
+        for index, question in enumerate(questions):
+            q_loc = (*loc, name, index)
+            yield q_loc, question
+            yield from walk(question.follow_ups, q_loc, "follow_ups")
+
+    yield from walk(section.questions, base, "questions")
+
+
+def _check_bank(spec: BankSpec, path: Path, report: _Reporter, data: InstrumentData) -> None:
+    _check_path(spec, path, report)
+    _check_languages(spec, report)
+    _check_sections(spec, report, data)
+    _check_questions(spec, report)
+    _check_replaces(spec, path, report, data)
+
+
+def _check_path(spec: BankSpec, path: Path, report: _Reporter) -> None:
+    match = FILE_NAME.match(path.name)
+    if not match:
+        report.add(("version",), f"the file must be named v{spec.version}.yaml")
+    elif int(match["version"]) != spec.version:
+        report.add(("version",), f"version {spec.version} does not match the file name {path.name}")
+    if path.parent.name != spec.cluster:
+        report.add(
+            ("cluster",), f"cluster {spec.cluster} does not match the folder {path.parent.name}/"
+        )
+    if path.parent.parent.name != spec.instrument:
+        report.add(
+            ("instrument",),
+            f"instrument {spec.instrument} does not match the folder {path.parent.parent.name}/",
+        )
+
+
+def _check_languages(spec: BankSpec, report: _Reporter) -> None:
+    for language in REQUIRED_LANGUAGES:
+        if language not in spec.languages:
+            report.add(("languages",), f"must include {language!r}")
+    for loc, text in _texts(spec):
+        for language in REQUIRED_LANGUAGES:
+            value = text.get(language)  # type: ignore[call-overload]
+            if value is None:
+                report.add(loc, f"the {language!r} text is missing")
+            elif not value.strip():
+                report.add((*loc, language), f"the {language!r} text is empty")
+
+
+def _check_sections(spec: BankSpec, report: _Reporter, data: InstrumentData) -> None:
+    instrument = data.instruments.get(spec.instrument)
+    cluster = data.clusters.get(spec.cluster)
+    seen: set[str] = set()
+    for index, section in enumerate(spec.sections):
+        loc: tuple[str | int, ...] = ("sections", index)
+        if section.key in seen:
+            report.add((*loc, "key"), f"section key {section.key!r} is used twice")
+        seen.add(section.key)
+        if section.article is None:
+            if section.title is None:
+                report.add(loc, "a general section (no article) needs a title")
+            continue
+        if instrument is None or section.article not in instrument.articles:
+            report.add(
+                (*loc, "article"),
+                f"{spec.instrument} has no article {section.article} in the instrument data",
+            )
+        elif cluster is not None and section.article not in cluster.articles.get(
+            spec.instrument, ()
+        ):
+            report.add(
+                (*loc, "article"),
+                f"article {section.article} of {spec.instrument} is not in cluster {spec.cluster} "
+                "(see questionnaire/reference/data/instruments.yaml)",
+            )
+        for q_loc, question in _walk_questions(section, loc):
+            provision = question.provision
+            if provision and not re.match(rf"^{section.article}(\(|$)", provision):
+                report.add(
+                    (*q_loc, "provision"),
+                    f"provision {provision!r} is not in article {section.article} of this section",
+                )
+
+
+def _check_questions(spec: BankSpec, report: _Reporter) -> None:
+    earlier: dict[str, QuestionSpec] = {}
+    for s_index, section in enumerate(spec.sections):
+        for q_loc, question in _walk_questions(section, ("sections", s_index)):
+            _check_question(spec, question, q_loc, earlier, report)
+            earlier.setdefault(question.key, question)
+            for f_index, follow_up in enumerate(question.follow_ups):
+                f_loc = (*q_loc, "follow_ups", f_index)
+                if follow_up.show_if is not None:
+                    report.add((*f_loc, "show_if"), "a follow-up uses `when`, not `show_if`")
+                if question.type not in CHOICE_TYPES:
+                    report.add(
+                        (*f_loc, "when"),
+                        f"follow-ups need a choice question; {question.key} is {question.type}",
+                    )
+                    continue
+                _check_option_refs(question, follow_up.when, (*f_loc, "when"), report)
+
+
+def _check_question(
+    spec: BankSpec,
+    question: QuestionSpec,
+    loc: tuple[str | int, ...],
+    earlier: dict[str, QuestionSpec],
+    report: _Reporter,
+) -> None:
+    if question.key in earlier:
+        report.add((*loc, "key"), f"question key {question.key} is used twice")
+    if not question.key.startswith(f"{spec.instrument}-"):
+        report.add((*loc, "key"), f"question key {question.key} must start with {spec.instrument}-")
+    if question.type in ("single_choice", "multiple_choice"):
+        if not question.options or len(question.options) < 2:
+            report.add((*loc, "options"), f"a {question.type} question needs at least two options")
+        else:
+            keys = [option.key for option in question.options]
+            for o_index, key in enumerate(keys):
+                if key in keys[:o_index]:
+                    report.add(
+                        (*loc, "options", o_index, "key"), f"option key {key!r} is used twice"
+                    )
+    elif question.options is not None:
+        hint = (
+            " (its options are fixed: yes, partial, no)"
+            if question.type == "yes_no_partial"
+            else ""
+        )
+        report.add((*loc, "options"), f"a {question.type} question takes no options{hint}")
+    if question.show_if is not None:
+        target = earlier.get(question.show_if.question)
+        if target is None:
+            report.add(
+                (*loc, "show_if", "question"),
+                f"{question.show_if.question} is not a question earlier in this bank "
+                "(conditions may only look back, so they can never form a cycle)",
+            )
+        elif target.type not in CHOICE_TYPES:
+            report.add(
+                (*loc, "show_if", "question"),
+                f"{target.key} is a {target.type} question; conditions need a choice question",
+            )
+        else:
+            _check_option_refs(target, question.show_if.any_of, (*loc, "show_if", "any_of"), report)
+
+
+def _option_keys(question: QuestionSpec) -> list[str]:
+    if question.type == "yes_no_partial":
+        return ["yes", "partial", "no"]
+    return [option.key for option in question.options or []]
+
+
+def _check_option_refs(
+    target: QuestionSpec, keys: list[str], loc: tuple[str | int, ...], report: _Reporter
+) -> None:
+    valid = _option_keys(target)
+    for index, key in enumerate(keys):
+        if key not in valid:
+            report.add(
+                (*loc, index),
+                f"{target.key} has no option {key!r} (its options: {', '.join(valid)})",
+            )
+
+
+def _check_replaces(spec: BankSpec, path: Path, report: _Reporter, data: InstrumentData) -> None:
+    replacing = [
+        (q_loc, question)
+        for index, section in enumerate(spec.sections)
+        for q_loc, question in _walk_questions(section, ("sections", index))
+        if question.replaces
+    ]
+    if not replacing:
+        return
+    previous_path = path.with_name(f"v{spec.version - 1}.yaml")
+    if spec.version == 1 or not previous_path.exists():
+        for q_loc, _question in replacing:
+            report.add(
+                (*q_loc, "replaces"),
+                f"there is no previous version ({previous_path.name}) for `replaces` to refer to",
+            )
+        return
+    previous = validate_file(previous_path, data)
+    if previous.bank is None:
+        for q_loc, _question in replacing:
+            report.add(
+                (*q_loc, "replaces"),
+                f"the previous version {previous_path.name} is not valid; fix it first",
+            )
+        return
+    previous_keys = set(previous.bank.questions_by_key)
+    for q_loc, question in replacing:
+        for r_index, key in enumerate(question.replaces):
+            if key not in previous_keys:
+                report.add(
+                    (*q_loc, "replaces", r_index),
+                    f"{key} is not a question of version {spec.version - 1}",
+                )
+
+
+def _coverage(spec: BankSpec) -> dict[str, float]:
+    texts = [text for _, text in _texts(spec)]
+    optional = [language for language in LANGUAGES if language not in REQUIRED_LANGUAGES]
+    return {
+        language: sum(1 for text in texts if (text.get(language) or "").strip()) / len(texts)  # type: ignore[call-overload]
+        for language in optional
+    }

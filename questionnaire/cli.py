@@ -1,0 +1,207 @@
+"""The `questionnaire` command line: the Flask CLI group plus the project's commands."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command as alembic_command
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
+
+from questionnaire import create_app, db, demo
+from questionnaire.banks import services as bank_services
+from questionnaire.banks.diff import diff_banks
+from questionnaire.banks.validation import validate_file
+from questionnaire.reference import services as reference_services
+
+
+def _cli_app() -> Flask:
+    # Commands such as `db upgrade` must run on an un-migrated database.
+    return create_app(check_schema=False)
+
+
+@click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=False)
+def cli() -> None:
+    """Self-assessment questionnaires of the UNTOC review mechanism."""
+
+
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+# --- database -----------------------------------------------------------------------------
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database migrations (Alembic)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: the latest)."""
+    alembic_command.upgrade(db.alembic_config(current_app), revision)
+    current, _head = db.schema_status(current_app)
+    click.echo(f"database at revision {current}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (`base` removes every table)."""
+    alembic_command.downgrade(db.alembic_config(current_app), revision)
+    current, _head = db.schema_status(current_app)
+    click.echo(f"database at revision {current or 'base'}")
+
+
+@db_group.command("current")
+@with_appcontext
+def db_current() -> None:
+    """Show the database's revision and the code's."""
+    current, head = db.schema_status(current_app)
+    click.echo(f"database: {current or 'none'}; code: {head}")
+    if current != head:
+        sys.exit(1)
+
+
+@db_group.command("revision")
+@click.option("-m", "--message", required=True)
+@click.option("--autogenerate/--empty", default=True)
+@with_appcontext
+def db_revision(message: str, autogenerate: bool) -> None:
+    """Write a new migration comparing the models with the database."""
+    alembic_command.revision(
+        db.alembic_config(current_app), message=message, autogenerate=autogenerate
+    )
+
+
+# --- question banks -------------------------------------------------------------------------
+
+
+def _bank_paths(paths: tuple[Path, ...]) -> list[Path]:
+    roots = list(paths) or [Path(current_app.config["QUESTION_BANKS_DIR"])]
+    found: list[Path] = []
+    for root in roots:
+        found.extend(bank_services.discover_bank_files(root) if root.is_dir() else [root])
+    return found
+
+
+@cli.group("banks")
+def banks_group() -> None:
+    """Question banks: validate, load, compare."""
+
+
+@banks_group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def banks_validate(paths: tuple[Path, ...]) -> None:
+    """Check bank files (default: every shipped bank); exit 1 on any problem."""
+    files = _bank_paths(paths)
+    if not files:
+        raise click.ClickException("no bank files found")
+    failed = 0
+    for result in bank_services.validate_files(files):
+        if result.problems:
+            failed += 1
+            for problem in result.problems:
+                click.echo(str(problem), err=True)
+            continue
+        assert result.bank is not None
+        coverage = ", ".join(f"{lang} {share:.0%}" for lang, share in result.coverage.items())
+        click.echo(
+            f"ok {result.path}: {len(result.bank.sections)} sections, "
+            f"{len(result.bank.questions)} questions; other languages: {coverage}"
+        )
+    if failed:
+        click.echo(f"{failed} of {len(files)} bank files have problems", err=True)
+        sys.exit(1)
+
+
+@banks_group.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def banks_load(paths: tuple[Path, ...]) -> None:
+    """Record bank versions in the database (all or nothing)."""
+    session = db.session()
+    try:
+        report = bank_services.load_banks(session, _bank_paths(paths))
+    except bank_services.BankLoadError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    session.commit()
+    for version in report.added:
+        click.echo(f"recorded {version.instrument} {version.cluster} v{version.version}")
+    click.echo(f"{len(report.added)} recorded, {len(report.unchanged)} unchanged")
+
+
+@banks_group.command("diff")
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def banks_diff(old: Path, new: Path) -> None:
+    """List what changed from bank file OLD to bank file NEW."""
+    results = [validate_file(old), validate_file(new)]
+    for result in results:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+    if results[0].bank is None or results[1].bank is None:
+        sys.exit(1)
+    diff = diff_banks(results[0].bank, results[1].bank)
+    for line in diff.lines() or ["no differences in questions"]:
+        click.echo(line)
+
+
+# --- reference data and demo ------------------------------------------------------------
+
+
+@cli.group("states")
+def states_group() -> None:
+    """States and the instruments they are party to."""
+
+
+@states_group.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def states_load(path: Path | None) -> None:
+    """Load the States file (default: the shipped reference data)."""
+    session = db.session()
+    try:
+        count = reference_services.load_states(session, path or reference_services.STATES_FILE)
+    except reference_services.StatesFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"{count} States loaded")
+
+
+@cli.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo data (idempotent) and print the demo logins."""
+    db.check_schema(current_app)
+    session = db.session()
+    logins = demo.load_demo(session, Path(current_app.config["QUESTION_BANKS_DIR"]))
+    session.commit()
+    click.echo("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+    for email, role in logins:
+        click.echo(f"  {email:32} {role}")
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the application with gunicorn (refuses an un-migrated database)."""
+    from questionnaire.server import run_gunicorn
+
+    run_gunicorn(host=host, port=port, workers=workers)
+
+
+def main() -> None:
+    cli(prog_name="questionnaire")

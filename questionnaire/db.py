@@ -1,0 +1,135 @@
+"""Database engine, one session per request, and the migration guard.
+
+Services flush; the request edge commits once (or rolls back), see `init_app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, Response, current_app, g
+from sqlalchemy import JSON, MetaData, event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, create_engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# Named constraints so that migrations can refer to them on every database.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+#: JSON column type shared by the models (JSONB-like behaviour is not needed).
+JSONColumn = JSON
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC (SQLModel stores datetimes as UTC)."""
+    return datetime.now(UTC)
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database is not migrated to the code's head revision."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets foreign keys and WAL so it behaves like a server."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    app = app or current_app
+    return app.extensions["questionnaire.engine"]
+
+
+def session() -> Session:
+    """The session of the current request (or CLI command), created on first use."""
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+@contextmanager
+def standalone_session(app: Flask) -> Iterator[Session]:
+    """A session outside a request, committed on success (for CLI commands and jobs)."""
+    with Session(get_engine(app), expire_on_commit=False) as db:
+        try:
+            yield db
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+
+def alembic_config(app: Flask) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["engine"] = get_engine(app)
+    return config
+
+
+def schema_status(app: Flask) -> tuple[str | None, str | None]:
+    """(current revision in the database, head revision of the code)."""
+    head = ScriptDirectory.from_config(alembic_config(app)).get_current_head()
+    with get_engine(app).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, head
+
+
+def check_schema(app: Flask) -> None:
+    """Refuse to serve on a database that is not migrated, and say how to fix it."""
+    current, head = schema_status(app)
+    if current != head:
+        state = "empty (no migrations applied)" if current is None else f"at revision {current}"
+        raise SchemaNotCurrent(
+            f"The database {get_engine(app).url.render_as_string(hide_password=True)} is "
+            f"{state}; the code needs revision {head}. Run `questionnaire db upgrade`."
+        )
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["questionnaire.engine"] = make_engine(str(app.config["DATABASE_URL"]))
+
+    @app.after_request
+    def _commit(response: Response) -> Response:
+        db = g.pop("db_session", None)
+        if db is not None:
+            try:
+                if response.status_code < 400:
+                    db.commit()
+                else:
+                    db.rollback()
+            finally:
+                db.close()
+        return response
+
+    @app.teardown_appcontext
+    def _close(_exc: BaseException | None) -> None:
+        db = g.pop("db_session", None)
+        if db is not None:
+            db.rollback()
+            db.close()

@@ -1,0 +1,78 @@
+"""Interface language and the choice of text in translated bank content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+from flask_login import current_user
+
+TRANSLATIONS_DIR = Path(__file__).parent / "translations"
+#: Languages the interface is translated into; bank content may offer more.
+INTERFACE_LANGUAGES = ("en", "fr")
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "ru": "Русский",
+    "ar": "العربية",
+    "zh": "中文",
+}
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+def select_locale() -> str:
+    """The user's saved language, else the session's choice, else the browser's."""
+    if getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in INTERFACE_LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(INTERFACE_LANGUAGES) or "en"
+
+
+def current_language() -> str:
+    return str(get_locale() or "en")
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A text chosen for the reader's language; `language` says which one it is in."""
+
+    text: str
+    language: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != current_language()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def localize(texts: dict[str, str] | None, language: str | None = None) -> Localized | None:
+    """Pick the text for `language` (default: the current one), falling back to English."""
+    if not texts:
+        return None
+    language = language or current_language()
+    for candidate in (language, "en", "fr"):
+        value = texts.get(candidate)
+        if value:
+            return Localized(value, candidate)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
+    Babel(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _language_context() -> dict[str, object]:
+        language = current_language()
+        return {
+            "current_language": language,
+            "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
+            "interface_languages": [(code, LANGUAGE_NAMES[code]) for code in INTERFACE_LANGUAGES],
+        }

@@ -1,0 +1,1 @@
+"""Documents: PDF rendering of answers, and later conference room papers."""

@@ -1,0 +1,50 @@
+"""The one PDF pipeline: plain context -> autoescaped Jinja template -> WeasyPrint.
+
+WeasyPrint never fetches anything: the url_fetcher refuses every URL (file:, http:, data
+from elsewhere), so hostile text in an answer cannot read local files or reach the network.
+The stylesheet and fonts are handed over explicitly; FontConfiguration and the parsed CSS
+are built once per process so memory stays flat across documents.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from flask import render_template
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+PRINT_CSS = Path(__file__).parent.parent / "static" / "css" / "print.css"
+
+
+class FetchRefused(ValueError):
+    """A document tried to load a resource; documents may load none."""
+
+
+def refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    raise FetchRefused(f"documents may not load {url[:80]!r}")
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> CSS:
+    return CSS(string=PRINT_CSS.read_text(encoding="utf-8"), font_config=_fonts())
+
+
+def render_pdf(template: str, *, title: str, language: str, **context: Any) -> bytes:
+    """Render `template` with `context` to PDF bytes (A4, tagged, with title and language)."""
+    html = render_template(template, title=title, language=language, **context)
+    document = HTML(string=html, url_fetcher=refuse_fetch, base_url="about:blank")
+    return document.write_pdf(
+        stylesheets=[_stylesheet()],
+        font_config=_fonts(),
+        pdf_variant="pdf/ua-1",
+        pdf_identifier=False,
+        uncompressed_pdf=False,
+    )

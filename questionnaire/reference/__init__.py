@@ -1,0 +1,1 @@
+"""Reference data: instruments, articles, clusters, provision texts and States."""

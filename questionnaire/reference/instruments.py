@@ -1,0 +1,102 @@
+"""The instruments, their articles and the review clusters, read from editable data.
+
+The mapping of articles to clusters is data the secretariat edits
+(`reference/data/instruments.yaml`), never code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+INSTRUMENTS_FILE = DATA_DIR / "instruments.yaml"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of an instrument with its heading per language."""
+
+    number: int
+    title: dict[str, str]
+    #: languages whose heading is believed right but not checked against the authentic text
+    unverified: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The Convention or one of its Protocols."""
+
+    code: str
+    title: dict[str, str]
+    working_group: str | None
+    articles: dict[int, Article]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A thematic cluster of articles reviewed in one phase."""
+
+    id: str
+    title: dict[str, str]
+    status: str
+    articles: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class InstrumentData:
+    """Everything in the instruments file."""
+
+    instruments: dict[str, Instrument]
+    clusters: dict[str, Cluster]
+
+    def article(self, instrument: str, number: int) -> Article | None:
+        found = self.instruments.get(instrument)
+        return found.articles.get(number) if found else None
+
+
+def _texts(raw: dict) -> tuple[dict[str, str], frozenset[str]]:
+    texts: dict[str, str] = {}
+    unverified = set()
+    for key, value in raw.items():
+        language = key.rstrip("?")
+        if key.endswith("?"):
+            unverified.add(language)
+        texts[language] = value
+    return texts, frozenset(unverified)
+
+
+def parse_instrument_data(raw: dict) -> InstrumentData:
+    """Build typed instrument data from the parsed YAML mapping."""
+    instruments = {}
+    for code, body in raw["instruments"].items():
+        articles = {}
+        for number, heading in (body.get("articles") or {}).items():
+            title, unverified = _texts(heading)
+            articles[int(number)] = Article(int(number), title, unverified)
+        instruments[code] = Instrument(
+            code=code,
+            title=_texts(body["title"])[0],
+            working_group=body.get("working_group"),
+            articles=articles,
+        )
+    clusters = {
+        str(entry["id"]): Cluster(
+            id=str(entry["id"]),
+            title=_texts(entry["title"])[0],
+            status=entry.get("status", "provisional"),
+            articles={k: tuple(v) for k, v in (entry.get("articles") or {}).items()},
+        )
+        for entry in raw["clusters"]
+    }
+    return InstrumentData(instruments=instruments, clusters=clusters)
+
+
+@lru_cache(maxsize=4)
+def load_instrument_data(path: Path = INSTRUMENTS_FILE) -> InstrumentData:
+    """Read and cache the instruments file."""
+    with path.open(encoding="utf-8") as handle:
+        return parse_instrument_data(yaml.safe_load(handle))

@@ -1,0 +1,1 @@
+"""State respondents answering their questionnaire."""

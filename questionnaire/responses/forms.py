@@ -1,0 +1,68 @@
+"""The article page form, built from the bank section it shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from questionnaire.banks.schema import Section
+from questionnaire.responses.models import Answer
+from questionnaire.responses.question_types import type_of
+
+_FORM_CLASSES: dict[tuple[int, str], type[FlaskForm]] = {}
+
+
+def version_field(key: str) -> str:
+    return f"version__{key}"
+
+
+def confidential_field(key: str) -> str:
+    return f"confidential__{key}"
+
+
+def section_form_class(bank_version_id: int, section: Section) -> type[FlaskForm]:
+    """A form class with, per question: its answer field, its base version, its flag."""
+    cache_key = (bank_version_id, section.key)
+    form_class = _FORM_CLASSES.get(cache_key)
+    if form_class is None:
+        attributes: dict[str, Any] = {}
+        for question in section.questions:
+            attributes[question.key] = type_of(question).form_field(question)
+            attributes[version_field(question.key)] = IntegerField(
+                widget=HiddenInput(), validators=[Optional()], default=0
+            )
+            attributes[confidential_field(question.key)] = BooleanField()
+        form_class = type(f"SectionForm_{bank_version_id}_{section.key}", (FlaskForm,), attributes)
+        _FORM_CLASSES[cache_key] = form_class
+    return form_class
+
+
+def form_data(section: Section, answers: dict[str, Answer]) -> dict[str, Any]:
+    """Initial form data from the stored answers."""
+    data: dict[str, Any] = {}
+    for question in section.questions:
+        answer = answers.get(question.key)
+        data[question.key] = type_of(question).to_form(answer.value if answer else None)
+        data[version_field(question.key)] = answer.version if answer else 0
+        data[confidential_field(question.key)] = bool(answer and answer.is_confidential)
+    return data
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for reopening"),
+        validators=[DataRequired(_l("Give the reason for reopening")), Length(max=2000)],
+    )
+
+
+class SubmitForm(FlaskForm):
+    """The focal point's submission; no fields beyond CSRF."""
+
+
+class ConfirmForm(FlaskForm):
+    key = StringField(validators=[Optional(), Length(max=60)])

@@ -1,0 +1,467 @@
+"""Saving answers without ever losing one, and the submission of a State's answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from questionnaire.accounts.models import User
+from questionnaire.audit.services import record
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.schema import Bank, Section
+from questionnaire.banks.services import bank_of
+from questionnaire.db import utcnow
+from questionnaire.errors import RuleViolation
+from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
+from questionnaire.responses.progress import missing_required
+from questionnaire.responses.question_types import InvalidValue, type_of
+from questionnaire.reviews.models import Review
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """What a respondent sent for one question, and the version their edit started from."""
+
+    key: str
+    value: Any
+    is_confidential: bool
+    base_version: int  # 0 when the page showed no stored answer
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone else saved the answer since the respondent's page was loaded."""
+
+    key: str
+    yours: Any
+    yours_confidential: bool
+    theirs: Any
+    theirs_confidential: bool
+    theirs_version: int
+    theirs_by_id: int | None
+    theirs_at: Any
+
+
+@dataclass
+class SaveOutcome:
+    """Per question: saved (with its new version), unchanged, or in conflict."""
+
+    saved: dict[str, int] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+
+
+def answers_of(db: Session, review_id: int) -> dict[str, Answer]:
+    """The review's current answers by question key."""
+    rows = db.exec(select(Answer).where(Answer.review_id == review_id))
+    return {answer.question_key: answer for answer in rows}
+
+
+def _snapshot(answer: Answer) -> dict[str, Any]:
+    return {
+        "value": answer.value,
+        "is_confidential": answer.is_confidential,
+        "version": answer.version,
+    }
+
+
+def save_answers(
+    db: Session,
+    review: Review,
+    bank: Bank,
+    user: User,
+    changes: list[AnswerChange],
+    *,
+    kind: str,
+    language: str,
+    coalesce_seconds: int = 300,
+) -> SaveOutcome:
+    """Save what changed; an edit based on an older version is refused as a conflict.
+
+    The version check is part of the UPDATE statement itself, so two saves racing for the
+    same answer can never both succeed, whatever the database's isolation level.
+    """
+    if review.status != "answering":
+        raise RuleViolation("the answers have been submitted and can no longer be changed")
+    outcome = SaveOutcome()
+    for change in changes:
+        question = bank.questions_by_key.get(change.key)
+        if question is None:
+            raise InvalidValue(f"unknown question {change.key}")
+        stored = db.exec(
+            select(Answer).where(Answer.review_id == review.id, Answer.question_key == change.key)
+        ).first()
+        if stored is None:
+            _create(db, review, user, change, kind, language, outcome)
+            continue
+        if stored.value == change.value and stored.is_confidential == change.is_confidential:
+            outcome.unchanged.append(change.key)
+            continue
+        if stored.version != change.base_version or not _update(db, stored, user, change, language):
+            db.refresh(stored)
+            outcome.conflicts[change.key] = _conflict(change, stored)
+            continue
+        _revise(db, review, stored, user, kind, coalesce_seconds)
+        outcome.saved[change.key] = stored.version
+    db.flush()
+    return outcome
+
+
+def _conflict(change: AnswerChange, stored: Answer) -> Conflict:
+    return Conflict(
+        key=change.key,
+        yours=change.value,
+        yours_confidential=change.is_confidential,
+        theirs=stored.value,
+        theirs_confidential=stored.is_confidential,
+        theirs_version=stored.version,
+        theirs_by_id=stored.updated_by_id,
+        theirs_at=stored.updated_at,
+    )
+
+
+def _create(
+    db: Session,
+    review: Review,
+    user: User,
+    change: AnswerChange,
+    kind: str,
+    language: str,
+    outcome: SaveOutcome,
+) -> None:
+    if change.value is None and not change.is_confidential:
+        outcome.unchanged.append(change.key)
+        return
+    answer = Answer(
+        review_id=review.id,  # type: ignore[arg-type]
+        question_key=change.key,
+        value=change.value,
+        is_confidential=change.is_confidential,
+        language=language,
+        updated_by_id=user.id,
+    )
+    try:
+        with db.begin_nested():
+            db.add(answer)
+    except IntegrityError:
+        # Another respondent created the answer a moment ago: theirs stands, ours conflicts.
+        stored = db.exec(
+            select(Answer).where(Answer.review_id == review.id, Answer.question_key == change.key)
+        ).one()
+        outcome.conflicts[change.key] = _conflict(change, stored)
+        return
+    _revise(db, review, answer, user, kind, 0, before=None)
+    outcome.saved[change.key] = answer.version
+
+
+def _update(db: Session, stored: Answer, user: User, change: AnswerChange, language: str) -> bool:
+    now = utcnow()
+    result = db.execute(
+        update(Answer)
+        .where(col(Answer.id) == stored.id, col(Answer.version) == change.base_version)
+        .values(
+            value=change.value,
+            is_confidential=change.is_confidential,
+            version=change.base_version + 1,
+            language=language,
+            is_carried_forward=False,
+            updated_at=now,
+            updated_by_id=user.id,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    db.refresh(stored)
+    return True
+
+
+def _revise(
+    db: Session,
+    review: Review,
+    answer: Answer,
+    user: User,
+    kind: str,
+    coalesce_seconds: int,
+    before: Any = "previous",
+) -> None:
+    """Record the answer's new state in its history, coalescing one person's autosaves."""
+    latest = db.exec(
+        select(AnswerRevision)
+        .where(AnswerRevision.answer_id == answer.id)
+        .order_by(col(AnswerRevision.version).desc())
+    ).first()
+    now = utcnow()
+    if before == "previous":
+        before = latest and {"value": latest.value, "is_confidential": latest.is_confidential}
+    if (
+        latest is not None
+        and latest.kind == "autosave"
+        and latest.changed_by_id == user.id
+        and now - latest.started_at <= timedelta(seconds=coalesce_seconds)
+    ):
+        latest.value = answer.value
+        latest.is_confidential = answer.is_confidential
+        latest.language = answer.language
+        latest.version = answer.version
+        latest.changed_at = now
+        latest.kind = kind
+        db.add(latest)
+        return
+    revision_kind = kind
+    if latest is not None and latest.value == answer.value and kind != "carry_forward":
+        revision_kind = "flag"
+    db.add(
+        AnswerRevision(
+            answer_id=answer.id,  # type: ignore[arg-type]
+            version=answer.version,
+            kind=revision_kind,
+            value=answer.value,
+            is_confidential=answer.is_confidential,
+            language=answer.language,
+            changed_by_id=user.id,
+            started_at=now,
+            changed_at=now,
+        )
+    )
+    record(
+        db,
+        actor=user,
+        action=f"answer.{revision_kind}",
+        object_type="answer",
+        object_id=answer.id,
+        review_id=review.id,
+        before=before,
+        after={"value": answer.value, "is_confidential": answer.is_confidential},
+    )
+
+
+def history_of(db: Session, answer: Answer) -> list[AnswerRevision]:
+    """The answer's revisions, newest first."""
+    return list(
+        db.exec(
+            select(AnswerRevision)
+            .where(AnswerRevision.answer_id == answer.id)
+            .order_by(col(AnswerRevision.version).desc(), col(AnswerRevision.id).desc())
+        )
+    )
+
+
+def confirm_carried_forward(db: Session, review: Review, user: User, keys: list[str]) -> int:
+    """Confirm carried-forward answers as the State's current answers; returns how many."""
+    if review.status != "answering":
+        raise RuleViolation("the answers have been submitted and can no longer be changed")
+    answers = answers_of(db, review.id)  # type: ignore[arg-type]
+    confirmed = 0
+    for key in keys:
+        answer = answers.get(key)
+        if answer is None or not answer.is_carried_forward:
+            continue
+        answer.is_carried_forward = False
+        answer.version += 1
+        answer.updated_by_id = user.id
+        answer.updated_at = utcnow()
+        db.add(answer)
+        db.flush()
+        _revise(db, review, answer, user, "confirm", 0)
+        confirmed += 1
+    db.flush()
+    return confirmed
+
+
+def progress_rows(db: Session, review_id: int) -> dict[str, SectionProgress]:
+    rows = db.exec(select(SectionProgress).where(SectionProgress.review_id == review_id))
+    return {row.section_key: row for row in rows}
+
+
+def mark_section(
+    db: Session, review: Review, bank: Bank, section: Section, user: User, *, is_complete: bool
+) -> list[str]:
+    """Mark a section complete (refused while required answers are missing) or not.
+
+    Returns the keys of the missing required questions; nothing is changed when there are any.
+    """
+    if review.status != "answering":
+        raise RuleViolation("the answers have been submitted and can no longer be changed")
+    values = {key: answer.value for key, answer in answers_of(db, review.id).items()}  # type: ignore[arg-type]
+    missing = [q.key for q in missing_required(bank, section, values)] if is_complete else []
+    if missing:
+        return missing
+    row = progress_rows(db, review.id).get(section.key) or SectionProgress(  # type: ignore[arg-type]
+        review_id=review.id,
+        section_key=section.key,  # type: ignore[arg-type]
+    )
+    if row.is_complete != is_complete:
+        row.is_complete = is_complete
+        row.updated_at = utcnow()
+        row.updated_by_id = user.id
+        db.add(row)
+        record(
+            db,
+            actor=user,
+            action="section.complete" if is_complete else "section.reopen",
+            object_type="section_progress",
+            object_id=f"{review.id}:{section.key}",
+            review_id=review.id,
+        )
+    db.flush()
+    return []
+
+
+@dataclass(frozen=True)
+class SubmissionBlocker:
+    """Why the answers cannot be submitted yet, section by section."""
+
+    section_key: str
+    missing: tuple[str, ...]
+    to_confirm: tuple[str, ...]
+
+
+def submission_blockers(db: Session, review: Review, bank: Bank) -> list[SubmissionBlocker]:
+    answers = answers_of(db, review.id)  # type: ignore[arg-type]
+    values = {key: answer.value for key, answer in answers.items()}
+    blockers = []
+    for section in bank.sections:
+        missing = tuple(q.key for q in missing_required(bank, section, values))
+        to_confirm = tuple(
+            q.key
+            for q in section.questions
+            if q.key in answers and answers[q.key].is_carried_forward
+        )
+        if missing or to_confirm:
+            blockers.append(SubmissionBlocker(section.key, missing, to_confirm))
+    return blockers
+
+
+def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
+    """The focal point submits the State's answers; they become read-only."""
+    if review.status != "answering":
+        raise RuleViolation("the answers have already been submitted")
+    if submission_blockers(db, review, bank):
+        raise RuleViolation("some required answers are missing or not confirmed")
+    review.status = "submitted"
+    review.submitted_at = utcnow()
+    review.submitted_by_id = user.id
+    db.add(review)
+    record(
+        db,
+        actor=user,
+        action="review.submit",
+        object_type="review",
+        object_id=review.id,
+        review_id=review.id,
+        before={"status": "answering"},
+        after={"status": "submitted"},
+    )
+    db.flush()
+
+
+def reopen(db: Session, review: Review, user: User, reason: str) -> None:
+    """The secretariat reopens submitted answers for changes; the reason is recorded."""
+    if review.status != "submitted":
+        raise RuleViolation("only submitted answers can be reopened")
+    if not reason.strip():
+        raise RuleViolation("a reason is required")
+    review.status = "answering"
+    review.submitted_at = None
+    review.submitted_by_id = None
+    db.add(review)
+    record(
+        db,
+        actor=user,
+        action="review.reopen",
+        object_type="review",
+        object_id=review.id,
+        review_id=review.id,
+        before={"status": "submitted"},
+        after={"status": "answering"},
+        reason=reason.strip(),
+    )
+    db.flush()
+
+
+def carry_forward(db: Session, review: Review, bank: Bank) -> int:
+    """Pre-fill answers from the State's latest earlier submission on the same questionnaire.
+
+    Questions keep their key across versions, and `replaces` names the keys a new question
+    continues. A value that no longer fits the question (an option that was removed) is not
+    carried; the earlier answer stays on record with its own review.
+    """
+    earlier = db.exec(
+        select(Review, BankVersion)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .where(
+            Review.state_code == review.state_code,
+            Review.status == "submitted",
+            col(Review.id) != review.id,
+            BankVersion.instrument == bank.instrument,
+            BankVersion.cluster == bank.cluster,
+            col(BankVersion.version) <= bank.version,
+        )
+        .order_by(col(Review.submitted_at).desc())
+    ).first()
+    if earlier is None:
+        return 0
+    old_review, old_version = earlier
+    old_bank = bank_of(old_version)
+    old_answers = answers_of(db, old_review.id)  # type: ignore[arg-type]
+    existing = answers_of(db, review.id)  # type: ignore[arg-type]
+    carried = 0
+    for question in bank.questions:
+        if question.key in existing:
+            continue
+        sources = list(question.replaces) or [question.key]
+        found = [
+            old_answers[key]
+            for key in sources
+            if key in old_answers and key in old_bank.questions_by_key
+        ]
+        value = _carried_value(question.type, [answer.value for answer in found])
+        if value is None:
+            continue
+        try:
+            value = type_of(question).from_json(question, value)
+        except InvalidValue:
+            continue
+        answer = Answer(
+            review_id=review.id,  # type: ignore[arg-type]
+            question_key=question.key,
+            value=value,
+            is_confidential=any(answer.is_confidential for answer in found),
+            language=found[0].language,
+            is_carried_forward=True,
+            carried_from=f"{old_bank.label}: {', '.join(a.question_key for a in found)}",
+        )
+        db.add(answer)
+        db.flush()
+        db.add(
+            AnswerRevision(
+                answer_id=answer.id,  # type: ignore[arg-type]
+                version=1,
+                kind="carry_forward",
+                value=value,
+                is_confidential=answer.is_confidential,
+                language=answer.language,
+            )
+        )
+        carried += 1
+    db.flush()
+    return carried
+
+
+def _carried_value(kind: str, values: list[Any]) -> Any:
+    values = [value for value in values if value not in (None, "", [])]
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    if kind == "text":
+        return "\n\n".join(str(value) for value in values)
+    if kind == "links":
+        return [link for value in values for link in (value or [])]
+    return None  # two earlier choices cannot be merged into one without asking

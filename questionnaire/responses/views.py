@@ -1,0 +1,360 @@
+"""The respondents' pages: task list, article pages, autosave, history, check and submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from questionnaire import db
+from questionnaire.accounts.models import User
+from questionnaire.banks.schema import Section
+from questionnaire.db import utcnow
+from questionnaire.errors import RuleViolation
+from questionnaire.i18n import current_language, localize
+from questionnaire.publishing.pdf import render_pdf
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
+from questionnaire.reference.provisions import provision_text
+from questionnaire.responses import services
+from questionnaire.responses.access import ReviewAccess, load_review
+from questionnaire.responses.export import answers_document
+from questionnaire.responses.forms import (
+    ConfirmForm,
+    ReopenForm,
+    SubmitForm,
+    confidential_field,
+    form_data,
+    section_form_class,
+    version_field,
+)
+from questionnaire.responses.progress import section_state, visible_questions
+from questionnaire.responses.question_types import InvalidValue, type_of
+from questionnaire.security import csrf
+from questionnaire.templating import REVIEW_STATUS_LABELS, section_title
+
+bp = Blueprint("responses", __name__, url_prefix="/reviews/<int:review_id>")
+
+
+def _section(access: ReviewAccess, section_key: str) -> Section:
+    section = access.bank.sections_by_key.get(section_key)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _states(access: ReviewAccess) -> tuple[dict[str, Any], list[Any]]:
+    answers = services.answers_of(db.session(), access.review.id)  # type: ignore[arg-type]
+    values = {key: answer.value for key, answer in answers.items()}
+    carried = {key for key, answer in answers.items() if answer.is_carried_forward}
+    marked = services.progress_rows(db.session(), access.review.id)  # type: ignore[arg-type]
+    states = [
+        section_state(
+            access.bank, s, values, carried, bool(marked.get(s.key) and marked[s.key].is_complete)
+        )
+        for s in access.bank.sections
+    ]
+    return answers, states
+
+
+@bp.get("/")
+@login_required
+def overview(review_id: int) -> ResponseReturnValue:
+    access = load_review(review_id)
+    _answers, states = _states(access)
+    state = db.session().get(State, access.review.state_code)
+    return render_template("responses/overview.html", access=access, states=states, state=state)
+
+
+def _changes_from_form(
+    access: ReviewAccess, section: Section, form: Any
+) -> list[services.AnswerChange]:
+    changes = []
+    for question in section.questions:
+        field = form[question.key]
+        if field.errors:
+            continue  # kept in the page with its message; never saved half-valid
+        changes.append(
+            services.AnswerChange(
+                key=question.key,
+                value=type_of(question).from_form(field.data),
+                is_confidential=bool(form[confidential_field(question.key)].data),
+                base_version=form[version_field(question.key)].data or 0,
+            )
+        )
+    return changes
+
+
+@bp.route("/sections/<section_key>", methods=["GET", "POST"])
+@login_required
+def section(review_id: int, section_key: str) -> ResponseReturnValue:
+    access = load_review(review_id)
+    section = _section(access, section_key)
+    session = db.session()
+    answers = services.answers_of(session, review_id)
+    form_class = section_form_class(access.version.id, section)  # type: ignore[arg-type]
+    conflicts: dict[str, services.Conflict] = {}
+    missing: list[str] = []
+    if request.method == "POST":
+        if not access.can_edit:
+            abort(403)
+        form = form_class()
+        form.validate()
+        action = request.form.get("action", "save")
+        try:
+            if action.startswith("confirm:"):
+                services.confirm_carried_forward(session, access.review, current_user, [action[8:]])
+                return redirect(
+                    url_for(".section", review_id=review_id, section_key=section_key)
+                    + f"#q-{action[8:]}"
+                )
+            outcome = services.save_answers(
+                session,
+                access.review,
+                access.bank,
+                current_user,
+                _changes_from_form(access, section, form),
+                kind="save",
+                language=current_language(),
+            )
+        except RuleViolation as exc:
+            flash(str(exc), "error")
+            return redirect(url_for(".overview", review_id=review_id))
+        conflicts = outcome.conflicts
+        for key, conflict in conflicts.items():
+            # The next save is a deliberate choice made after seeing both versions.
+            form[version_field(key)].data = conflict.theirs_version
+        for key, version in outcome.saved.items():
+            form[version_field(key)].data = version
+        has_errors = any(form[q.key].errors for q in section.questions)
+        if action == "complete" and not conflicts and not has_errors:
+            missing = services.mark_section(
+                session, access.review, access.bank, section, current_user, is_complete=True
+            )
+        if not conflicts and not has_errors and not missing:
+            if action == "complete":
+                flash(_("Section saved and marked complete."), "success")
+                return redirect(url_for(".overview", review_id=review_id))
+            flash(_("Your answers have been saved."), "success")
+            return redirect(url_for(".section", review_id=review_id, section_key=section_key))
+        answers = services.answers_of(session, review_id)
+        values = {
+            q.key: type_of(q).from_form(form[q.key].data) if not form[q.key].errors else None
+            for q in section.questions
+        }
+        values = {**{k: a.value for k, a in answers.items()}, **values}
+    else:
+        form = form_class(data=form_data(section, answers))
+        values = {key: answer.value for key, answer in answers.items()}
+    return _render_section(access, section, form, answers, values, conflicts, missing)
+
+
+def _render_section(access, section, form, answers, values, conflicts, missing):  # type: ignore[no-untyped-def]
+    session = db.session()
+    people_ids = {c.theirs_by_id for c in conflicts.values()} | {
+        a.updated_by_id for a in answers.values()
+    }
+    people = {u.id: u for u in (session.get(User, i) for i in people_ids if i) if u}
+    shown = {q.key for q in visible_questions(access.bank, section, values)}
+    errors = [(f"q-{q.key}-input", str(e)) for q in section.questions for e in form[q.key].errors]
+    errors += [
+        (f"q-{key}-input", _("Answer this question: %(text)s", text=str(_text(access, key))))
+        for key in missing
+    ]
+    keys = [s.key for s in access.bank.sections]
+    index = keys.index(section.key)
+    return render_template(
+        "responses/section.html",
+        access=access,
+        section=section,
+        form=form,
+        answers=answers,
+        shown=shown,
+        conflicts=conflicts,
+        people=people,
+        errors=errors,
+        provision=provision_text(access.bank.instrument, section.article, current_language())
+        if section.article
+        else None,
+        previous_key=keys[index - 1] if index > 0 else None,
+        next_key=keys[index + 1] if index + 1 < len(keys) else None,
+        confirm_form=ConfirmForm(),
+    )
+
+
+def _text(access: ReviewAccess, key: str) -> str:
+    return str(localize(access.bank.questions_by_key[key].text))
+
+
+@bp.post("/sections/<section_key>/autosave")
+@csrf.exempt  # checked below, after authentication, so an ended session answers 401
+def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
+    if not current_user.is_authenticated:
+        return jsonify(
+            error="session_ended",
+            message=_("Your session has ended. Log in again: your text is kept in this browser."),
+        ), 401
+    csrf.protect()
+    access = load_review(review_id)
+    section = _section(access, section_key)
+    if not access.can_edit:
+        return jsonify(error="read_only", message=_("These answers can no longer be changed.")), 403
+    payload = request.get_json(silent=True)
+    items = payload.get("answers") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or len(items) > len(section.questions):
+        return jsonify(error="bad_request", message=_("The request was not understood.")), 400
+    changes, problems = [], {}
+    section_keys = {q.key for q in section.questions}
+    for item in items:
+        key = item.get("key") if isinstance(item, dict) else None
+        if key not in section_keys:
+            return jsonify(error="bad_request", message=_("Unknown question.")), 400
+        question = access.bank.questions_by_key[key]
+        base = item.get("base_version", 0)
+        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
+            problems[key] = _("The request was not understood.")
+            continue
+        try:
+            value = type_of(question).from_json(question, item.get("value"))
+        except InvalidValue as exc:
+            problems[key] = str(exc)
+            continue
+        changes.append(services.AnswerChange(key, value, bool(item.get("is_confidential")), base))
+    outcome = services.save_answers(
+        db.session(),
+        access.review,
+        access.bank,
+        current_user,
+        changes,
+        kind="autosave",
+        language=current_language(),
+        coalesce_seconds=int(current_app.config["AUTOSAVE_COALESCE_SECONDS"]),
+    )
+    return jsonify(
+        saved=outcome.saved,
+        unchanged=outcome.unchanged,
+        conflicts={key: {"version": c.theirs_version} for key, c in outcome.conflicts.items()},
+        invalid=problems,
+    )
+
+
+@bp.get("/answers/<question_key>/history")
+@login_required
+def history(review_id: int, question_key: str) -> ResponseReturnValue:
+    access = load_review(review_id)
+    question = access.bank.questions_by_key.get(question_key)
+    if question is None:
+        abort(404)
+    answer = services.answers_of(db.session(), review_id).get(question_key)
+    revisions = services.history_of(db.session(), answer) if answer else []
+    people = {
+        u.id: u
+        for u in (db.session().get(User, r.changed_by_id) for r in revisions if r.changed_by_id)
+        if u
+    }
+    return render_template(
+        "responses/history.html",
+        access=access,
+        question=question,
+        answer=answer,
+        revisions=revisions,
+        people=people,
+    )
+
+
+@bp.get("/check")
+@login_required
+def check(review_id: int) -> ResponseReturnValue:
+    access = load_review(review_id)
+    answers, states = _states(access)
+    values = {key: answer.value for key, answer in answers.items()}
+    blockers = services.submission_blockers(db.session(), access.review, access.bank)
+    return render_template(
+        "responses/check.html",
+        access=access,
+        answers=answers,
+        states=states,
+        shown={
+            q.key for s in access.bank.sections for q in visible_questions(access.bank, s, values)
+        },
+        blockers=blockers,
+        form=SubmitForm(),
+    )
+
+
+@bp.post("/submit")
+@login_required
+def submit(review_id: int) -> ResponseReturnValue:
+    access = load_review(review_id)
+    if not access.can_submit:
+        abort(403)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.submit(db.session(), access.review, access.bank, current_user)
+    except RuleViolation:
+        flash(_("The answers cannot be submitted yet: see what is missing below."), "error")
+        return redirect(url_for(".check", review_id=review_id))
+    flash(
+        _("The answers of your State have been submitted. They can no longer be changed."),
+        "success",
+    )
+    return redirect(url_for(".overview", review_id=review_id))
+
+
+@bp.route("/reopen", methods=["GET", "POST"])
+@login_required
+def reopen(review_id: int) -> ResponseReturnValue:
+    access = load_review(review_id)
+    if not access.can_reopen:
+        abort(403)
+    form = ReopenForm()
+    if form.validate_on_submit():
+        services.reopen(db.session(), access.review, current_user, form.reason.data or "")
+        flash(_("The answers have been reopened for changes."), "success")
+        return redirect(url_for(".overview", review_id=review_id))
+    return render_template("responses/reopen.html", access=access, form=form)
+
+
+@bp.get("/answers.pdf")
+@login_required
+def pdf(review_id: int) -> ResponseReturnValue:
+    access = load_review(review_id)
+    session = db.session()
+    state = session.get(State, access.review.state_code)
+    assert state is not None
+    document = answers_document(
+        access.bank,
+        services.answers_of(session, review_id),
+        state=state_name(state, current_language()),
+        status=str(REVIEW_STATUS_LABELS[access.review.status]),
+        generated_at=utcnow(),
+        section_titles={s.key: section_title(access.bank, s) for s in access.bank.sections},
+    )
+    content = render_pdf(
+        "publishing/answers.html",
+        title=f"{document.state}: {document.title}",
+        language=current_language(),
+        document=document,
+    )
+    filename = f"answers-{access.review.state_code}-{access.bank.instrument}-{access.bank.cluster}-v{access.bank.version}.pdf"
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

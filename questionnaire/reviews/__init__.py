@@ -1,0 +1,1 @@
+"""Reviews of States: who answers, who reviews, deadlines."""

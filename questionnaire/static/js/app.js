@@ -1,0 +1,273 @@
+// Progressive enhancement only: every page works without this script.
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  // Error summaries take focus so screen-reader and keyboard users hear them first.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) summary.focus();
+  }
+
+  function questionValue(block) {
+    var type = block.getAttribute("data-type");
+    var key = block.getAttribute("data-question");
+    if (type === "multiple_choice") {
+      return Array.prototype.map.call(
+        block.querySelectorAll('input[type="checkbox"][name="' + key + '"]:checked'),
+        function (input) { return input.value; });
+    }
+    if (type === "yes_no_partial" || type === "single_choice") {
+      var checked = block.querySelector('input[type="radio"][name="' + key + '"]:checked');
+      return checked ? checked.value : null;
+    }
+    var textarea = block.querySelector("textarea");
+    return textarea ? textarea.value : null;
+  }
+
+  function setQuestionValue(block, value) {
+    var type = block.getAttribute("data-type");
+    var key = block.getAttribute("data-question");
+    if (type === "multiple_choice") {
+      block.querySelectorAll('input[name="' + key + '"]').forEach(function (input) {
+        input.checked = Array.isArray(value) && value.indexOf(input.value) !== -1;
+      });
+    } else if (type === "yes_no_partial" || type === "single_choice") {
+      block.querySelectorAll('input[name="' + key + '"]').forEach(function (input) {
+        input.checked = input.value === value;
+      });
+    } else {
+      var textarea = block.querySelector("textarea");
+      if (textarea) textarea.value = value || "";
+    }
+  }
+
+  // Show follow-ups as the answers they depend on change; the server decides on load.
+  function updateConditions(form) {
+    var blocks = form.querySelectorAll("[data-question]");
+    var byKey = {};
+    blocks.forEach(function (block) { byKey[block.getAttribute("data-question")] = block; });
+    function visible(block) {
+      var target = block.getAttribute("data-show-if");
+      if (!target) return true;
+      var parent = byKey[target];
+      if (!parent || !visible(parent)) return false;
+      var value = questionValue(parent);
+      var chosen = Array.isArray(value) ? value : (value ? [value] : []);
+      var wanted = block.getAttribute("data-any-of").split(" ");
+      return chosen.some(function (v) { return wanted.indexOf(v) !== -1; });
+    }
+    blocks.forEach(function (block) { block.hidden = !visible(block); });
+  }
+
+  function Autosave(form) {
+    this.form = form;
+    this.url = form.getAttribute("data-autosave-url");
+    this.draftKey = "draft:" + form.getAttribute("data-draft-key");
+    this.loginUrl = form.getAttribute("data-login-url");
+    this.status = form.querySelector("[data-autosave-status]");
+    this.token = form.querySelector('input[name="csrf_token"]').value;
+    this.dirty = {};
+    this.timer = null;
+    this.inFlight = false;
+    this.sessionEnded = false;
+  }
+
+  Autosave.prototype.block = function (key) {
+    return this.form.querySelector('[data-question="' + key + '"]');
+  };
+
+  Autosave.prototype.versionInput = function (key) {
+    return this.form.querySelector('[data-version-for="' + key + '"]');
+  };
+
+  Autosave.prototype.item = function (key) {
+    var block = this.block(key);
+    var flag = block.querySelector('input[name="confidential__' + key + '"]');
+    return {
+      key: key,
+      value: questionValue(block),
+      is_confidential: !!(flag && flag.checked),
+      base_version: parseInt(this.versionInput(key).value || "0", 10)
+    };
+  };
+
+  Autosave.prototype.readDrafts = function () {
+    try { return JSON.parse(window.sessionStorage.getItem(this.draftKey) || "{}"); }
+    catch (e) { return {}; }
+  };
+
+  Autosave.prototype.writeDrafts = function () {
+    var drafts = this.readDrafts();
+    var self = this;
+    Object.keys(this.dirty).forEach(function (key) { drafts[key] = self.item(key); });
+    try { window.sessionStorage.setItem(this.draftKey, JSON.stringify(drafts)); } catch (e) { /* full or disabled */ }
+  };
+
+  Autosave.prototype.forgetDrafts = function (keys) {
+    var drafts = this.readDrafts();
+    keys.forEach(function (key) { delete drafts[key]; });
+    try { window.sessionStorage.setItem(this.draftKey, JSON.stringify(drafts)); } catch (e) { /* ignore */ }
+  };
+
+  // After a session ended, the text typed since the last save comes back from this tab.
+  Autosave.prototype.restoreDrafts = function () {
+    var drafts = this.readDrafts();
+    var self = this;
+    var restored = 0;
+    Object.keys(drafts).forEach(function (key) {
+      var block = self.block(key);
+      var draft = drafts[key];
+      if (!block || !draft) return;
+      var current = JSON.stringify(questionValue(block));
+      var flagNow = block.querySelector('input[name="confidential__' + key + '"]');
+      if (current === JSON.stringify(draft.value) && !!(flagNow && flagNow.checked) === !!draft.is_confidential) {
+        delete drafts[key];  // already saved (for instance by the Save button)
+        return;
+      }
+      setQuestionValue(block, draft.value);
+      var flag = block.querySelector('input[name="confidential__' + key + '"]');
+      if (flag) flag.checked = !!draft.is_confidential;
+      // Keep the version the draft was based on, so a change made meanwhile is a conflict.
+      self.versionInput(key).value = String(draft.base_version);
+      self.dirty[key] = true;
+      restored += 1;
+    });
+    try { window.sessionStorage.setItem(this.draftKey, JSON.stringify(drafts)); } catch (e) { /* ignore */ }
+    if (restored) {
+      updateConditions(this.form);
+      this.say(this.form.getAttribute("data-msg-restored") || "Your unsaved text was restored; saving…");
+      this.schedule(200);
+    }
+  };
+
+  Autosave.prototype.say = function (text, isError) {
+    if (!this.status) return;
+    this.status.textContent = text;
+    this.status.classList.toggle("is-error", !!isError);
+  };
+
+  Autosave.prototype.schedule = function (delay) {
+    var self = this;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(function () { self.flush(); }, delay);
+  };
+
+  Autosave.prototype.touch = function (key) {
+    this.dirty[key] = true;
+    this.writeDrafts();
+    this.say(this.form.getAttribute("data-msg-unsaved") || "Unsaved changes…");
+    this.schedule(1500);
+  };
+
+  Autosave.prototype.flush = function () {
+    var self = this;
+    if (this.sessionEnded) return;
+    if (this.inFlight) { this.schedule(500); return; }
+    var keys = Object.keys(this.dirty);
+    if (!keys.length) return;
+    this.dirty = {};
+    this.inFlight = true;
+    var items = keys.map(function (key) { return self.item(key); });
+    fetch(this.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": this.token, "Accept": "application/json" },
+      body: JSON.stringify({ answers: items })
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        return { status: response.status, body: body };
+      });
+    }).then(function (result) {
+      self.inFlight = false;
+      if (result.status === 401 || (result.status === 400 && /CSRF/i.test(JSON.stringify(result.body)))) {
+        keys.forEach(function (key) { self.dirty[key] = true; });
+        self.sessionEnd(result.body.message);
+        return;
+      }
+      if (result.status !== 200) {
+        keys.forEach(function (key) { self.dirty[key] = true; });
+        self.say(result.body.message || "Not saved: please use the Save button.", true);
+        return;
+      }
+      self.applyResult(result.body);
+    }).catch(function () {
+      self.inFlight = false;
+      keys.forEach(function (key) { self.dirty[key] = true; });
+      self.say(self.form.getAttribute("data-msg-offline") || "Not saved: no connection. Your text is kept in this browser.", true);
+      self.schedule(10000);
+    });
+  };
+
+  Autosave.prototype.applyResult = function (body) {
+    var self = this;
+    var saved = Object.keys(body.saved || {});
+    saved.forEach(function (key) { self.versionInput(key).value = String(body.saved[key]); });
+    this.forgetDrafts(saved.concat(body.unchanged || []));
+    Object.keys(body.conflicts || {}).forEach(function (key) {
+      var status = self.form.querySelector('[data-status-for="' + key + '"]');
+      if (status) {
+        status.textContent = self.form.getAttribute("data-msg-conflict");
+        status.classList.add("is-conflict");
+      }
+    });
+    Object.keys(body.invalid || {}).forEach(function (key) {
+      var status = self.form.querySelector('[data-status-for="' + key + '"]');
+      if (status) { status.textContent = body.invalid[key]; status.classList.add("is-conflict"); }
+    });
+    var time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    if (Object.keys(body.conflicts || {}).length) {
+      this.say(this.form.getAttribute("data-msg-conflict"), true);
+    } else {
+      this.say((this.form.getAttribute("data-msg-saved") || "Saved at") + " " + time);
+    }
+  };
+
+  Autosave.prototype.sessionEnd = function (message) {
+    this.sessionEnded = true;
+    this.writeDrafts();
+    var banner = document.createElement("div");
+    banner.className = "session-banner";
+    banner.setAttribute("role", "alert");
+    var text = document.createElement("span");
+    text.textContent = (message || "Your session has ended. Your text is kept in this browser.") + " ";
+    var link = document.createElement("a");
+    link.href = this.loginUrl;
+    link.textContent = this.form.getAttribute("data-msg-login") || "Log in again";
+    banner.appendChild(text);
+    banner.appendChild(link);
+    document.body.appendChild(banner);
+  };
+
+  function initAnswerForm(form) {
+    updateConditions(form);
+    form.addEventListener("change", function () { updateConditions(form); });
+    if (form.hasAttribute("data-read-only")) return;
+    var autosave = new Autosave(form);
+    function keyOf(target) {
+      var block = target.closest("[data-question]");
+      return block ? block.getAttribute("data-question") : null;
+    }
+    form.addEventListener("input", function (event) {
+      var key = keyOf(event.target);
+      if (key) autosave.touch(key);
+    });
+    form.addEventListener("change", function (event) {
+      var key = keyOf(event.target);
+      if (key) autosave.touch(key);
+    });
+    form.addEventListener("submit", function () {
+      window.clearTimeout(autosave.timer);
+      autosave.sessionEnded = true;  // the page post takes over; drafts stay until it lands
+    });
+    autosave.restoreDrafts();
+  }
+
+  onReady(function () {
+    focusErrorSummary();
+    document.querySelectorAll("form.answer-form").forEach(initAnswerForm);
+  });
+})();

@@ -1,0 +1,89 @@
+"""Names available in every template: labels, formatting and small lookups."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Flask, url_for
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from questionnaire.banks.schema import Bank, Section
+from questionnaire.i18n import current_language, localize
+from questionnaire.reference.instruments import load_instrument_data
+from questionnaire.reference.names import state_name
+from questionnaire.responses.question_types import type_of
+from questionnaire.reviews.models import Review
+
+ROLE_LABELS = {
+    "focal_point": _l("Focal point"),
+    "expert": _l("Governmental expert"),
+    "observer": _l("Observer"),
+    "reviewer": _l("Reviewer"),
+    "secretariat": _l("Secretariat"),
+}
+REVIEW_STATUS_LABELS = {
+    "answering": _l("Answering"),
+    "submitted": _l("Submitted"),
+}
+SECTION_STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+}
+REVISION_KIND_LABELS = {
+    "save": _l("Saved"),
+    "autosave": _l("Saved while typing"),
+    "carry_forward": _l("Carried forward"),
+    "confirm": _l("Confirmed"),
+    "flag": _l("Confidentiality changed"),
+}
+QUESTION_TYPE_LABELS = {
+    "yes_no_partial": _l("Yes / Yes, in part / No"),
+    "single_choice": _l("One choice"),
+    "multiple_choice": _l("Several choices"),
+    "text": _l("Text"),
+    "links": _l("Links"),
+}
+
+
+def form_errors(form: FlaskForm) -> list[tuple[str, str]]:
+    """(field id, message) pairs for an error summary, in the order of the form."""
+    return [(field.id, str(error)) for field in form for error in field.errors]
+
+
+def section_title(bank: Bank, section: Section) -> str:
+    """'Article 5. Criminalization' for article sections, the section's own title otherwise."""
+    if section.title:
+        return str(localize(section.title))
+    article = load_instrument_data().article(bank.instrument, section.article or 0)
+    heading = localize(article.title) if article else None
+    number = _l("Article %(number)s", number=section.article)
+    return f"{number}. {heading}" if heading else str(number)
+
+
+def review_url(review: Review) -> str:
+    return url_for("responses.overview", review_id=review.id)
+
+
+def init_app(app: Flask) -> None:
+    helpers: dict[str, Any] = {
+        "form_errors": form_errors,
+        "section_title": section_title,
+        "state_name": lambda state: state_name(state, current_language()),
+        "review_url": review_url,
+        "role_label": lambda role: ROLE_LABELS.get(role, role),
+        "review_status_label": lambda status: REVIEW_STATUS_LABELS.get(status, status),
+        "question_type_label": lambda kind: QUESTION_TYPE_LABELS.get(kind, kind),
+        "format_date": format_date,
+        "localize": localize,
+        "format_datetime": format_datetime,
+        "days_left": lambda due: (due - date.today()).days,
+        "section_status_label": lambda status: SECTION_STATUS_LABELS.get(status, status),
+        "revision_kind_label": lambda kind: REVISION_KIND_LABELS.get(kind, kind),
+        "question_type": type_of,
+        "answer_summary": lambda question, value: type_of(question).summary(question, value),
+    }
+    app.jinja_env.globals.update(helpers)

@@ -1,0 +1,165 @@
+"""Shared fixtures: one migrated database per test session (SQLite by default, PostgreSQL when
+DATABASE_URL says so), emptied after every test; small factories for States, users, reviews."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command as alembic_command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlmodel import Session
+
+from questionnaire import create_app
+from questionnaire import db as database
+from questionnaire.accounts import services as accounts
+from questionnaire.accounts.models import User
+from questionnaire.banks import services as banks
+from questionnaire.banks.models import BankVersion
+from questionnaire.config import normalize_database_url
+from questionnaire.models import metadata
+from questionnaire.reference import services as reference
+from questionnaire.reviews import services as reviews
+from questionnaire.reviews.models import Review
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BANKS_DIR = PROJECT_ROOT / "question_banks"
+PASSWORD = "correct horse battery staple"
+#: Tables filled once per session and kept between tests.
+KEPT_TABLES = {"state", "alembic_version"}
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def _reset_postgres(app: Flask) -> None:
+    engine = database.get_engine(app)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": normalize_database_url(_database_url(tmp_path_factory)),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SECRET_KEY": "test-secret",
+            "SERVER_NAME": "localhost",
+        },
+        check_schema=False,
+    )
+    _reset_postgres(app)
+    alembic_command.upgrade(database.alembic_config(app), "head")
+    with database.standalone_session(app) as session:
+        reference.load_states(session)
+    yield app
+    database.get_engine(app).dispose()
+
+
+def _empty_tables(app: Flask) -> None:
+    engine = database.get_engine(app)
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            if table.name not in KEPT_TABLES:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session in an application context; every table but the States is emptied after."""
+    with app.app_context():
+        session = database.session()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+    _empty_tables(app)
+
+
+@pytest.fixture
+def client(app: Flask, db: Session) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def shipped_banks(db: Session) -> dict[tuple[str, str, int], BankVersion]:
+    """Every shipped bank, recorded."""
+    report = banks.load_banks(db, banks.discover_bank_files(BANKS_DIR))
+    db.commit()
+    return {(v.instrument, v.cluster, v.version): v for v in report.added + report.unchanged}
+
+
+@pytest.fixture
+def make_user(db: Session) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        state: str | None = "GHA",
+        *,
+        secretariat: bool = False,
+        email: str | None = None,
+        locale: str = "en",
+    ) -> User:
+        user = accounts.create_user(
+            db,
+            email=email or f"user{next(counter)}@{(state or 'unodc').lower()}.example",
+            full_name=f"Person {state or 'UNODC'}",
+            state_code=state,
+            password=PASSWORD,
+            is_secretariat=secretariat,
+            locale=locale,
+        )
+        db.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_review(
+    db: Session, shipped_banks: dict[tuple[str, str, int], BankVersion]
+) -> Callable[..., Review]:
+    def make(
+        state: str = "GHA",
+        bank: tuple[str, str, int] = ("TIP", "I", 2),
+        started_on: date | None = None,
+    ) -> Review:
+        review = reviews.open_review(
+            db,
+            state_code=state,
+            bank_version=shipped_banks[bank],
+            started_on=started_on or date.today(),
+        )
+        db.commit()
+        return review
+
+    return make
+
+
+@pytest.fixture
+def member(db: Session) -> Callable[[Review, User, str], None]:
+    def add(review: Review, user: User, role: str) -> None:
+        reviews.add_member(db, review, user, role)
+        db.commit()
+
+    return add
+
+
+def login(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
