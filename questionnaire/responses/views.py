@@ -116,12 +116,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         form.validate()
         action = request.form.get("action", "save")
         try:
-            if action.startswith("confirm:"):
-                services.confirm_carried_forward(session, access.review, current_user, [action[8:]])
-                return redirect(
-                    url_for(".section", review_id=review_id, section_key=section_key)
-                    + f"#q-{action[8:]}"
-                )
+            # Whatever button was pressed, what was typed on the page is saved first.
             outcome = services.save_answers(
                 session,
                 access.review,
@@ -131,6 +126,14 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
                 kind="save",
                 language=current_language(),
             )
+            confirm_key = action.removeprefix("confirm:") if action.startswith("confirm:") else None
+            if confirm_key and confirm_key not in outcome.conflicts:
+                services.confirm_carried_forward(session, access.review, current_user, [confirm_key])
+                if not outcome.conflicts and not form.errors:
+                    return redirect(
+                        url_for(".section", review_id=review_id, section_key=section_key)
+                        + f"#q-{confirm_key}"
+                    )
         except RuleViolation as exc:
             flash(str(exc), "error")
             return redirect(url_for(".overview", review_id=review_id))
