@@ -60,8 +60,9 @@ def diff_banks(old: Bank, new: Bank) -> BankDiff:
     result.added = [key for key in new_questions if key not in old_questions]
     result.removed = [key for key in old_questions if key not in new_questions]
     for key, question in new_questions.items():
-        if question.replaces:
-            result.replaces[key] = list(question.replaces)
+        continued = [old_key for old_key in question.replaces if old_key in old_questions]
+        if continued:
+            result.replaces[key] = continued
         before = old_questions.get(key)
         if before is None:
             continue

@@ -81,10 +81,11 @@ def _field_name(tree: Any, loc: Sequence[str | int]) -> str:
     node = tree
     for step in loc:
         if isinstance(step, int):
-            key = node[step].get("key") if isinstance(node, list) and step < len(node) else None
+            # Items of a list of scalars (`when`, `any_of`, `replaces`) are named by index.
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+            key = node.get("key") if isinstance(node, dict) else None
             label = key if isinstance(key, str) else str(step)
             parts[-1:] = [f"{parts[-1] if parts else ''}[{label}]"]
-            node = node[step] if isinstance(node, list) and step < len(node) else None
         else:
             parts.append(str(step))
             node = node.get(step) if isinstance(node, dict) else None

@@ -22,7 +22,7 @@ class StatesFileError(ValueError):
 def read_states(path: Path = STATES_FILE) -> list[dict]:
     """The entries of the States file, checked field by field."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = raw.get("states")
+    entries = raw.get("states") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         raise StatesFileError(f"{path}: top-level field `states` must be a list")
     seen: set[str] = set()
@@ -34,12 +34,18 @@ def read_states(path: Path = STATES_FILE) -> list[dict]:
         if code in seen:
             raise StatesFileError(f"{where}.code: {code} is listed twice")
         seen.add(code)
+        iso2 = entry.get("iso2")
+        if not isinstance(iso2, str) or len(iso2) != 2:
+            raise StatesFileError(f"{where} ({code}).iso2: expected a two-letter code in quotes")
         if entry.get("group") not in REGIONAL_GROUPS:
             raise StatesFileError(
                 f"{where} ({code}).group: {entry.get('group')!r} is not one of "
                 f"{', '.join(REGIONAL_GROUPS)}"
             )
-        unknown = set(entry.get("parties") or []) - set(INSTRUMENT_CODES)
+        parties = entry.get("parties") or []
+        if not isinstance(parties, list):
+            raise StatesFileError(f"{where} ({code}).parties: expected a list such as [UNTOC, TIP]")
+        unknown = set(parties) - set(INSTRUMENT_CODES)
         if unknown:
             raise StatesFileError(f"{where} ({code}).parties: unknown {', '.join(sorted(unknown))}")
     return entries
