@@ -11,6 +11,7 @@ from flask import Flask
 from questionnaire import config, db, i18n, security, templating
 from questionnaire.accounts import views as accounts_views
 from questionnaire.banks import views as banks_views
+from questionnaire.observations import views as workspace_views
 from questionnaire.responses import views as responses_views
 from questionnaire.reviews import views as reviews_views
 
@@ -40,6 +41,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(banks_views.bp)
     app.register_blueprint(reviews_views.bp)
     app.register_blueprint(responses_views.bp)
+    app.register_blueprint(workspace_views.bp)
 
     if check_schema:
         db.check_schema(app)

@@ -183,7 +183,10 @@ def states_load(path: Path | None) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo data (idempotent) and print the demo logins."""
-    db.check_schema(current_app)
+    try:
+        db.check_schema(current_app)
+    except db.SchemaNotCurrent as exc:
+        raise click.ClickException(str(exc)) from exc
     session = db.session()
     logins = demo.load_demo(session, Path(current_app.config["QUESTION_BANKS_DIR"]))
     session.commit()

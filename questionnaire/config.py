@@ -72,6 +72,16 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_IDLE_MINUTES", 30) * 60,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
         "AUTOSAVE_COALESCE_SECONDS": _int("AUTOSAVE_COALESCE_SECONDS", 300),
+        # Durations of the procedures and rules of the review mechanism.
+        "REVIEW_DEADLINES": {
+            "focal_point_days": _int("DEADLINE_FOCAL_POINT_DAYS", 14),
+            "experts_days": _int("DEADLINE_EXPERTS_DAYS", 28),
+            "answers_months": _int("DEADLINE_ANSWERS_MONTHS", 6),
+            "feedback_months": _int("DEADLINE_FEEDBACK_MONTHS", 6),
+        },
+        "MAX_REVIEWS_PER_STATE": _int("MAX_REVIEWS_PER_STATE", 3),
+        "SUMMARY_WORD_LIMIT": _int("SUMMARY_WORD_LIMIT", 500),
+        "PUBLISH_WITHHELD_NOTE": _bool("PUBLISH_WITHHELD_NOTE", False),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost"),

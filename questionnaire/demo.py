@@ -1,39 +1,52 @@
-"""Demo data: a review in progress with its respondents and reviewers. Idempotent."""
+"""Demo data: a drawn review phase, a review in progress, one under review. Idempotent.
+
+Ghana answered version 1 of the TIP cluster I questionnaire in an earlier cycle. A new phase of
+cluster I reviews then opens for 24 States; lots are drawn with a fixed seed. Ghana's TIP
+review (version 2) is in progress with its earlier answers carried forward for confirmation;
+its SOM review is submitted, and the reviewing States have started their observations.
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
+from questionnaire.observations import services as observations
 from questionnaire.reference import services as reference
+from questionnaire.reference.models import State
 from questionnaire.responses import services as responses
 from questionnaire.responses.progress import visible_questions
 from questionnaire.reviews import services as reviews
-from questionnaire.reviews.models import Review
+from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
 
 DEMO_PASSWORD = "demo-password-2026"
 STATE_UNDER_REVIEW = "GHA"
-DEMO_BANK = ("TIP", "I")
+PHASE_NAME = "Cluster I, group 1 (demo)"
+PHASE_SEED = "demo-2026"
+PHASE_STATES = (
+    "GHA", "NGA", "KEN", "SEN", "ZAF", "MAR", "MEX", "BRA", "ARG", "COL", "CHL", "PER",
+    "FRA", "DEU", "ITA", "ESP", "CAN", "AUT", "POL", "ROU", "UKR", "IND", "IDN", "PHL",
+)  # fmt: skip
 
-#: (e-mail, name, State, role in the demo review or "secretariat")
+#: (e-mail, name, role) of Ghana's respondents and the secretariat
 DEMO_PEOPLE = (
-    ("secretariat@unodc.example", "Sofia Secretariat", None, "secretariat"),
-    ("focal.point@gha.example", "Kwame Mensah", "GHA", "focal_point"),
-    ("expert@gha.example", "Ama Owusu", "GHA", "expert"),
-    ("observer@gha.example", "Kofi Boateng", "GHA", "observer"),
-    ("expert@nga.example", "Ngozi Adeyemi", "NGA", "reviewer"),
-    ("expert@mex.example", "Lucía Hernández", "MEX", "reviewer"),
+    ("secretariat@unodc.example", "Sofia Secretariat", "secretariat"),
+    ("focal.point@gha.example", "Kwame Mensah", "focal_point"),
+    ("expert@gha.example", "Ama Owusu", "expert"),
+    ("observer@gha.example", "Kofi Boateng", "observer"),
 )
 
 
-def _user(db: Session, email: str, name: str, state: str | None, role: str) -> User:
+def _user(
+    db: Session, email: str, name: str, state: str | None, *, secretariat: bool = False
+) -> User:
     user = accounts.find_user(db, email)
     if user is None:
         user = accounts.create_user(
@@ -42,7 +55,7 @@ def _user(db: Session, email: str, name: str, state: str | None, role: str) -> U
             full_name=name,
             state_code=state,
             password=DEMO_PASSWORD,
-            is_secretariat=role == "secretariat",
+            is_secretariat=secretariat,
         )
     return user
 
@@ -57,7 +70,7 @@ def _sample_value(question: Question) -> object:
     return f"Demo answer to {question.key}: see the Criminal Offences Act, 1960 (Act 29)."
 
 
-def _answer_required(db: Session, review: Review, bank: Bank, user: User) -> None:
+def answer_required(db: Session, review: Review, bank: Bank, user: User) -> None:
     """Answer every required question shown, repeating as answers reveal follow-ups."""
     while True:
         answers = responses.answers_of(db, review.id)  # type: ignore[arg-type]
@@ -66,60 +79,156 @@ def _answer_required(db: Session, review: Review, bank: Bank, user: User) -> Non
             question
             for section in bank.sections
             for question in visible_questions(bank, section, values)
-            if question.required and question.key not in answers
+            if question.required
+            and (question.key not in answers or answers[question.key].is_carried_forward)
         ]
         if not todo:
             return
-        changes = [responses.AnswerChange(q.key, _sample_value(q), False, 0) for q in todo]
+        changes = [
+            responses.AnswerChange(
+                q.key, _sample_value(q), False, answers[q.key].version if q.key in answers else 0
+            )
+            for q in todo
+        ]
         responses.save_answers(db, review, bank, user, changes, kind="save", language="en")
 
 
-def _review(db: Session, version: BankVersion, started_on: date) -> tuple[Review, bool]:
-    review = db.exec(
-        select(Review).where(
-            Review.state_code == STATE_UNDER_REVIEW, Review.bank_version_id == version.id
+def _latest(db: Session, instrument: str, cluster: str) -> list[BankVersion]:
+    return list(
+        db.exec(
+            select(BankVersion)
+            .where(BankVersion.instrument == instrument, BankVersion.cluster == cluster)
+            .where(BankVersion.status == "published")
+            .order_by(col(BankVersion.version))
         )
-    ).first()
-    if review is not None:
-        return review, False
-    review = reviews.open_review(
-        db, state_code=STATE_UNDER_REVIEW, bank_version=version, started_on=started_on
     )
-    return review, True
+
+
+def _earlier_cycle(db: Session, people: dict[str, User], today: date) -> None:
+    """Ghana's submitted answers to TIP cluster I version 1, two years ago."""
+    version = _latest(db, "TIP", "I")[0]
+    if db.exec(select(Review).where(Review.bank_version_id == version.id)).first():
+        return
+    review = reviews.open_review(
+        db,
+        state_code=STATE_UNDER_REVIEW,
+        bank_version=version,
+        started_on=today - timedelta(days=2 * 365),
+    )
+    _add_respondents(db, review, people)
+    bank = banks.bank_of(version)
+    answer_required(db, review, bank, people["focal.point@gha.example"])
+    responses.submit(db, review, bank, people["focal.point@gha.example"])
+
+
+def _add_respondents(db: Session, review: Review, people: dict[str, User]) -> None:
+    for email, _name, role in DEMO_PEOPLE:
+        if role != "secretariat":
+            reviews.add_member(db, review, people[email], role)
+
+
+def _phase(db: Session, people: dict[str, User], today: date) -> ReviewPhase:
+    phase = db.exec(select(ReviewPhase).where(ReviewPhase.name == PHASE_NAME)).first()
+    if phase is not None:
+        return phase
+    secretariat = people["secretariat@unodc.example"]
+    phase = reviews.create_phase(
+        db,
+        name=PHASE_NAME,
+        cluster="I",
+        state_codes=list(PHASE_STATES),
+        started_on=today - timedelta(days=30),
+        max_reviews_per_state=3,
+        user=secretariat,
+    )
+    reviews.draw_phase(db, phase, secretariat, seed=PHASE_SEED)
+    for review in db.exec(
+        select(Review).where(Review.phase_id == phase.id, Review.state_code == STATE_UNDER_REVIEW)
+    ):
+        _add_respondents(db, review, people)
+        for assignment in db.exec(
+            select(ReviewAssignment).where(ReviewAssignment.review_id == review.id)
+        ):
+            state = db.get(State, assignment.reviewing_state)
+            assert state is not None
+            expert = _user(
+                db, f"expert@{state.code.lower()}.example", f"Expert of {state.name_en}", state.code
+            )
+            reviews.add_member(db, review, expert, "reviewer")
+    _review_under_way(db, phase, people)
+    return phase
+
+
+def _review_under_way(db: Session, phase: ReviewPhase, people: dict[str, User]) -> None:
+    """Ghana's SOM answers are submitted; a reviewer has started the observations."""
+    found = db.exec(
+        select(Review, BankVersion)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .where(Review.phase_id == phase.id, Review.state_code == STATE_UNDER_REVIEW)
+        .where(BankVersion.instrument == "SOM")
+    ).first()
+    if found is None:
+        return
+    review, version = found
+    bank = banks.bank_of(version)
+    focal = people["focal.point@gha.example"]
+    answer_required(db, review, bank, focal)
+    responses.submit(db, review, bank, focal)
+    assignment = db.exec(
+        select(ReviewAssignment).where(ReviewAssignment.review_id == review.id)
+    ).first()
+    assert assignment is not None
+    reviewer = accounts.find_user(db, f"expert@{assignment.reviewing_state.lower()}.example")
+    assert reviewer is not None
+    section = next(s for s in bank.sections if s.article == 6)
+    observations.add_observation(
+        db,
+        review,
+        bank,
+        reviewer,
+        section_key=section.key,
+        category="good_practice",
+        text="The offence of smuggling of migrants covers all the conduct of article 6, "
+        "paragraph 1, with the financial or other material benefit as an element.",
+        cited_keys=[section.questions[0].key],
+    )
+    observations.post_message(
+        db,
+        review,
+        reviewer,
+        side="reviewer",
+        section_key=section.key,
+        kind="request",
+        body="Could you give examples of cases prosecuted under these provisions since 2020?",
+    )
 
 
 def load_demo(db: Session, banks_dir: Path, today: date | None = None) -> list[tuple[str, str]]:
-    """Load States and banks, then the demo people and reviews; returns (e-mail, role) pairs.
-
-    Ghana answered version 1 of the TIP cluster I questionnaire in an earlier cycle; its
-    review on version 2 is in progress, with those answers carried forward to confirm.
-    """
+    """Load States, banks and the demo; returns (e-mail, role) pairs for every demo login."""
     today = today or date.today()
     reference.load_states(db)
     banks.load_banks(db, banks.discover_bank_files(banks_dir))
-    versions = db.exec(
-        select(BankVersion)
-        .where(BankVersion.instrument == DEMO_BANK[0], BankVersion.cluster == DEMO_BANK[1])
-        .where(BankVersion.status == "published")
-        .order_by(BankVersion.version)  # type: ignore[arg-type]
-    ).all()
-    assert len(versions) >= 2, "the demo needs two published TIP cluster I versions"
     people = {
-        email: (_user(db, email, name, state, role), role)
-        for email, name, state, role in DEMO_PEOPLE
+        email: _user(
+            db,
+            email,
+            name,
+            None if role == "secretariat" else STATE_UNDER_REVIEW,
+            secretariat=role == "secretariat",
+        )
+        for email, name, role in DEMO_PEOPLE
     }
-    earlier, earlier_created = _review(db, versions[-2], today - timedelta(days=2 * 365))
-    current, current_created = _review(db, versions[-1], today - timedelta(days=30))
-    for review in (earlier, current):
-        for user, role in people.values():
-            if role != "secretariat":
-                reviews.add_member(db, review, user, role)
-    focal = people["focal.point@gha.example"][0]
-    if earlier_created:
-        earlier_bank = banks.bank_of(versions[-2])
-        _answer_required(db, earlier, earlier_bank, focal)
-        responses.submit(db, earlier, earlier_bank, focal)
-    if current_created:
-        responses.carry_forward(db, current, banks.bank_of(versions[-1]))
+    _earlier_cycle(db, people, today)
+    _phase(db, people, today)
     db.flush()
-    return [(email, role.replace("_", " ")) for email, (_user_, role) in people.items()]
+    logins = [
+        (email, role.replace("_", " ") + (" of Ghana" if role != "secretariat" else ""))
+        for email, _name, role in DEMO_PEOPLE
+    ]
+    reviewers = db.exec(
+        select(User)
+        .where(col(User.email).like("expert@%.example"), User.state_code != STATE_UNDER_REVIEW)
+        .order_by(col(User.email))
+    ).all()
+    logins += [(user.email, f"reviewer ({user.state_code}) of Ghana") for user in reviewers]
+    return logins

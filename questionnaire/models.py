@@ -4,17 +4,38 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
+from questionnaire.notifications.models import OutboxMessage
+from questionnaire.observations.models import (
+    DialogueMessage,
+    ListOfObservations,
+    ListTransition,
+    Observation,
+)
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
-from questionnaire.reviews.models import Review, ReviewMembership
+from questionnaire.reviews.models import (
+    Review,
+    ReviewAssignment,
+    ReviewDraw,
+    ReviewMembership,
+    ReviewPhase,
+)
 
 __all__ = [
     "Answer",
     "AnswerRevision",
     "AuditEntry",
     "BankVersion",
+    "DialogueMessage",
+    "ListOfObservations",
+    "ListTransition",
+    "Observation",
+    "OutboxMessage",
     "Review",
+    "ReviewAssignment",
+    "ReviewDraw",
     "ReviewMembership",
+    "ReviewPhase",
     "SectionProgress",
     "State",
     "User",

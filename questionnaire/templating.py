@@ -12,9 +12,12 @@ from flask_wtf import FlaskForm
 
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.i18n import current_language, localize
+from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.models import LIST_FLOW
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.names import state_name
 from questionnaire.responses.question_types import type_of
+from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review
 
 ROLE_LABELS = {
@@ -39,6 +42,51 @@ REVISION_KIND_LABELS = {
     "carry_forward": _l("Carried forward"),
     "confirm": _l("Confirmed"),
     "flag": _l("Confidentiality changed"),
+}
+LIST_STATUS_LABELS = {
+    "drafting": _l("Drafting"),
+    "with_state": _l("With the State under review"),
+    "agreed": _l("Agreed"),
+    "final": _l("Final"),
+}
+TRANSITION_LABELS = {
+    ("drafting", "with_state"): _l("Share with the State under review"),
+    ("with_state", "drafting"): _l("Send back for changes"),
+    ("with_state", "agreed"): _l("Agree to the list and summary"),
+    ("agreed", "final"): _l("Make final"),
+    ("agreed", "drafting"): _l("Reopen the drafting"),
+}
+SEAT_LABELS = {
+    "same_region": _l("same regional group"),
+    "other_region": _l("another regional group"),
+}
+MESSAGE_KIND_LABELS = {
+    "request": _l("Request for clarification"),
+    "reply": _l("Reply"),
+    "comment": _l("Comment"),
+}
+REGION_LABELS = {
+    "african": _l("African States"),
+    "asia_pacific": _l("Asia-Pacific States"),
+    "eastern_european": _l("Eastern European States"),
+    "grulac": _l("Latin American and Caribbean States"),
+    "weog": _l("Western European and other States"),
+    "none": _l("No regional group"),
+}
+DASHBOARD_STATUS_LABELS = {
+    "answering": _l("Answering"),
+    "submitted": _l("Submitted"),
+    "overdue": _l("Overdue"),
+    "drafting": _l("List: drafting"),
+    "with_state": _l("List: with the State"),
+    "agreed": _l("List: agreed"),
+    "final": _l("List: final"),
+}
+OVERDUE_LABELS = {
+    "focal_point": _l("focal point not named"),
+    "experts": _l("experts not named"),
+    "answers": _l("answers"),
+    "feedback": _l("written feedback"),
 }
 QUESTION_TYPE_LABELS = {
     "yes_no_partial": _l("Yes / Yes, in part / No"),
@@ -84,6 +132,17 @@ def init_app(app: Flask) -> None:
         "section_status_label": lambda status: SECTION_STATUS_LABELS.get(status, status),
         "revision_kind_label": lambda kind: REVISION_KIND_LABELS.get(kind, kind),
         "question_type": type_of,
+        "list_status_label": lambda status: LIST_STATUS_LABELS.get(status, status),
+        "list_targets": lambda status: LIST_FLOW.get(status, ()),
+        "transition_label": lambda a, b: TRANSITION_LABELS.get((a, b), b),
+        "region_label": lambda group: REGION_LABELS.get(group, group),
+        "overdue_label": lambda item: OVERDUE_LABELS.get(item, item),
+        "seat_label": lambda seat: SEAT_LABELS.get(seat, seat),
+        "category_label": lambda category: CATEGORY_LABELS.get(category, category),
+        "message_kind_label": lambda kind: MESSAGE_KIND_LABELS.get(kind, kind),
+        "feedback_due": lambda review: Deadlines.configured().feedback_due(
+            review.submitted_at.date()
+        ),
         "answer_summary": lambda question, value: type_of(question).summary(question, value),
     }
     app.jinja_env.globals.update(helpers)

@@ -50,18 +50,21 @@ def _reset_postgres(app: Flask) -> None:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": normalize_database_url(_database_url(tmp_path_factory)),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "SECRET_KEY": "test-secret",
-            "SERVER_NAME": "localhost",
-        },
-        check_schema=False,
-    )
+def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": normalize_database_url(_database_url(tmp_path_factory)),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(test_config: dict[str, object]) -> Iterator[Flask]:
+    """The application under test, as the test client and the CLI runner see it."""
+    app = create_app(test_config, check_schema=False)
     _reset_postgres(app)
     alembic_command.upgrade(database.alembic_config(app), "head")
     with database.standalone_session(app) as session:
@@ -78,10 +81,22 @@ def _empty_tables(app: Flask) -> None:
                 connection.execute(table.delete())
 
 
+@pytest.fixture(scope="session")
+def service_app(app: Flask, test_config: dict[str, object]) -> Iterator[Flask]:
+    """A second instance on the same database, whose context the `db` fixture holds.
+
+    Were it the app under test, every test-client request would reuse the fixture's
+    application context and `flask.g` with it (the logged-in user, the chosen language).
+    """
+    other = create_app(test_config, check_schema=False)
+    yield other
+    database.get_engine(other).dispose()
+
+
 @pytest.fixture
-def db(app: Flask) -> Iterator[Session]:
+def db(app: Flask, service_app: Flask) -> Iterator[Session]:
     """A session in an application context; every table but the States is emptied after."""
-    with app.app_context():
+    with service_app.app_context():
         session = database.session()
         try:
             yield session

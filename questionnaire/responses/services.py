@@ -18,7 +18,7 @@ from questionnaire.banks.services import bank_of
 from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
-from questionnaire.responses.progress import missing_required
+from questionnaire.responses.progress import missing_required, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.reviews.models import Review
 
@@ -214,8 +214,8 @@ def _revise(
         db.add(latest)
         return
     revision_kind = kind
-    if latest is not None and latest.value == answer.value and kind != "carry_forward":
-        revision_kind = "flag"
+    if latest is not None and latest.value == answer.value and kind in ("save", "autosave"):
+        revision_kind = "flag"  # only the confidentiality changed; a confirmation stays one
     db.add(
         AnswerRevision(
             answer_id=answer.id,  # type: ignore[arg-type]
@@ -323,6 +323,11 @@ class SubmissionBlocker:
 
 
 def submission_blockers(db: Session, review: Review, bank: Bank) -> list[SubmissionBlocker]:
+    """What stands in the way of submission: required answers missing, carried answers to confirm.
+
+    Only questions currently shown count: a carried-forward answer to a follow-up that the
+    answers now hide cannot be confirmed on the page, and is not part of the State's answers.
+    """
     answers = answers_of(db, review.id)  # type: ignore[arg-type]
     values = {key: answer.value for key, answer in answers.items()}
     blockers = []
@@ -330,7 +335,7 @@ def submission_blockers(db: Session, review: Review, bank: Bank) -> list[Submiss
         missing = tuple(q.key for q in missing_required(bank, section, values))
         to_confirm = tuple(
             q.key
-            for q in section.questions
+            for q in visible_questions(bank, section, values)
             if q.key in answers and answers[q.key].is_carried_forward
         )
         if missing or to_confirm:

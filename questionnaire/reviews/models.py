@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from questionnaire.db import utcnow
+from questionnaire.db import JSONColumn, utcnow
 
+SEATS = ("same_region", "other_region")
 ROLES = ("focal_point", "expert", "observer", "reviewer")
 RESPONDENT_ROLES = ("focal_point", "expert", "observer")
 REVIEW_STATUSES = ("answering", "submitted")
@@ -21,6 +23,9 @@ class Review(SQLModel, table=True):
     __table_args__ = (CheckConstraint("status IN ('answering', 'submitted')", name="status"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    phase_id: int | None = Field(
+        default=None, foreign_key="review_phase.id", index=True, description="the review phase"
+    )
     state_code: str = Field(
         foreign_key="state.code", max_length=3, index=True, description="the State under review"
     )
@@ -51,3 +56,61 @@ class ReviewMembership(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True, description="the person")
     role: str = Field(max_length=12, description="focal_point, expert, observer or reviewer")
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
+
+
+class ReviewPhase(SQLModel, table=True):
+    """A phase of country reviews: one cluster, a group of States, a start date."""
+
+    __tablename__ = "review_phase"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, description="e.g. Cluster I, group 1")
+    cluster: str = Field(max_length=4, description="review cluster, I to IV")
+    started_on: date = Field(description="start of the phase's reviews")
+    max_reviews_per_state: int = Field(
+        default=3, description="how many States one State may review in this phase"
+    )
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, description="UTC")
+
+
+class ReviewDraw(SQLModel, table=True):
+    """One drawing of lots, stored so it can be reproduced: seed, inputs and result."""
+
+    __tablename__ = "review_draw"
+    __table_args__ = (CheckConstraint("kind IN ('draw', 'replacement')", name="kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    phase_id: int = Field(foreign_key="review_phase.id", index=True, description="the phase")
+    kind: str = Field(default="draw", max_length=12, description="draw or replacement")
+    seed: str = Field(max_length=64, description="seed of the random generator")
+    inputs: Any = Field(
+        sa_column=Column(JSONColumn, nullable=False),
+        description="States, groups, parties and rules the draw used",
+    )
+    result: Any = Field(sa_column=Column(JSONColumn, nullable=False), description="the seats drawn")
+    reason: str | None = Field(default=None, description="why a seat was drawn again")
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, description="UTC")
+
+
+class ReviewAssignment(SQLModel, table=True):
+    """A reviewing State's seat on one review (one State under review, one instrument)."""
+
+    __tablename__ = "review_assignment"
+    __table_args__ = (CheckConstraint("seat IN ('same_region', 'other_region')", name="seat"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True, description="the review")
+    reviewing_state: str = Field(
+        foreign_key="state.code", max_length=3, index=True, description="the reviewing State"
+    )
+    seat: str = Field(max_length=14, description="same_region or other_region")
+    is_additional: bool = Field(
+        default=False,
+        description="drawn because the first reviewer of the seat is not party to this instrument",
+    )
+    draw_id: int = Field(foreign_key="review_draw.id", description="the draw that chose it")
+    is_active: bool = Field(default=True, description="false once replaced")
+    ended_at: datetime | None = Field(default=None, description="when it was replaced (UTC)")
+    end_reason: str | None = Field(default=None, description="why it was replaced")

@@ -2,21 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import secrets
+from dataclasses import asdict
+from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
+from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
+from questionnaire.banks.services import bank_of
+from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.reviews.models import RESPONDENT_ROLES, ROLES, Review, ReviewMembership
-
-#: The review mechanism gives States six months to answer the questionnaire.
-ANSWER_PERIOD = timedelta(days=183)
+from questionnaire.reference.models import State
+from questionnaire.responses.services import carry_forward
+from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.draw import Party, SeatDraw, draw_reviewers
+from questionnaire.reviews.models import (
+    RESPONDENT_ROLES,
+    ROLES,
+    Review,
+    ReviewAssignment,
+    ReviewDraw,
+    ReviewMembership,
+    ReviewPhase,
+)
 
 
 def open_review(
-    db: Session, *, state_code: str, bank_version: BankVersion, started_on: date
+    db: Session,
+    *,
+    state_code: str,
+    bank_version: BankVersion,
+    started_on: date,
+    phase_id: int | None = None,
+    deadlines: Deadlines | None = None,
 ) -> Review:
     """Open the review of a State on a bank version, with its answer deadline."""
     if bank_version.status != "published":
@@ -25,7 +45,8 @@ def open_review(
         state_code=state_code,
         bank_version_id=bank_version.id,  # type: ignore[arg-type]
         started_on=started_on,
-        answers_due_on=started_on + ANSWER_PERIOD,
+        answers_due_on=(deadlines or Deadlines.configured()).answers_due(started_on),
+        phase_id=phase_id,
     )
     db.add(review)
     db.flush()
@@ -63,3 +84,249 @@ def focal_point_of(db: Session, review: Review) -> ReviewMembership | None:
             ReviewMembership.review_id == review.id, ReviewMembership.role == "focal_point"
         )
     ).first()
+
+
+def _latest_banks(db: Session, cluster: str) -> dict[str, BankVersion]:
+    versions = db.exec(
+        select(BankVersion)
+        .where(BankVersion.cluster == cluster, BankVersion.status == "published")
+        .order_by(col(BankVersion.version))
+    ).all()
+    return {version.instrument: version for version in versions}
+
+
+def create_phase(
+    db: Session,
+    *,
+    name: str,
+    cluster: str,
+    state_codes: list[str],
+    started_on: date,
+    max_reviews_per_state: int,
+    user: User,
+    deadlines: Deadlines | None = None,
+) -> ReviewPhase:
+    """Open a phase: a review per State and per instrument it is party to that has a
+    published questionnaire in the cluster, each with its deadlines; all or nothing."""
+    banks = _latest_banks(db, cluster)
+    if not banks:
+        raise RuleViolation(f"no questionnaire of cluster {cluster} is published")
+    if not state_codes:
+        raise RuleViolation("choose the States under review")
+    plans: list[tuple[State, list[BankVersion]]] = []
+    for code in dict.fromkeys(state_codes):
+        state = db.get(State, code)
+        if state is None:
+            raise RuleViolation(f"{code} is not a known State")
+        versions = [banks[i] for i in sorted(banks) if state.is_party_to(i)]
+        if not versions:
+            raise RuleViolation(
+                f"{state.name_en} is party to no instrument with a cluster {cluster} questionnaire"
+            )
+        plans.append((state, versions))
+    phase = ReviewPhase(
+        name=name,
+        cluster=cluster,
+        started_on=started_on,
+        max_reviews_per_state=max_reviews_per_state,
+        created_by_id=user.id,
+    )
+    db.add(phase)
+    db.flush()
+    for state, versions in plans:
+        for version in versions:
+            review = open_review(
+                db,
+                state_code=state.code,
+                bank_version=version,
+                started_on=started_on,
+                phase_id=phase.id,
+                deadlines=deadlines,
+            )
+            carry_forward(db, review, bank_of(version))
+    record(
+        db,
+        actor=user,
+        action="phase.create",
+        object_type="review_phase",
+        object_id=phase.id,
+        after={"name": name, "cluster": cluster, "states": [s.code for s, _ in plans]},
+    )
+    db.flush()
+    return phase
+
+
+def _draw_parties(db: Session) -> list[Party]:
+    return [
+        Party(state.code, state.regional_group, frozenset(state.parties))
+        for state in db.exec(select(State).order_by(col(State.code)))
+    ]
+
+
+def _phase_reviews(db: Session, phase: ReviewPhase) -> list[tuple[Review, str]]:
+    return list(
+        db.exec(
+            select(Review, BankVersion.instrument)
+            .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+            .where(Review.phase_id == phase.id)
+        ).all()
+    )
+
+
+def active_assignments(db: Session, review_ids: list[int]) -> list[ReviewAssignment]:
+    if not review_ids:
+        return []
+    return list(
+        db.exec(
+            select(ReviewAssignment).where(
+                col(ReviewAssignment.review_id).in_(review_ids), ReviewAssignment.is_active
+            )
+        )
+    )
+
+
+def draw_phase(db: Session, phase: ReviewPhase, user: User, seed: str | None = None) -> ReviewDraw:
+    """Draw the reviewing States of every review of the phase, stored with seed and inputs.
+
+    Raises DrawImpossible (naming the State and the rule) before anything is written.
+    """
+    reviews = _phase_reviews(db, phase)
+    if active_assignments(db, [r.id for r, _ in reviews if r.id is not None]):
+        raise RuleViolation("the lots of this phase have been drawn; replace single seats instead")
+    under_review: dict[str, set[str]] = {}
+    for review, instrument in reviews:
+        under_review.setdefault(review.state_code, set()).add(instrument)
+    seed = seed or secrets.token_hex(8)
+    parties = _draw_parties(db)
+    seats = draw_reviewers(
+        parties, under_review, max_reviews=phase.max_reviews_per_state, seed=seed
+    )
+    draw = ReviewDraw(
+        phase_id=phase.id,  # type: ignore[arg-type]
+        kind="draw",
+        seed=seed,
+        inputs={
+            "under_review": {k: sorted(v) for k, v in sorted(under_review.items())},
+            "parties": [[p.code, p.group, sorted(p.parties)] for p in parties],
+            "max_reviews": phase.max_reviews_per_state,
+        },
+        result=[asdict(seat) for seat in seats],
+        created_by_id=user.id,
+    )
+    db.add(draw)
+    db.flush()
+    _assign(db, draw, reviews, seats)
+    record(
+        db,
+        actor=user,
+        action="phase.draw",
+        object_type="review_draw",
+        object_id=draw.id,
+        after={"seed": seed, "seats": len(seats)},
+    )
+    db.flush()
+    return draw
+
+
+def _assign(
+    db: Session, draw: ReviewDraw, reviews: list[tuple[Review, str]], seats: list[SeatDraw]
+) -> list[ReviewAssignment]:
+    by_key = {(review.state_code, instrument): review for review, instrument in reviews}
+    created = []
+    for seat in seats:
+        review = by_key[(seat.state_under_review, seat.instrument)]
+        assignment = ReviewAssignment(
+            review_id=review.id,  # type: ignore[arg-type]
+            reviewing_state=seat.reviewing_state,
+            seat=seat.seat,
+            is_additional=seat.is_additional,
+            draw_id=draw.id,  # type: ignore[arg-type]
+        )
+        db.add(assignment)
+        created.append(assignment)
+    return created
+
+
+def replace_reviewer(
+    db: Session, assignment: ReviewAssignment, user: User, reason: str, seed: str | None = None
+) -> ReviewDraw:
+    """A reviewing State declined: draw its seat again for that State under review only."""
+    if not reason.strip():
+        raise RuleViolation("give the reason for the replacement")
+    if not assignment.is_active:
+        raise RuleViolation("this seat has already been replaced")
+    review = db.get(Review, assignment.review_id)
+    assert review is not None and review.phase_id is not None
+    phase = db.get(ReviewPhase, review.phase_id)
+    assert phase is not None
+    reviews = _phase_reviews(db, phase)
+    instruments = {r.id: i for r, i in reviews}
+    current = active_assignments(db, [r.id for r, _ in reviews if r.id is not None])
+    # The State declines the seat for the State under review, on every instrument it held.
+    declined = [
+        a
+        for a in current
+        if a.reviewing_state == assignment.reviewing_state
+        and a.seat == assignment.seat
+        and _state_of(reviews, a.review_id) == review.state_code
+    ]
+    kept = [a for a in current if a not in declined]
+    seed = seed or secrets.token_hex(8)
+    seats = draw_reviewers(
+        _draw_parties(db),
+        {review.state_code: {instruments[a.review_id] for a in declined}},
+        max_reviews=phase.max_reviews_per_state,
+        seed=seed,
+        existing=[
+            SeatDraw(
+                _state_of(reviews, a.review_id),
+                instruments[a.review_id],
+                a.seat,
+                a.reviewing_state,
+                a.is_additional,
+            )
+            for a in kept
+        ],
+        seats=(assignment.seat,),
+        excluded={review.state_code: {assignment.reviewing_state}},
+    )
+    draw = ReviewDraw(
+        phase_id=phase.id,  # type: ignore[arg-type]
+        kind="replacement",
+        seed=seed,
+        inputs={
+            "replaced": assignment.reviewing_state,
+            "state_under_review": review.state_code,
+            "seat": assignment.seat,
+            "instruments": sorted(instruments[a.review_id] for a in declined),
+        },
+        result=[asdict(seat) for seat in seats],
+        reason=reason.strip(),
+        created_by_id=user.id,
+    )
+    db.add(draw)
+    db.flush()
+    now = utcnow()
+    for old in declined:
+        old.is_active = False
+        old.ended_at = now
+        old.end_reason = reason.strip()
+        db.add(old)
+    _assign(db, draw, reviews, seats)
+    record(
+        db,
+        actor=user,
+        action="assignment.replace",
+        object_type="review_assignment",
+        object_id=assignment.id,
+        review_id=review.id,
+        reason=reason.strip(),
+        before={"reviewing_state": assignment.reviewing_state},
+        after={"reviewing_states": sorted({s.reviewing_state for s in seats})},
+    )
+    db.flush()
+    return draw
+
+
+def _state_of(reviews: list[tuple[Review, str]], review_id: int) -> str:
+    return next(r.state_code for r, _ in reviews if r.id == review_id)

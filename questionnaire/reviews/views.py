@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlmodel import col, select
+from wtforms.fields.choices import SelectChoice
 
 from questionnaire import db
-from questionnaire.reviews import queries
+from questionnaire.accounts.access import secretariat_required
+from questionnaire.banks.models import BankVersion
+from questionnaire.errors import RuleViolation
+from questionnaire.i18n import current_language, localize
+from questionnaire.reference.instruments import load_instrument_data
+from questionnaire.reference.models import REGIONAL_GROUPS, State
+from questionnaire.reference.names import state_name
+from questionnaire.reviews import queries, services
+from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.draw import DrawImpossible
+from questionnaire.reviews.forms import DashboardFilterForm, DrawForm, PhaseForm, ReplaceForm
+from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
+from questionnaire.templating import DASHBOARD_STATUS_LABELS, REGION_LABELS
 
 bp = Blueprint("reviews", __name__)
 
@@ -17,3 +34,167 @@ bp = Blueprint("reviews", __name__)
 def home() -> ResponseReturnValue:
     rows = queries.reviews_for(db.session(), current_user)
     return render_template("reviews/home.html", rows=rows)
+
+
+def _phase_choices(form: PhaseForm) -> None:
+    data = load_instrument_data()
+    form.cluster.choices = [
+        SelectChoice(c.id, f"{c.id} – {localize(c.title)}") for c in data.clusters.values()
+    ]
+    states = db.session().exec(select(State).order_by(col(State.name_en))).all()
+    form.states.choices = [
+        SelectChoice(s.code, f"{state_name(s, current_language())} ({s.code})") for s in states
+    ]
+
+
+@bp.route("/phases/new", methods=["GET", "POST"])
+@secretariat_required
+def new_phase() -> ResponseReturnValue:
+    form = PhaseForm(max_reviews_per_state=current_app.config["MAX_REVIEWS_PER_STATE"])
+    _phase_choices(form)
+    if form.validate_on_submit():
+        try:
+            phase = services.create_phase(
+                db.session(),
+                name=form.name.data or "",
+                cluster=form.cluster.data or "",
+                state_codes=list(form.states.data or []),
+                started_on=form.started_on.data,  # type: ignore[arg-type]
+                max_reviews_per_state=form.max_reviews_per_state.data or 1,
+                user=current_user,
+            )
+        except RuleViolation as exc:
+            form.states.errors = [str(exc)]
+        else:
+            flash(_("The phase has been opened with its reviews."), "success")
+            return redirect(url_for(".dashboard", phase=phase.id))
+    return render_template("reviews/new_phase.html", form=form)
+
+
+def _filter_form() -> DashboardFilterForm:
+    form = DashboardFilterForm(request.args)
+    phases = (
+        db.session().exec(select(ReviewPhase).order_by(col(ReviewPhase.started_on).desc())).all()
+    )
+    form.phase.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(str(p.id), p.name) for p in phases
+    ]
+    form.instrument.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(code, code) for code in ("UNTOC", "TIP", "SOM", "FIR")
+    ]
+    form.region.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(g, str(REGION_LABELS[g])) for g in REGIONAL_GROUPS
+    ]
+    form.status.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(k, str(v)) for k, v in DASHBOARD_STATUS_LABELS.items()
+    ]
+    return form
+
+
+@bp.get("/dashboard")
+@secretariat_required
+def dashboard() -> ResponseReturnValue:
+    form = _filter_form()
+    form.validate()
+    filters = queries.DashboardFilters(
+        phase_id=int(form.phase.data) if (form.phase.data or "").isdigit() else None,
+        instrument=form.instrument.data or None,
+        region=form.region.data or None,
+        status=form.status.data or None,
+    )
+    rows = queries.dashboard(db.session(), filters, Deadlines.configured(), date.today())
+    phase = db.session().get(ReviewPhase, filters.phase_id) if filters.phase_id else None
+    draws = (
+        db.session()
+        .exec(
+            select(ReviewDraw).where(ReviewDraw.phase_id == phase.id).order_by(col(ReviewDraw.id))
+        )
+        .all()
+        if phase
+        else []
+    )
+    states = {s.code: s for s in db.session().exec(select(State))}
+    return render_template(
+        "reviews/dashboard.html",
+        form=form,
+        rows=rows,
+        phase=phase,
+        draws=draws,
+        states=states,
+        draw_form=DrawForm(),
+        deadlines=Deadlines.configured(),
+    )
+
+
+@bp.post("/phases/<int:phase_id>/draw")
+@secretariat_required
+def draw(phase_id: int) -> ResponseReturnValue:
+    phase = db.session().get(ReviewPhase, phase_id) or abort(404)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        result = services.draw_phase(db.session(), phase, current_user, seed=form.seed.data or None)
+    except (RuleViolation, DrawImpossible) as exc:
+        flash(
+            _("The lots could not be drawn: %(reason)s. Nothing was saved.", reason=str(exc)),
+            "error",
+        )
+    else:
+        flash(_("The lots have been drawn (seed %(seed)s).", seed=result.seed), "success")
+    return redirect(url_for(".dashboard", phase=phase_id))
+
+
+@bp.route("/assignments/<int:assignment_id>/replace", methods=["GET", "POST"])
+@secretariat_required
+def replace(assignment_id: int) -> ResponseReturnValue:
+    assignment = db.session().get(ReviewAssignment, assignment_id) or abort(404)
+    review = db.session().get(Review, assignment.review_id)
+    assert review is not None
+    form = ReplaceForm()
+    if form.validate_on_submit():
+        try:
+            result = services.replace_reviewer(
+                db.session(), assignment, current_user, form.reason.data or ""
+            )
+        except (RuleViolation, DrawImpossible) as exc:
+            form.reason.errors = [str(exc)]
+        else:
+            flash(
+                _(
+                    "%(state)s has been replaced by %(new)s.",
+                    state=assignment.reviewing_state,
+                    new=", ".join(sorted({s["reviewing_state"] for s in result.result})),
+                ),
+                "success",
+            )
+            return redirect(url_for(".dashboard", phase=review.phase_id))
+    return render_template(
+        "reviews/replace.html",
+        form=form,
+        assignment=assignment,
+        review=review,
+        state=db.session().get(State, review.state_code),
+        reviewing=db.session().get(State, assignment.reviewing_state),
+    )
+
+
+@bp.get("/reviews/<int:review_id>/assignments")
+@secretariat_required
+def assignments(review_id: int) -> ResponseReturnValue:
+    session = db.session()
+    review = session.get(Review, review_id) or abort(404)
+    rows = session.exec(
+        select(ReviewAssignment)
+        .where(ReviewAssignment.review_id == review_id)
+        .order_by(col(ReviewAssignment.seat), col(ReviewAssignment.id))
+    ).all()
+    version = session.get(BankVersion, review.bank_version_id)
+    return render_template(
+        "reviews/assignments.html",
+        review=review,
+        assignments=rows,
+        state=session.get(State, review.state_code),
+        instrument=version.instrument if version else "",
+        states={s.code: s for s in session.exec(select(State))},
+    )

@@ -221,6 +221,9 @@
     var time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
     if (Object.keys(body.conflicts || {}).length) {
       this.say(this.form.getAttribute("data-msg-conflict"), true);
+    } else if (Object.keys(this.dirty).length) {
+      // Typed again while this save was on its way: that is not saved yet.
+      this.say(this.form.getAttribute("data-msg-unsaved") || "Unsaved changes…");
     } else {
       this.say((this.form.getAttribute("data-msg-saved") || "Saved at") + " " + time);
     }
@@ -266,8 +269,25 @@
     autosave.restoreDrafts();
   }
 
+  // Counts the words of a summary as it is typed, against its configured limit.
+  function initWordCount(counter) {
+    var field = document.getElementById(counter.getAttribute("data-word-count-for"));
+    var limit = parseInt(counter.getAttribute("data-word-limit"), 10);
+    if (!field) return;
+    var template = counter.textContent.replace(/[0-9]+/, "{n}");
+    function update() {
+      var words = (field.value.match(/\S+/g) || []).length;
+      counter.textContent = template.replace("{n}", String(words)) + " / " + limit;
+      counter.classList.add("word-count");
+      counter.classList.toggle("is-over", words > limit);
+    }
+    field.addEventListener("input", update);
+    update();
+  }
+
   onReady(function () {
     focusErrorSummary();
+    document.querySelectorAll("[data-word-count-for]").forEach(initWordCount);
     document.querySelectorAll("form.answer-form").forEach(initAnswerForm);
   });
 })();

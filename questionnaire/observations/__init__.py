@@ -1,0 +1,1 @@
+"""The reviewing States' work: observations, dialogue, the list of observations and summary."""

@@ -1,0 +1,53 @@
+"""Forms of the review workspace."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.widgets import HiddenInput
+
+from questionnaire.observations.models import CATEGORIES
+
+CATEGORY_LABELS = {
+    "good_practice": _l("Success or good practice"),
+    "gap": _l("Gap or challenge"),
+    "suggestion": _l("Suggestion"),
+    "assistance_need": _l("Technical assistance need"),
+}
+
+
+class ObservationForm(FlaskForm):
+    category = RadioField(
+        _l("Category"),
+        choices=[SelectChoice(key, CATEGORY_LABELS[key]) for key in CATEGORIES],
+        validators=[InputRequired(_l("Choose a category"))],
+    )
+    text = TextAreaField(
+        _l("Observation"),
+        validators=[DataRequired(_l("Write the observation")), Length(max=20_000)],
+    )
+    cited_keys = SelectMultipleField(_l("Answers it relies on"), choices=[])
+    version = IntegerField(widget=HiddenInput(), default=0)
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(
+        _l("Message"), validators=[DataRequired(_l("Write the message")), Length(max=20_000)]
+    )
+    kind = HiddenField()
+
+
+class SummaryForm(FlaskForm):
+    summary = TextAreaField(_l("Summary"), validators=[Length(max=50_000)])
+    version = IntegerField(widget=HiddenInput(), default=0)
+
+
+class TransitionForm(FlaskForm):
+    to_status = HiddenField(validators=[DataRequired()])
+
+
+class ConfidentialForm(FlaskForm):
+    is_confidential = HiddenField()

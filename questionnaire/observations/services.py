@@ -1,0 +1,371 @@
+"""Observations, the dialogue, and the agreement of the list of observations and summary."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from questionnaire.accounts.models import User
+from questionnaire.audit.services import record
+from questionnaire.banks.schema import Bank
+from questionnaire.db import utcnow
+from questionnaire.errors import RuleViolation
+from questionnaire.notifications.services import queue_message
+from questionnaire.observations.models import (
+    CATEGORIES,
+    LIST_FLOW,
+    DialogueMessage,
+    ListOfObservations,
+    ListTransition,
+    Observation,
+)
+from questionnaire.reviews.models import Review, ReviewMembership
+
+MAX_TEXT = 20_000
+#: Who may move a list from one status to another: the reviewers, the State under review,
+#: or the secretariat.
+TRANSITION_SIDES = {
+    ("drafting", "with_state"): {"reviewer"},
+    ("with_state", "drafting"): {"reviewer", "state"},
+    ("with_state", "agreed"): {"state"},
+    ("agreed", "final"): {"reviewer", "secretariat"},
+    ("agreed", "drafting"): {"secretariat"},
+}
+
+
+class EditConflict(RuleViolation):
+    """The text was changed by someone else since it was loaded; nothing was overwritten."""
+
+    def __init__(self, current_text: str, current_version: int) -> None:
+        super().__init__("someone else changed this text while you were editing it")
+        self.current_text = current_text
+        self.current_version = current_version
+
+
+def list_of(db: Session, review: Review) -> ListOfObservations:
+    """The review's list of observations, created empty on first use."""
+    found = db.exec(
+        select(ListOfObservations).where(ListOfObservations.review_id == review.id)
+    ).first()
+    if found is None:
+        found = ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
+        db.add(found)
+        db.flush()
+    return found
+
+
+def observations_of(
+    db: Session, review: Review, *, include_withdrawn: bool = False
+) -> list[Observation]:
+    query = select(Observation).where(Observation.review_id == review.id)
+    if not include_withdrawn:
+        query = query.where(col(Observation.is_deleted).is_(False))
+    return list(db.exec(query.order_by(col(Observation.id))))
+
+
+def _check_draft(lst: ListOfObservations) -> None:
+    if lst.status != "drafting":
+        raise RuleViolation("the list is no longer being drafted: send it back to drafting first")
+
+
+def _check_content(
+    bank: Bank, section_key: str, category: str, text: str, cited: list[str]
+) -> None:
+    section = bank.sections_by_key.get(section_key)
+    if section is None:
+        raise RuleViolation(f"unknown article section {section_key}")
+    if category not in CATEGORIES:
+        raise RuleViolation(f"unknown category {category}")
+    if not text.strip():
+        raise RuleViolation("write the observation")
+    if len(text) > MAX_TEXT:
+        raise RuleViolation(f"keep the observation under {MAX_TEXT} characters")
+    unknown = [key for key in cited if key not in bank.questions_by_key]
+    if unknown:
+        raise RuleViolation(f"unknown question keys: {', '.join(unknown)}")
+
+
+def add_observation(
+    db: Session,
+    review: Review,
+    bank: Bank,
+    user: User,
+    *,
+    section_key: str,
+    category: str,
+    text: str,
+    cited_keys: list[str],
+) -> Observation:
+    """A reviewer's new observation on one article."""
+    _check_draft(list_of(db, review))
+    _check_content(bank, section_key, category, text, cited_keys)
+    observation = Observation(
+        review_id=review.id,  # type: ignore[arg-type]
+        section_key=section_key,
+        category=category,
+        text=text,
+        cited_keys=cited_keys,
+        created_by_id=user.id,
+        updated_by_id=user.id,
+    )
+    db.add(observation)
+    db.flush()
+    record(
+        db,
+        actor=user,
+        action="observation.add",
+        object_type="observation",
+        object_id=observation.id,
+        review_id=review.id,
+        after={"category": category, "text": text, "cited_keys": cited_keys},
+    )
+    return observation
+
+
+def edit_observation(
+    db: Session,
+    review: Review,
+    bank: Bank,
+    observation: Observation,
+    user: User,
+    *,
+    category: str,
+    text: str,
+    cited_keys: list[str],
+    base_version: int,
+) -> None:
+    """Change an observation; an edit based on an older version raises EditConflict."""
+    _check_draft(list_of(db, review))
+    _check_content(bank, observation.section_key, category, text, cited_keys)
+    before = {
+        "category": observation.category,
+        "text": observation.text,
+        "cited_keys": observation.cited_keys,
+    }
+    result = db.execute(
+        update(Observation)
+        .where(col(Observation.id) == observation.id, col(Observation.version) == base_version)
+        .values(
+            category=category,
+            text=text,
+            cited_keys=cited_keys,
+            version=base_version + 1,
+            updated_by_id=user.id,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.refresh(observation)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise EditConflict(observation.text, observation.version)
+    record(
+        db,
+        actor=user,
+        action="observation.edit",
+        object_type="observation",
+        object_id=observation.id,
+        review_id=review.id,
+        before=before,
+        after={"category": category, "text": text, "cited_keys": cited_keys},
+    )
+
+
+def withdraw_observation(db: Session, review: Review, observation: Observation, user: User) -> None:
+    _check_draft(list_of(db, review))
+    observation.is_deleted = True
+    observation.version += 1
+    observation.updated_by_id = user.id
+    observation.updated_at = utcnow()
+    db.add(observation)
+    record(
+        db,
+        actor=user,
+        action="observation.withdraw",
+        object_type="observation",
+        object_id=observation.id,
+        review_id=review.id,
+    )
+
+
+def set_confidential(
+    db: Session, review: Review, observation: Observation, user: User, *, is_confidential: bool
+) -> None:
+    """The State under review keeps an element confidential (para. 38), or releases it."""
+    lst = list_of(db, review)
+    if lst.status == "final":
+        raise RuleViolation("the list is final")
+    if lst.status == "drafting":
+        raise RuleViolation("the list has not been shared with your State yet")
+    if observation.is_confidential == is_confidential:
+        return
+    observation.is_confidential = is_confidential
+    db.add(observation)
+    record(
+        db,
+        actor=user,
+        action="observation.confidential",
+        object_type="observation",
+        object_id=observation.id,
+        review_id=review.id,
+        before={"is_confidential": not is_confidential},
+        after={"is_confidential": is_confidential},
+    )
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"\S+", text))
+
+
+def save_summary(
+    db: Session, review: Review, user: User, *, text: str, base_version: int, word_limit: int
+) -> ListOfObservations:
+    """Save the summary; over the word limit is refused, an old base version conflicts."""
+    lst = list_of(db, review)
+    _check_draft(lst)
+    words = count_words(text)
+    if words > word_limit:
+        raise RuleViolation(f"the summary has {words} words; the limit is {word_limit}")
+    before = lst.summary
+    result = db.execute(
+        update(ListOfObservations)
+        .where(
+            col(ListOfObservations.id) == lst.id,
+            col(ListOfObservations.summary_version) == base_version,
+        )
+        .values(
+            summary=text,
+            summary_version=base_version + 1,
+            summary_updated_by_id=user.id,
+            summary_updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.refresh(lst)
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise EditConflict(lst.summary, lst.summary_version)
+    record(
+        db,
+        actor=user,
+        action="summary.edit",
+        object_type="list_of_observations",
+        object_id=lst.id,
+        review_id=review.id,
+        before=before,
+        after=text,
+    )
+    return lst
+
+
+def transition(
+    db: Session, review: Review, user: User, *, side: str, to_status: str
+) -> ListOfObservations:
+    """Move the list along drafting -> with the State -> agreed -> final; others refused."""
+    lst = list_of(db, review)
+    if to_status not in LIST_FLOW.get(lst.status, ()):
+        raise RuleViolation(f"a list that is {lst.status} cannot become {to_status}")
+    if side not in TRANSITION_SIDES.get((lst.status, to_status), set()):
+        raise RuleViolation(f"you cannot move the list from {lst.status} to {to_status}")
+    if to_status == "with_state" and not observations_of(db, review):
+        raise RuleViolation("the list has no observation yet")
+    from_status = lst.status
+    lst.status = to_status
+    db.add(lst)
+    db.add(
+        ListTransition(
+            list_id=lst.id,
+            from_status=from_status,
+            to_status=to_status,  # type: ignore[arg-type]
+            actor_id=user.id,
+        )
+    )  # type: ignore[arg-type]
+    record(
+        db,
+        actor=user,
+        action="list.transition",
+        object_type="list_of_observations",
+        object_id=lst.id,
+        review_id=review.id,
+        before={"status": from_status},
+        after={"status": to_status},
+    )
+    _notify(
+        db,
+        review,
+        user,
+        f"List of observations: {to_status.replace('_', ' ')}",
+        f"The list of observations of review {review.id} is now {to_status.replace('_', ' ')}.",
+    )
+    db.flush()
+    return lst
+
+
+def transitions_of(db: Session, lst: ListOfObservations) -> list[ListTransition]:
+    return list(
+        db.exec(
+            select(ListTransition)
+            .where(ListTransition.list_id == lst.id)
+            .order_by(col(ListTransition.id))
+        )
+    )
+
+
+def post_message(
+    db: Session, review: Review, user: User, *, side: str, section_key: str, kind: str, body: str
+) -> DialogueMessage:
+    """A request for clarification (reviewers), a reply (State), or a comment (either)."""
+    allowed = {"reviewer": {"request", "comment"}, "state": {"reply", "comment"}}
+    if kind not in allowed.get(side, set()):
+        raise RuleViolation("you cannot post this kind of message")
+    if not body.strip():
+        raise RuleViolation("write the message")
+    if len(body) > MAX_TEXT:
+        raise RuleViolation(f"keep the message under {MAX_TEXT} characters")
+    message = DialogueMessage(
+        review_id=review.id,
+        section_key=section_key,
+        kind=kind,  # type: ignore[arg-type]
+        body=body,
+        author_id=user.id,
+        author_state=user.state_code,
+    )  # type: ignore[arg-type]
+    db.add(message)
+    db.flush()
+    record(
+        db,
+        actor=user,
+        action=f"dialogue.{kind}",
+        object_type="dialogue_message",
+        object_id=message.id,
+        review_id=review.id,
+        after={"section": section_key, "body": body},
+    )
+    _notify(
+        db,
+        review,
+        user,
+        f"New {kind} on the review of {review.state_code}",
+        f"{user.full_name} wrote on section {section_key}:\n\n{body}",
+    )
+    return message
+
+
+def messages_of(db: Session, review: Review) -> list[DialogueMessage]:
+    return list(
+        db.exec(
+            select(DialogueMessage)
+            .where(DialogueMessage.review_id == review.id)
+            .order_by(col(DialogueMessage.id))
+        )
+    )
+
+
+def _notify(db: Session, review: Review, author: User, subject: str, body: str) -> None:
+    """Tell everyone in the review but the author (the outbox delivers after the commit)."""
+    members = db.exec(
+        select(User)
+        .join(ReviewMembership, col(ReviewMembership.user_id) == User.id)
+        .where(ReviewMembership.review_id == review.id, col(User.id) != author.id)
+    ).all()
+    queue_message(db, to=[member.email for member in members], subject=subject, body=body)
