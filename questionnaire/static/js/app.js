@@ -285,8 +285,24 @@
     update();
   }
 
+  // While a document renders in the background, look again every second and reload when done.
+  function watchJob(element) {
+    var state = element.getAttribute("data-job-status");
+    if (state === "done" || state === "failed") return;
+    window.setTimeout(function poll() {
+      fetch(element.getAttribute("data-job-status-url"), { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (body) {
+          if (body.status === "done" || body.status === "failed") window.location.reload();
+          else window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }, 1000);
+  }
+
   onReady(function () {
     focusErrorSummary();
+    document.querySelectorAll("[data-job-status-url]").forEach(watchJob);
     document.querySelectorAll("[data-word-count-for]").forEach(initWordCount);
     document.querySelectorAll("form.answer-form").forEach(initAnswerForm);
   });
