@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -11,9 +12,13 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from questionnaire import create_app, db, demo
+from questionnaire.accounts.services import find_user
 from questionnaire.banks import services as bank_services
 from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.validation import validate_file
+from questionnaire.errors import RuleViolation
+from questionnaire.publishing import services as publishing
+from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
 from questionnaire.reference import services as reference_services
 
 
@@ -190,9 +195,92 @@ def demo_command() -> None:
     session = db.session()
     logins = demo.load_demo(session, Path(current_app.config["QUESTION_BANKS_DIR"]))
     session.commit()
-    click.echo("Demo logins (password for all: %s):" % demo.DEMO_PASSWORD)
+    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
     for email, role in logins:
         click.echo(f"  {email:32} {role}")
+
+
+@cli.group("publish")
+def publish_group() -> None:
+    """Documents for the working groups."""
+
+
+@publish_group.command("crp")
+@click.option("--symbol", required=True, help="e.g. CTOC/COP/WG.4/2025/CRP.2")
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    default=("en",),
+    show_default=True,
+    type=click.Choice(DOCUMENT_LANGUAGES),
+)
+@click.option("--date", "issued_on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--session", required=True, help="e.g. 'Vienna, 2 and 3 July 2025'")
+@click.option("--agenda-item", required=True, type=int)
+@click.option("--agenda-title", required=True)
+@click.option("--title", required=True)
+@click.option(
+    "--review",
+    "review_ids",
+    multiple=True,
+    type=int,
+    required=True,
+    help="a review whose list of observations is agreed (repeat for several)",
+)
+@click.option(
+    "--withheld-note/--no-withheld-note",
+    default=None,
+    help="say where elements were withheld (default: PUBLISH_WITHHELD_NOTE)",
+)
+@click.option("--publish/--draft", "make_public", default=False, show_default=True)
+@click.option("--user", "email", required=True, help="e-mail of the secretariat member")
+@with_appcontext
+def publish_crp(
+    symbol: str,
+    languages: tuple[str, ...],
+    issued_on: datetime,
+    session: str,
+    agenda_item: int,
+    agenda_title: str,
+    title: str,
+    review_ids: tuple[int, ...],
+    withheld_note: bool | None,
+    make_public: bool,
+    email: str,
+) -> None:
+    """Build, render and (with --publish) publish a conference room paper."""
+    db_session = db.session()
+    user = find_user(db_session, email)
+    if user is None or not user.is_secretariat:
+        raise click.ClickException(f"{email} is not a secretariat account")
+    note = current_app.config["PUBLISH_WITHHELD_NOTE"] if withheld_note is None else withheld_note
+    with click.progressbar(languages, label="Rendering") as bar:
+        for language in bar:
+            request = CrpRequest(
+                symbol=symbol,
+                language=language,
+                issued_on=issued_on.date(),
+                session=session,
+                agenda_item=agenda_item,
+                agenda_title=agenda_title,
+                title=title,
+                review_ids=review_ids,
+                withheld_note=note,
+            )
+            try:
+                publication = publishing.create_crp(db_session, request, user)
+            except RuleViolation as exc:
+                raise click.ClickException(str(exc)) from exc
+            if publication.job_status != "done" and not publishing.render(db_session, publication):
+                raise click.ClickException(f"rendering failed: {publication.job_error}")
+            if make_public:
+                publishing.publish(db_session, publication, user)
+            db_session.commit()
+            click.echo(
+                f"  {symbol} [{language}] revision {publication.revision}: "
+                f"{publication.page_count} pages, {publication.status}"
+            )
 
 
 @cli.command("serve")

@@ -5,7 +5,7 @@ Services flush; the request edge commits once (or rolls back), see `init_app`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -111,20 +111,30 @@ def check_schema(app: Flask) -> None:
         )
 
 
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run `callback` once the request's transaction has committed (e.g. to enqueue a job
+    that must see the rows just written); dropped if the request rolls back."""
+    g.setdefault("after_commit", []).append(callback)
+
+
 def init_app(app: Flask) -> None:
     app.extensions["questionnaire.engine"] = make_engine(str(app.config["DATABASE_URL"]))
 
     @app.after_request
     def _commit(response: Response) -> Response:
         db = g.pop("db_session", None)
+        callbacks = g.pop("after_commit", [])
         if db is not None:
             try:
                 if response.status_code < 400:
                     db.commit()
                 else:
                     db.rollback()
+                    callbacks = []
             finally:
                 db.close()
+        for callback in callbacks:
+            callback()
         return response
 
     @app.teardown_appcontext

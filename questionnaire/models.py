@@ -11,6 +11,7 @@ from questionnaire.observations.models import (
     ListTransition,
     Observation,
 )
+from questionnaire.publishing.models import Publication
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.reviews.models import (
@@ -31,6 +32,7 @@ __all__ = [
     "ListTransition",
     "Observation",
     "OutboxMessage",
+    "Publication",
     "Review",
     "ReviewAssignment",
     "ReviewDraw",

@@ -82,6 +82,7 @@ DASHBOARD_STATUS_LABELS = {
     "agreed": _l("List: agreed"),
     "final": _l("List: final"),
 }
+PUBLICATION_STATUS_LABELS = {"draft": _l("Draft"), "published": _l("Published")}
 OVERDUE_LABELS = {
     "focal_point": _l("focal point not named"),
     "experts": _l("experts not named"),
@@ -137,6 +138,7 @@ def init_app(app: Flask) -> None:
         "transition_label": lambda a, b: TRANSITION_LABELS.get((a, b), b),
         "region_label": lambda group: REGION_LABELS.get(group, group),
         "overdue_label": lambda item: OVERDUE_LABELS.get(item, item),
+        "publication_status_label": lambda status: PUBLICATION_STATUS_LABELS.get(status, status),
         "seat_label": lambda seat: SEAT_LABELS.get(seat, seat),
         "category_label": lambda category: CATEGORY_LABELS.get(category, category),
         "message_kind_label": lambda kind: MESSAGE_KIND_LABELS.get(kind, kind),

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import render_template
+from flask import current_app
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -39,7 +39,11 @@ def _stylesheet() -> CSS:
 
 def render_pdf(template: str, *, title: str, language: str, **context: Any) -> bytes:
     """Render `template` with `context` to PDF bytes (A4, tagged, with title and language)."""
-    html = render_template(template, title=title, language=language, **context)
+    # The environment's template directly, without request context processors: documents are
+    # also rendered by the command line and by background workers, outside any request.
+    html = current_app.jinja_env.get_template(template).render(
+        title=title, language=language, **context
+    )
     document = HTML(string=html, url_fetcher=refuse_fetch, base_url="about:blank")
     return document.write_pdf(
         stylesheets=[_stylesheet()],

@@ -1,0 +1,230 @@
+"""The content of a conference room paper, as a plain snapshot taken from agreed lists.
+
+The snapshot holds every word the PDF will show, in the document's language, and nothing
+that was marked confidential: confidential elements are dropped here, before any rendering,
+so they cannot reach the PDF's text, bytes or metadata. Its SHA-256 identifies the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from babel.dates import format_date
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import Session, col, select
+
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.services import bank_of
+from questionnaire.errors import RuleViolation
+from questionnaire.i18n import localize
+from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.models import CATEGORIES, ListOfObservations, Observation
+from questionnaire.publishing.symbols import is_crp
+from questionnaire.reference.instruments import load_instrument_data
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
+from questionnaire.reviews.models import Review, ReviewAssignment
+
+DOCUMENT_LANGUAGES = ("en", "fr")
+PUBLISHABLE = ("agreed", "final")
+
+
+@dataclass(frozen=True)
+class CrpRequest:
+    """What the secretariat asks for: the meeting, the symbol, the reviews to include."""
+
+    symbol: str
+    language: str
+    issued_on: date
+    session: str
+    agenda_item: int
+    agenda_title: str
+    title: str
+    review_ids: tuple[int, ...]
+    languages_line: str = ""
+    withheld_note: bool = False
+
+
+@dataclass
+class Paragraph:
+    number: int
+    text: str
+    label: str = ""
+
+
+@dataclass
+class ArticleBlock:
+    heading: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
+class StateBlock:
+    heading: str
+    reviewers: str
+    articles: list[ArticleBlock] = field(default_factory=list)
+    summary: list[Paragraph] = field(default_factory=list)
+    withheld: int = 0
+
+
+def _body(symbol: str) -> str:
+    if "/WG.4/" in symbol:
+        return _("Working Group on Trafficking in Persons")
+    if "/WG.7/" in symbol:
+        return _("Working Group on the Smuggling of Migrants")
+    if "/WG.2/" in symbol:
+        return _("Working Group on Technical Assistance")
+    if "/WG.3/" in symbol:
+        return _("Working Group on International Cooperation")
+    return _(
+        "Conference of the Parties to the United Nations Convention against Transnational Organized Crime"
+    )
+
+
+def _lists(db: Session, review_ids: tuple[int, ...]) -> list[tuple[Review, ListOfObservations]]:
+    rows = db.exec(
+        select(Review, ListOfObservations)
+        .join(ListOfObservations, col(ListOfObservations.review_id) == Review.id)
+        .where(col(Review.id).in_(review_ids))
+    ).all()
+    found = {review.id: (review, lst) for review, lst in rows}
+    for review_id in review_ids:
+        if review_id not in found:
+            raise RuleViolation(f"review {review_id} has no list of observations")
+        if found[review_id][1].status not in PUBLISHABLE:
+            raise RuleViolation(f"the list of observations of review {review_id} is not agreed")
+    return [found[i] for i in review_ids]
+
+
+def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
+    """Every word of the document, confidential elements left out; raises RuleViolation."""
+    if not is_crp(request.symbol):
+        raise RuleViolation(
+            f"{request.symbol} is not a conference room paper symbol "
+            "(for example CTOC/COP/WG.4/2025/CRP.2)"
+        )
+    if request.language not in DOCUMENT_LANGUAGES:
+        raise RuleViolation(f"documents are produced in {', '.join(DOCUMENT_LANGUAGES)}")
+    if not request.review_ids:
+        raise RuleViolation("choose at least one agreed list of observations")
+    with force_locale(request.language):
+        counter = iter(range(2, 100_000))  # paragraph 1 is the introduction
+        states = [
+            _state_block(db, review, request, counter)
+            for review, _lst in _lists(db, request.review_ids)
+        ]
+        return {
+            "symbol": request.symbol,
+            "language": request.language,
+            "date": format_date(request.issued_on, format="long", locale=request.language),
+            "languages_line": request.languages_line
+            or (_("English only") if request.language == "en" else _("French only")),
+            "body": _body(request.symbol),
+            "session": request.session,
+            "agenda_line": _(
+                "Item %(number)d of the provisional agenda", number=request.agenda_item
+            ),
+            "agenda_title": request.agenda_title,
+            "title": request.title,
+            "note_by": _("Note by the Secretariat"),
+            "introduction": Paragraph(
+                1,
+                _(
+                    "In accordance with paragraph 38 of the procedures and rules for the functioning "
+                    "of the Mechanism for the Review of the Implementation of the United Nations "
+                    "Convention against Transnational Organized Crime and the Protocols thereto, the "
+                    "lists of observations and the summaries completed before a session of a working "
+                    "group are made available to it as conference room papers. The present paper "
+                    "contains the lists of observations and summaries set out below."
+                ),
+            ),
+            "summary_heading": _("Summary"),
+            "withheld_text": _(
+                "One or more elements are withheld at the request of the State under review."
+            )
+            if request.withheld_note
+            else "",
+            "states": states,
+        }
+
+
+def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any) -> StateBlock:
+    state = db.get(State, review.state_code)
+    version = db.get(BankVersion, review.bank_version_id)
+    assert state is not None and version is not None
+    bank = bank_of(version)
+    instrument = load_instrument_data().instruments[bank.instrument]
+    reviewers = db.exec(
+        select(State)
+        .join(ReviewAssignment, col(ReviewAssignment.reviewing_state) == State.code)
+        .where(ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True))
+        .order_by(col(State.name_en))
+    ).all()
+    block = StateBlock(
+        heading=f"{state_name(state, request.language)}: {localize(instrument.title, request.language)}",
+        reviewers=_(
+            "Reviewing States: %(states)s",
+            states=", ".join(dict.fromkeys(state_name(r, request.language) for r in reviewers)),
+        )
+        if reviewers
+        else "",
+    )
+    observations = db.exec(
+        select(Observation)
+        .where(Observation.review_id == review.id, col(Observation.is_deleted).is_(False))
+        .order_by(col(Observation.id))
+    ).all()
+    for section in bank.sections:
+        chosen = [o for o in observations if o.section_key == section.key]
+        block.withheld += sum(1 for o in chosen if o.is_confidential)
+        public = sorted(
+            (o for o in chosen if not o.is_confidential), key=lambda o: CATEGORIES.index(o.category)
+        )
+        if not public or section.article is None:
+            continue
+        article = load_instrument_data().article(bank.instrument, section.article)
+        heading = _("Article %(number)s", number=section.article)
+        if article is not None:
+            heading = f"{heading}. {localize(article.title, request.language)}"
+        block.articles.append(
+            ArticleBlock(
+                heading,
+                [
+                    Paragraph(next(counter), o.text, str(CATEGORY_LABELS[o.category]))
+                    for o in public
+                ],
+            )
+        )
+    lst = db.exec(select(ListOfObservations).where(ListOfObservations.review_id == review.id)).one()
+    block.summary = [
+        Paragraph(next(counter), text.strip()) for text in lst.summary.split("\n\n") if text.strip()
+    ]
+    return block
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a snapshot."""
+    canonical = json.dumps(
+        _plain(snapshot), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "__dataclass_fields__"):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def plain_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot as JSON-ready data (dataclasses turned into mappings)."""
+    return _plain(snapshot)

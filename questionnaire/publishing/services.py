@@ -1,0 +1,138 @@
+"""Conference room papers as records: created from a snapshot, rendered, published."""
+
+from __future__ import annotations
+
+import hashlib
+from io import BytesIO
+
+from pypdf import PdfReader
+from sqlalchemy import func
+from sqlalchemy.orm import undefer
+from sqlmodel import Session, col, select
+
+from questionnaire.accounts.models import User
+from questionnaire.audit.services import record
+from questionnaire.db import utcnow
+from questionnaire.errors import RuleViolation
+from questionnaire.publishing.crp import CrpRequest, build_snapshot, plain_snapshot, snapshot_sha256
+from questionnaire.publishing.models import Publication
+from questionnaire.publishing.pdf import render_pdf
+
+CRP_TEMPLATE = "publishing/crp.html"
+
+
+def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
+    """A new draft revision of the CRP; its PDF is taken from the cache when the same
+    content was rendered before, else rendered by `render` (a background job)."""
+    snapshot = plain_snapshot(build_snapshot(db, request))
+    sha = snapshot_sha256(snapshot)
+    latest = db.exec(
+        select(func.max(Publication.revision)).where(
+            Publication.symbol == request.symbol, Publication.language == request.language
+        )
+    ).one()
+    publication = Publication(
+        symbol=request.symbol,
+        language=request.language,
+        revision=(latest or 0) + 1,
+        title=request.title,
+        snapshot=snapshot,
+        snapshot_sha256=sha,
+        created_by_id=user.id,
+    )
+    cached = db.exec(
+        select(Publication)
+        .options(undefer(Publication.pdf))  # type: ignore[arg-type]
+        .where(Publication.snapshot_sha256 == sha, Publication.job_status == "done")
+        .limit(1)
+    ).first()
+    if cached is not None and cached.pdf:
+        publication.pdf = cached.pdf
+        publication.pdf_sha256 = cached.pdf_sha256
+        publication.page_count = cached.page_count
+        publication.job_status = "done"
+    db.add(publication)
+    db.flush()
+    record(
+        db,
+        actor=user,
+        action="document.create",
+        object_type="publication",
+        object_id=publication.id,
+        after={
+            "symbol": request.symbol,
+            "language": request.language,
+            "revision": publication.revision,
+            "snapshot_sha256": sha,
+        },
+    )
+    return publication
+
+
+def render(db: Session, publication: Publication) -> bool:
+    """Render the publication's PDF from its stored snapshot (needs an app context).
+
+    A failure is recorded on the publication (job_status "failed", job_error) rather than
+    raised, so the draft and the reason stay on record for the secretariat.
+    """
+    publication.job_status = "rendering"
+    db.add(publication)
+    db.flush()
+    try:
+        content = render_pdf(
+            CRP_TEMPLATE,
+            title=f"{publication.symbol}: {publication.title}",
+            language=publication.language,
+            snapshot=publication.snapshot,
+        )
+    except Exception as exc:  # any rendering failure is recorded, see the docstring
+        publication.job_status = "failed"
+        publication.job_error = f"{type(exc).__name__}: {exc}"[:2000]
+        db.add(publication)
+        db.flush()
+        return False
+    publication.pdf = content
+    publication.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    publication.page_count = len(PdfReader(BytesIO(content)).pages)
+    publication.job_status = "done"
+    db.add(publication)
+    db.flush()
+    return True
+
+
+def publish(db: Session, publication: Publication, user: User) -> None:
+    """Make a rendered draft the published revision; earlier revisions stay on record."""
+    if publication.status == "published":
+        raise RuleViolation("this revision is already published")
+    if publication.job_status != "done":
+        raise RuleViolation("the document is not rendered yet")
+    publication.status = "published"
+    publication.published_at = utcnow()
+    publication.published_by_id = user.id
+    db.add(publication)
+    record(
+        db,
+        actor=user,
+        action="document.publish",
+        object_type="publication",
+        object_id=publication.id,
+        after={
+            "symbol": publication.symbol,
+            "revision": publication.revision,
+            "pdf_sha256": publication.pdf_sha256,
+        },
+    )
+    db.flush()
+
+
+def latest_published(db: Session, symbol: str, language: str) -> Publication | None:
+    return db.exec(
+        select(Publication)
+        .options(undefer(Publication.pdf))  # type: ignore[arg-type]
+        .where(
+            Publication.symbol == symbol,
+            Publication.language == language,
+            Publication.status == "published",
+        )
+        .order_by(col(Publication.revision).desc())
+    ).first()

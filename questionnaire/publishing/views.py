@@ -1,0 +1,195 @@
+"""Documents: conference room papers created, rendered in the background, and published."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import undefer
+from sqlmodel import col, select
+from wtforms.fields.choices import SelectChoice
+
+from questionnaire import db
+from questionnaire.accounts.access import secretariat_required
+from questionnaire.banks.models import BankVersion
+from questionnaire.errors import RuleViolation
+from questionnaire.i18n import current_language
+from questionnaire.observations.models import ListOfObservations
+from questionnaire.publishing import jobs, services
+from questionnaire.publishing.crp import PUBLISHABLE, CrpRequest
+from questionnaire.publishing.forms import CrpForm
+from questionnaire.publishing.models import Publication
+from questionnaire.publishing.symbols import slug, unslug
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
+from questionnaire.reviews.models import Review
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+
+
+@bp.get("/")
+@login_required
+def index() -> ResponseReturnValue:
+    query = select(Publication).order_by(
+        col(Publication.symbol), col(Publication.language), col(Publication.revision).desc()
+    )
+    if not current_user.is_secretariat:
+        query = query.where(Publication.status == "published")
+    return render_template(
+        "publishing/index.html", publications=db.session().exec(query).all(), slug=slug
+    )
+
+
+def _review_choices(form: CrpForm) -> None:
+    rows = (
+        db.session()
+        .exec(
+            select(Review, State, BankVersion.instrument)
+            .join(ListOfObservations, col(ListOfObservations.review_id) == Review.id)
+            .join(State, col(State.code) == Review.state_code)
+            .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+            .where(col(ListOfObservations.status).in_(PUBLISHABLE))
+            .order_by(col(State.name_en))
+        )
+        .all()
+    )
+    form.reviews.choices = [
+        SelectChoice(
+            str(r.id), f"{state_name(s, current_language())} – {instrument} (review {r.id})"
+        )
+        for r, s, instrument in rows
+    ]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@secretariat_required
+def new() -> ResponseReturnValue:
+    form = CrpForm(withheld_note=current_app.config["PUBLISH_WITHHELD_NOTE"])
+    _review_choices(form)
+    if form.validate_on_submit():
+        created = []
+        try:
+            for language in form.languages.data or []:
+                publication = services.create_crp(
+                    db.session(),
+                    CrpRequest(
+                        symbol=(form.symbol.data or "").strip(),
+                        language=language,
+                        issued_on=form.issued_on.data,
+                        session=form.session.data or "",  # type: ignore[arg-type]
+                        agenda_item=form.agenda_item.data or 1,
+                        agenda_title=form.agenda_title.data or "",
+                        title=form.title.data or "",
+                        review_ids=tuple(int(i) for i in form.reviews.data or []),
+                        languages_line=form.languages_line.data or "",
+                        withheld_note=bool(form.withheld_note.data),
+                    ),
+                    current_user,
+                )
+                created.append(publication)
+        except RuleViolation as exc:
+            form.reviews.errors = [str(exc)]
+        else:
+            for publication in created:
+                if publication.job_status != "done":
+                    jobs.enqueue_render(publication.id)  # type: ignore[arg-type]
+            return redirect(url_for(".show", publication_id=created[0].id))
+    return render_template("publishing/new.html", form=form)
+
+
+def _publication(publication_id: int, *, with_pdf: bool = False) -> Publication:
+    query = select(Publication).where(Publication.id == publication_id)
+    if with_pdf:
+        query = query.options(undefer(Publication.pdf))  # type: ignore[arg-type]
+    publication = db.session().exec(query).first()
+    if publication is None or (
+        publication.status != "published" and not current_user.is_secretariat
+    ):
+        abort(404)
+    return publication
+
+
+@bp.get("/<int:publication_id>")
+@login_required
+def show(publication_id: int) -> ResponseReturnValue:
+    publication = _publication(publication_id)
+    revisions = (
+        db.session()
+        .exec(
+            select(Publication)
+            .where(
+                Publication.symbol == publication.symbol,
+                Publication.language == publication.language,
+            )
+            .order_by(col(Publication.revision).desc())
+        )
+        .all()
+    )
+    if not current_user.is_secretariat:
+        revisions = [r for r in revisions if r.status == "published"]
+    return render_template(
+        "publishing/show.html", publication=publication, revisions=revisions, slug=slug
+    )
+
+
+@bp.get("/<int:publication_id>/status")
+@login_required
+def status(publication_id: int) -> ResponseReturnValue:
+    publication = _publication(publication_id)
+    return jsonify(
+        status=publication.job_status, pages=publication.page_count, error=publication.job_error
+    )
+
+
+@bp.post("/<int:publication_id>/publish")
+@secretariat_required
+def publish(publication_id: int) -> ResponseReturnValue:
+    publication = _publication(publication_id)
+    try:
+        services.publish(db.session(), publication, current_user)
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The document has been published."), "success")
+    return redirect(url_for(".show", publication_id=publication_id))
+
+
+def _pdf_response(publication: Publication) -> Response:
+    if not publication.pdf:
+        abort(404)
+    name = f"{slug(publication.symbol)}-{publication.language}-r{publication.revision}.pdf"
+    return Response(
+        publication.pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{name}"',
+            "X-Content-SHA256": publication.pdf_sha256 or "",
+        },
+    )
+
+
+@bp.get("/<int:publication_id>.pdf")
+@login_required
+def pdf(publication_id: int) -> ResponseReturnValue:
+    return _pdf_response(_publication(publication_id, with_pdf=True))
+
+
+@bp.get("/<symbol_slug>/<language>.pdf")
+@login_required
+def stable(symbol_slug: str, language: str) -> ResponseReturnValue:
+    """The stable address of a document: always its latest published revision."""
+    publication = services.latest_published(db.session(), unslug(symbol_slug), language)
+    if publication is None:
+        abort(404)
+    return _pdf_response(publication)
