@@ -11,7 +11,7 @@ from alembic import command as alembic_command
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
-from questionnaire import create_app, db, demo
+from questionnaire import backup, create_app, db, demo
 from questionnaire.accounts.services import find_user
 from questionnaire.banks import services as bank_services
 from questionnaire.banks.diff import diff_banks
@@ -188,10 +188,7 @@ def states_load(path: Path | None) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load the demo data (idempotent) and print the demo logins."""
-    try:
-        db.check_schema(current_app)
-    except db.SchemaNotCurrent as exc:
-        raise click.ClickException(str(exc)) from exc
+    _require_current_schema()
     session = db.session()
     logins = demo.load_demo(session, Path(current_app.config["QUESTION_BANKS_DIR"]))
     session.commit()
@@ -281,6 +278,40 @@ def publish_crp(
                 f"  {symbol} [{language}] revision {publication.revision}: "
                 f"{publication.page_count} pages, {publication.status}"
             )
+
+
+def _require_current_schema() -> None:
+    try:
+        db.check_schema(current_app)
+    except db.SchemaNotCurrent as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command("export-all")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_all_command(path: Path) -> None:
+    """Write everything (without secrets) to a versioned JSON archive."""
+    _require_current_schema()
+    current, _head = db.schema_status(current_app)
+    archive = backup.export_all(db.get_engine(current_app), current)
+    backup.write_archive(path, archive)
+    rows = sum(len(t["rows"]) for t in archive["tables"].values())
+    click.echo(f"{rows} rows of {len(archive['tables'])} tables written to {path}")
+
+
+@cli.command("import-all")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_all_command(path: Path) -> None:
+    """Load an archive into an empty, migrated database (all or nothing)."""
+    _require_current_schema()
+    current, _head = db.schema_status(current_app)
+    try:
+        counts = backup.import_all(db.get_engine(current_app), backup.read_archive(path), current)
+    except backup.ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{sum(counts.values())} rows imported into {len(counts)} tables")
 
 
 @cli.command("serve")

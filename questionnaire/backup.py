@@ -1,0 +1,169 @@
+"""Export of the whole database as a versioned JSON archive, and import into an empty one.
+
+The archive is table by table, generic over the metadata, so a new table is included without
+touching this module. Secrets are never written: password hashes, second-factor secrets,
+recovery codes, API token hashes and session nonces are left out (people set a new password
+through a reset link after a restore), and so are the PDF bytes of documents (their SHA-256
+and the exact content snapshot they were made from are kept; they can be rendered again).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    LargeBinary,
+    Table,
+    TypeDecorator,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from questionnaire.models import metadata
+
+ARCHIVE_FORMAT = "untoc-review-questionnaires-archive"
+ARCHIVE_VERSION = 1
+#: Columns that hold secrets (or derived from them); never exported.
+SECRET_COLUMNS = frozenset(
+    {
+        "password_hash",
+        "session_nonce",
+        "totp_secret",
+        "totp_secret_encrypted",
+        "recovery_codes",
+        "code_hash",
+        "token_hash",
+    }
+)
+
+
+class ArchiveError(ValueError):
+    """The archive cannot be imported; nothing was written."""
+
+
+def _exported_columns(table: Table) -> list[str]:
+    return [
+        column.name
+        for column in table.columns
+        if column.name not in SECRET_COLUMNS and not isinstance(column.type, LargeBinary)
+    ]
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def export_all(engine: Engine, revision: str | None) -> dict[str, Any]:
+    """Everything in the database, as JSON-ready data."""
+    tables: dict[str, Any] = {}
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            columns = _exported_columns(table)
+            order = [table.c[c.name] for c in table.primary_key.columns]
+            rows = connection.execute(select(*[table.c[c] for c in columns]).order_by(*order))
+            tables[table.name] = {
+                "columns": columns,
+                "rows": [[_to_json(value) for value in row] for row in rows],
+            }
+    return {
+        "format": ARCHIVE_FORMAT,
+        "version": ARCHIVE_VERSION,
+        "schema_revision": revision,
+        "exported_at": datetime.now(UTC).isoformat(),
+        "tables": tables,
+    }
+
+
+def write_archive(path: Path, archive: dict[str, Any]) -> None:
+    path.write_text(json.dumps(archive, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def read_archive(path: Path) -> dict[str, Any]:
+    try:
+        archive = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArchiveError(f"{path}: not a readable JSON archive ({exc})") from exc
+    if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
+        raise ArchiveError(f"{path}: not an archive of this application")
+    if archive.get("version") != ARCHIVE_VERSION:
+        raise ArchiveError(
+            f"{path}: archive version {archive.get('version')!r}; this application reads "
+            f"version {ARCHIVE_VERSION}"
+        )
+    return archive
+
+
+def _from_json(table: Table, column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = table.c[column].type
+    if isinstance(kind, TypeDecorator):  # e.g. SQLModel's UTC datetime
+        kind = kind.impl_instance
+    if isinstance(kind, DateTime):
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    if isinstance(kind, Date):
+        return date.fromisoformat(value)
+    return value
+
+
+def _check_empty(connection: Connection) -> None:
+    for table in metadata.sorted_tables:
+        if connection.execute(select(func.count()).select_from(table)).scalar():
+            raise ArchiveError(f"the database is not empty (table {table.name} has rows)")
+
+
+def import_all(engine: Engine, archive: dict[str, Any], revision: str | None) -> dict[str, int]:
+    """Load an archive into an empty database at the same schema revision; all or nothing."""
+    if archive.get("schema_revision") != revision:
+        raise ArchiveError(
+            f"the archive was written at schema revision {archive.get('schema_revision')}; "
+            f"the database is at {revision}: migrate one of them first"
+        )
+    counts: dict[str, int] = {}
+    with engine.begin() as connection:
+        _check_empty(connection)
+        for table in metadata.sorted_tables:
+            data = archive["tables"].get(table.name)
+            if data is None:
+                continue
+            unknown = set(data["columns"]) - set(table.c.keys())
+            if unknown:
+                raise ArchiveError(f"table {table.name}: unknown columns {sorted(unknown)}")
+            rows = [
+                {c: _from_json(table, c, v) for c, v in zip(data["columns"], row, strict=True)}
+                for row in data["rows"]
+            ]
+            if rows:
+                connection.execute(insert(table), rows)
+            counts[table.name] = len(rows)
+        if connection.dialect.name == "postgresql":
+            _reset_sequences(connection)
+    return counts
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """After explicit ids were inserted, let PostgreSQL's sequences continue after them."""
+    for table in metadata.sorted_tables:
+        for column in table.primary_key.columns:
+            if isinstance(column.type, Integer) and column.autoincrement in (True, "auto"):
+                connection.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence(:table, :column), "
+                        f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                    ),
+                    {"table": table.name, "column": column.name},
+                )

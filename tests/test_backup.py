@@ -1,0 +1,106 @@
+"""export-all / import-all: a round trip gives back the same data, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command as alembic_command
+from flask import Flask
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, select
+
+from questionnaire import backup, create_app
+from questionnaire import db as database
+from questionnaire.accounts import services as accounts
+from questionnaire.accounts.models import User
+from questionnaire.demo import load_demo
+from tests.conftest import BANKS_DIR
+
+
+@pytest.fixture
+def empty_database(app: Flask, tmp_path: Path) -> Iterator[Flask]:
+    """A second, migrated, empty database of the same kind as the test database."""
+    url = make_url(app.config["DATABASE_URL"])
+    name = f"restore_{uuid.uuid4().hex[:8]}"
+    if url.get_backend_name() == "postgresql":
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        target = url.set(database=name).render_as_string(hide_password=False)
+    else:
+        admin = None
+        target = f"sqlite:///{tmp_path / (name + '.sqlite3')}"
+    other = create_app({"DATABASE_URL": target, "TESTING": True}, check_schema=False)
+    alembic_command.upgrade(database.alembic_config(other), "head")
+    yield other
+    database.get_engine(other).dispose()
+    if admin is not None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _revision(app: Flask) -> str | None:
+    return database.schema_status(app)[0]
+
+
+def test_round_trip_keeps_every_row(app, db, empty_database, tmp_path):
+    load_demo(db, BANKS_DIR)
+    db.commit()
+    archive = backup.export_all(database.get_engine(app), _revision(app))
+    path = tmp_path / "archive.json"
+    backup.write_archive(path, archive)
+
+    counts = backup.import_all(
+        database.get_engine(empty_database), backup.read_archive(path), _revision(empty_database)
+    )
+    again = backup.export_all(database.get_engine(empty_database), _revision(empty_database))
+
+    assert counts["answer"] > 0 and counts["review_assignment"] > 0
+    assert again["tables"] == archive["tables"]
+    # Secrets never leave the database.
+    text_of_archive = path.read_text(encoding="utf-8")
+    assert "password_hash" not in text_of_archive
+    assert "$argon2" not in text_of_archive
+    # New rows continue after the imported ids (PostgreSQL sequences were moved on).
+    with Session(database.get_engine(empty_database)) as restored:
+        user = accounts.create_user(restored, email="new@gha.example", full_name="New",
+                                    state_code="GHA", password=None)
+        restored.commit()
+        assert user.id is not None
+        assert user.id > max(row[0] for row in archive["tables"]["user_account"]["rows"])
+        assert restored.exec(select(User).where(User.email == "new@gha.example")).one()
+
+
+def test_import_refuses_a_database_that_is_not_empty(app, db, tmp_path):
+    load_demo(db, BANKS_DIR)
+    db.commit()
+    archive = backup.export_all(database.get_engine(app), _revision(app))
+    with pytest.raises(backup.ArchiveError, match="not empty"):
+        backup.import_all(database.get_engine(app), archive, _revision(app))
+
+
+def test_import_refuses_another_schema_revision_and_writes_nothing(app, db, empty_database):
+    load_demo(db, BANKS_DIR)
+    db.commit()
+    archive = backup.export_all(database.get_engine(app), _revision(app))
+    archive["schema_revision"] = "0001"
+    with pytest.raises(backup.ArchiveError, match="schema revision 0001"):
+        backup.import_all(database.get_engine(empty_database), archive, _revision(empty_database))
+    with database.get_engine(empty_database).connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM review")).scalar() == 0
+
+
+def test_an_archive_from_something_else_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps({"format": "spreadsheet"}), encoding="utf-8")
+    with pytest.raises(backup.ArchiveError, match="not an archive of this application"):
+        backup.read_archive(path)
+    path.write_text("{broken", encoding="utf-8")
+    with pytest.raises(backup.ArchiveError, match="not a readable JSON archive"):
+        backup.read_archive(path)
