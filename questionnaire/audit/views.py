@@ -1,0 +1,100 @@
+"""The audit log for the secretariat: filter, read, export. Nothing here changes it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime, time
+
+from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlmodel import col, select
+
+from questionnaire import db
+from questionnaire.accounts.access import secretariat_required
+from questionnaire.accounts.models import User
+from questionnaire.audit.models import AuditEntry
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+PAGE_SIZE = 200
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], dict[str, str]]:
+    args = {
+        key: (request.args.get(key) or "").strip()
+        for key in ("action", "object_type", "review", "actor", "from", "to")
+    }
+    query = select(AuditEntry, User).join(User, col(User.id) == AuditEntry.actor_id, isouter=True)
+    if args["action"]:
+        query = query.where(col(AuditEntry.action).startswith(args["action"]))
+    if args["object_type"]:
+        query = query.where(AuditEntry.object_type == args["object_type"])
+    if args["review"].isdigit():
+        query = query.where(AuditEntry.review_id == int(args["review"]))
+    if args["actor"]:
+        query = query.where(col(User.email).contains(args["actor"].lower()))
+    if start := _date(args["from"]):
+        query = query.where(AuditEntry.at >= datetime.combine(start, time.min).astimezone())
+    if end := _date(args["to"]):
+        query = query.where(AuditEntry.at <= datetime.combine(end, time.max).astimezone())
+    query = query.order_by(col(AuditEntry.id).desc())
+    if limit:
+        query = query.limit(limit)
+    return list(db.session().exec(query).all()), args
+
+
+@bp.get("/")
+@secretariat_required
+def index() -> ResponseReturnValue:
+    rows, args = _entries(PAGE_SIZE)
+    return render_template("audit/index.html", rows=rows, args=args, page_size=PAGE_SIZE)
+
+
+@bp.get("/export.csv")
+@secretariat_required
+def export() -> ResponseReturnValue:
+    rows, _args = _entries(None)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "id",
+            "at",
+            "actor",
+            "action",
+            "object_type",
+            "object_id",
+            "review_id",
+            "before",
+            "after",
+            "reason",
+        ]
+    )
+    for entry, user in rows:
+        writer.writerow(
+            [
+                entry.id,
+                entry.at.isoformat(),
+                user.email if user else "",
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                entry.review_id or "",
+                json.dumps(entry.before, ensure_ascii=False),
+                json.dumps(entry.after, ensure_ascii=False),
+                entry.reason or "",
+            ]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+    )
