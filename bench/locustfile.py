@@ -1,0 +1,69 @@
+"""Simulated respondents for the load benchmark (run by bench/bench_load.py, not directly).
+
+Each user logs in as its own State's expert, then reads its article page and autosaves its
+answer over and over. Every acknowledged save (HTTP 200 with the question in `saved`) is
+written to the file named by BENCH_ACKS, so the benchmark can look for it in the database.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import threading
+
+from locust import HttpUser, between, events, task
+
+ACCOUNTS = json.loads(os.environ["BENCH_ACCOUNTS"])  # [[email, review_id, section_key, key]]
+PASSWORD = os.environ["BENCH_PASSWORD"]
+_next_account = itertools.count()
+_acks: list[list[object]] = []
+_lock = threading.Lock()
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Respondent(HttpUser):
+    wait_time = between(0.05, 0.15)
+
+    def on_start(self) -> None:
+        email, self.review_id, self.section, self.key = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
+        login = self.client.get("/login", name="/login")
+        token = _TOKEN.search(login.text)[1]  # type: ignore[index]
+        self.client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
+                         name="/login [POST]")
+        self.page = f"/reviews/{self.review_id}/sections/{self.section}"
+        self.version = self._read_page()
+        self.counter = 0
+
+    def _read_page(self) -> int:
+        html = self.client.get(self.page, name="/reviews/[id]/sections/[key]").text
+        self.token = _TOKEN.search(html)[1]  # type: ignore[index]
+        found = re.search(rf'name="version__{re.escape(self.key)}" value="([0-9]+)"', html)
+        return int(found[1]) if found else 0
+
+    @task(1)
+    def read(self) -> None:
+        self.version = self._read_page()
+
+    @task(3)
+    def autosave(self) -> None:
+        self.counter += 1
+        value = f"{self.review_id}-{self.counter}: the Criminal Code, section {self.counter}"
+        response = self.client.post(
+            f"{self.page}/autosave",
+            json={"answers": [{"key": self.key, "value": value, "is_confidential": False,
+                               "base_version": self.version}]},
+            headers={"X-CSRFToken": self.token},
+            name="/reviews/[id]/sections/[key]/autosave",
+        )
+        if response.status_code == 200 and self.key in response.json().get("saved", {}):
+            self.version = response.json()["saved"][self.key]
+            with _lock:
+                _acks.append([self.review_id, self.key, self.version, value])
+
+
+@events.quitting.add_listener
+def _write_acks(environment, **_kwargs) -> None:  # type: ignore[no-untyped-def]
+    with open(os.environ["BENCH_ACKS"], "w", encoding="utf-8") as handle:
+        json.dump(_acks, handle)
