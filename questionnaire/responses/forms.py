@@ -33,10 +33,12 @@ def section_form_class(bank_version_id: int, section: Section) -> type[FlaskForm
         attributes: dict[str, Any] = {}
         for question in section.questions:
             attributes[question.key] = type_of(question).form_field(question)
+            # Explicit empty labels: the macros write the question text themselves, and a
+            # default label would make WTForms load its translation catalog on every request.
             attributes[version_field(question.key)] = IntegerField(
-                widget=HiddenInput(), validators=[Optional()], default=0
+                label="", widget=HiddenInput(), validators=[Optional()], default=0
             )
-            attributes[confidential_field(question.key)] = BooleanField()
+            attributes[confidential_field(question.key)] = BooleanField(label="")
         form_class = type(f"SectionForm_{bank_version_id}_{section.key}", (FlaskForm,), attributes)
         _FORM_CLASSES[cache_key] = form_class
     return form_class

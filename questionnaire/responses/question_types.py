@@ -75,6 +75,7 @@ class SingleChoice(QuestionType):
 
     def form_field(self, question: Question) -> Field:
         return RadioField(
+            label="",
             choices=[SelectChoice(key, key) for key in question.option_keys()],
             validators=[Optional()],
             validate_choice=True,
@@ -112,7 +113,9 @@ class MultipleChoice(QuestionType):
     macro = "checkboxes"
 
     def form_field(self, question: Question) -> Field:
-        return _CheckboxField(choices=[SelectChoice(key, key) for key in question.option_keys()])
+        return _CheckboxField(
+            label="", choices=[SelectChoice(key, key) for key in question.option_keys()]
+        )
 
     def from_form(self, data: Any) -> Any:
         return list(data) if data else None
@@ -141,9 +144,10 @@ class Text(QuestionType):
 
     def form_field(self, question: Question) -> Field:
         return TextAreaField(
+            label="",
             validators=[
                 Length(max=MAX_TEXT, message=_l("Keep the answer under %(max)d characters"))
-            ]
+            ],
         )
 
     def from_form(self, data: Any) -> Any:
@@ -188,7 +192,7 @@ class Links(QuestionType):
     macro = "links"
 
     def form_field(self, question: Question) -> Field:
-        return _LinksField()
+        return _LinksField(label="")
 
     def from_form(self, data: Any) -> Any:
         return _parse_links(data or "")
