@@ -40,11 +40,13 @@ system-test:
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d questionnaire/translations
 
+# The demo does not require a second factor, so that it can be tried without an authenticator
+# app; a deployment requires it for focal points and the secretariat (TWO_FACTOR_REQUIRED_ROLES).
 run: system-run install
 	$(BIN)/questionnaire db upgrade
 	$(BIN)/questionnaire demo
-	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/ (demo: second factor optional for everyone)"
+	TWO_FACTOR_REQUIRED_ROLES= $(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
 
 test: system-test install
 	$(BIN)/pytest $(PYTEST_ARGS)

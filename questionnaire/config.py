@@ -25,6 +25,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _list(name: str, default: str) -> tuple[str, ...]:
+    value = os.environ.get(name, default)
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
 def normalize_database_url(url: str) -> str:
     """Name the psycopg 3 driver for PostgreSQL URLs given as postgres:// or postgresql://."""
     for prefix in ("postgres://", "postgresql://"):
@@ -62,6 +67,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
             os.environ.get("QUESTION_BANKS_DIR", PROJECT_ROOT / "question_banks")
         ),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # Rate limits on login, reset and activation; only a load test on loopback turns them off.
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ("en", "fr", "es", "ru", "ar", "zh"),
@@ -85,4 +92,23 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@localhost"),
+        # Accounts. Links in e-mails are built on PUBLIC_BASE_URL (e.g. https://review.example),
+        # never on the Host header of the request that asked for them; required with MAIL_SERVER.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
+        "ACTIVATION_LINK_DAYS": _int("ACTIVATION_LINK_DAYS", 10),
+        "PASSWORD_RESET_LINK_MINUTES": _int("PASSWORD_RESET_LINK_MINUTES", 60),
+        # Failed logins per e-mail address in the window before it is locked for the window.
+        "LOGIN_LOCKOUT_ATTEMPTS": _int("LOGIN_LOCKOUT_ATTEMPTS", 10),
+        "TWO_FACTOR_LOCKOUT_ATTEMPTS": _int("TWO_FACTOR_LOCKOUT_ATTEMPTS", 5),
+        "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
+        # Who must use two-step verification: "secretariat" and/or "focal_point" (any review).
+        "TWO_FACTOR_REQUIRED_ROLES": _list("TWO_FACTOR_REQUIRED_ROLES", "secretariat,focal_point"),
+        # Key from which TOTP secrets are derived (default: SECRET_KEY). Keep it when SECRET_KEY
+        # rotates, or every authenticator has to be enrolled again.
+        "TWO_FACTOR_KEY": os.environ.get("TWO_FACTOR_KEY") or None,
+        "TWO_FACTOR_ISSUER": os.environ.get("TWO_FACTOR_ISSUER", "UNTOC review"),
+        "SESSION_WARNING_MINUTES": _int("SESSION_WARNING_MINUTES", 5),
+        "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+        "TRUSTED_PROXY_COUNT": _int("TRUSTED_PROXY_COUNT", 0),
     }

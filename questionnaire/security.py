@@ -1,11 +1,22 @@
-"""HTTP security headers and CSRF protection for every response."""
+"""HTTP security headers, CSRF protection, and the refusal of input that cannot be stored."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, Response, abort, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+View = TypeVar("View", bound=Callable[..., Any])
+
+#: NUL (PostgreSQL cannot store it in text) and unpaired surrogates (not writable as UTF-8,
+#: so a page showing one could never be sent). Neither is ever part of a real text.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 # No inline script or style anywhere: every script and stylesheet is a static file.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -24,8 +35,65 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def takes_json(view: View) -> View:
+    """Declare that a view reads a JSON body. Every other view refuses one: forms are posted
+    as forms (Flask-WTF would otherwise read a JSON body as form data, of any shape)."""
+    view.takes_json = True  # type: ignore[attr-defined]
+    return view
+
+
+def _strings(value: Any) -> list[str]:
+    """Every key and string in a parsed JSON value (walked without recursion: it is deep at
+    most as deep as the parser allowed, which a recursive walk might not be)."""
+    found, todo = [], [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            found.extend(item)
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return found
+
+
+def _input_problem() -> str | None:
+    """Why the request's input cannot be used, or None."""
+    texts = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
+    if request.method in ("GET", "HEAD"):
+        pass
+    elif request.is_json:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "takes_json", False):
+            return _("This address does not take a JSON body.")
+        try:
+            texts += _strings(request.get_json(silent=True))
+        except RecursionError:  # nested deeper than the parser goes; not a ValueError
+            return _("The request was not understood.")
+    else:
+        texts += [text for pair in request.form.items(multi=True) for text in pair]
+    if any(UNSTORABLE.search(text) for text in texts):
+        return _(
+            "The text sent contains a character that cannot be stored (a NUL character or "
+            "half of a surrogate pair). Remove it and send the text again."
+        )
+    return None
+
+
+def refuse_unstorable_input() -> ResponseReturnValue | None:
+    """400 with a message for input that no view can use, before any view sees it."""
+    problem = _input_problem()
+    if problem is None:
+        return None
+    if request.is_json:
+        return jsonify(error="bad_request", message=problem), 400
+    abort(400, description=problem)
+
+
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.before_request(refuse_unstorable_input)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

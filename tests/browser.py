@@ -46,6 +46,8 @@ def live_server(app: Flask) -> Iterator[str]:
             "WTF_CSRF_ENABLED": True,
             "RATELIMIT_ENABLED": False,
             "SECRET_KEY": "live-test-secret",
+            # The journeys log in with a password only; two-factor login has its own tests.
+            "TWO_FACTOR_REQUIRED_ROLES": (),
         },
         check_schema=False,
     )

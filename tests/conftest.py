@@ -29,6 +29,10 @@ from questionnaire.reviews.models import Review
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BANKS_DIR = PROJECT_ROOT / "question_banks"
+# The rate limiter is one object per process: an app built in a test without this would switch
+# it on for every later test. Tests of the limits turn it on for their own app and off again.
+os.environ.setdefault("RATELIMIT_ENABLED", "false")
+
 PASSWORD = "correct horse battery staple"
 #: Tables filled once per session and kept between tests.
 KEPT_TABLES = {"state", "alembic_version"}
@@ -58,6 +62,9 @@ def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "RATELIMIT_ENABLED": False,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
+        # Users of the factories log in with their password alone; tests/test_accounts.py
+        # turns the two-step verification requirement on where it tests it.
+        "TWO_FACTOR_REQUIRED_ROLES": (),
     }
 
 

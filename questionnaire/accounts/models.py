@@ -1,12 +1,15 @@
-"""User accounts."""
+"""User accounts, their second factor, and failed logins."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from questionnaire.db import utcnow
+
+LOGIN_FAILURE_KINDS = ("password", "code")
 
 
 class User(SQLModel, table=True):
@@ -32,6 +35,27 @@ class User(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
     last_login_at: datetime | None = Field(default=None, description="UTC")
+    activated_at: datetime | None = Field(
+        default=None, description="UTC, when the user first chose a password"
+    )
+    activation_sent_at: datetime | None = Field(
+        default=None, description="UTC, when the last activation link was sent"
+    )
+    password_changed_at: datetime | None = Field(default=None, description="UTC")
+    password_reset_sent_at: datetime | None = Field(
+        default=None, description="UTC, when the last reset link was sent (limits e-mails)"
+    )
+    totp_seed: str | None = Field(
+        default=None,
+        max_length=64,
+        description="random seed; the TOTP secret is derived from it with a server key",
+    )
+    totp_enabled_at: datetime | None = Field(
+        default=None, description="UTC; set once the user proved the authenticator works"
+    )
+    totp_last_step: int | None = Field(
+        default=None, description="last accepted TOTP time step; codes up to it are refused"
+    )
 
     # Flask-Login protocol. Written out rather than inherited from UserMixin, whose
     # `is_active` property would shadow the column above.
@@ -45,3 +69,32 @@ class User(SQLModel, table=True):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_seed is not None
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use code that replaces the authenticator once; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, description="the owner")
+    code_hash: str = Field(max_length=64, description="SHA-256 (hex) of the normalised code")
+    created_at: datetime = Field(default_factory=utcnow, description="UTC")
+    used_at: datetime | None = Field(default=None, description="UTC; a used code is refused")
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed password or code for an e-mail address, known or not; counted for lockouts."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (CheckConstraint("kind IN ('password', 'code')", name="kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, index=True, description="as typed, normalised")
+    kind: str = Field(max_length=8, description="password or code")
+    at: datetime = Field(default_factory=utcnow, index=True, description="UTC")

@@ -1,20 +1,41 @@
-"""Creating accounts and checking passwords."""
+"""Creating accounts, checking and choosing passwords, activation and reset links, lockouts."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, select
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import Session, col, delete, func, select, update
 
-from questionnaire.accounts.models import User
+from questionnaire.accounts import emails, tokens
+from questionnaire.accounts.models import LoginFailure, User
+from questionnaire.accounts.passwords import password_problems
+from questionnaire.audit.models import AuditEntry
+from questionnaire.audit.services import record
 from questionnaire.db import utcnow
+from questionnaire.errors import RuleViolation
+from questionnaire.notifications.services import queue_message
+from questionnaire.reference.models import State
 
 # argon2-cffi's defaults are the RFC 9106 "low memory" argon2id profile.
 _hasher = PasswordHasher()
 # Verifying against this when the e-mail is unknown keeps the timing of both cases alike.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+#: At most one reset e-mail per account in this time, however often it is asked for.
+RESET_EMAIL_INTERVAL = timedelta(minutes=5)
+
+
+class PasswordRejected(RuleViolation):
+    """The password breaks the policy; `problems` says how, in the user's language."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
 
 
 def normalize_email(email: str) -> str:
@@ -26,8 +47,16 @@ def find_user(db: Session, email: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
-    """Store an argon2id hash of `password` and end the user's other sessions."""
+    """Store an argon2id hash of `password` and end the user's other sessions.
+
+    No policy check: for fixtures and the demo. People choose passwords through
+    `choose_password_with_link` and `change_password`, which apply the policy."""
     user.password_hash = _hasher.hash(password)
+    user.session_nonce = secrets.token_hex(8)
+
+
+def end_sessions(user: User) -> None:
+    """Make every session of the user invalid (the loader compares this nonce)."""
     user.session_nonce = secrets.token_hex(8)
 
 
@@ -51,26 +80,39 @@ def create_user(
     )
     if password is not None:
         set_password(user, password)
+        user.activated_at = user.password_changed_at = utcnow()
     db.add(user)
     db.flush()
     return user
 
 
+def verify_password(user: User, password: str) -> bool:
+    """Whether `password` is the user's (in constant time for users without one)."""
+    if not user.password_hash:
+        _verify(_DUMMY_HASH, password)
+        return False
+    if not _verify(user.password_hash, password):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(db: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (never says which part was wrong)."""
     user = find_user(db, email)
-    if user is None or not user.password_hash or not user.is_active:
-        try:
-            _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
+    if user is None or not user.is_active:
+        _verify(_DUMMY_HASH, password)
         return None
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not verify_password(user, password):
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
     user.last_login_at = utcnow()
     return user
 
@@ -82,10 +124,274 @@ def set_locale(user: User, locale: str) -> None:
 
 def load_user_by_session_id(db: Session, session_id: str) -> User | None:
     """Flask-Login's loader: the id must carry the user's current session nonce."""
-    user_id, _, nonce = session_id.partition(":")
+    user_id, _sep, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.get(User, int(user_id))
     if user is None or not user.is_active or user.session_nonce != nonce:
         return None
     return user
+
+
+# --- registration and links ---------------------------------------------------------------
+
+
+def register_user(
+    db: Session,
+    *,
+    actor: User,
+    email: str,
+    full_name: str,
+    state_code: str | None,
+    is_secretariat: bool,
+    locale: str,
+) -> User:
+    """Register a nominated person and e-mail them an activation link."""
+    if find_user(db, email) is not None:
+        raise RuleViolation(_("An account with this e-mail address already exists."))
+    if is_secretariat == bool(state_code):
+        raise RuleViolation(
+            _("Choose a State for a State's nominee, and no State for the secretariat.")
+        )
+    if state_code and db.get(State, state_code) is None:
+        raise RuleViolation(_("Choose a State from the list."))
+    user = create_user(
+        db,
+        email=email,
+        full_name=full_name.strip(),
+        state_code=state_code or None,
+        is_secretariat=is_secretariat,
+        locale=locale,
+    )
+    record(
+        db,
+        actor=actor,
+        action="account.create",
+        object_type="user_account",
+        object_id=user.id,
+        after={
+            "email": user.email,
+            "full_name": user.full_name,
+            "state_code": user.state_code,
+            "is_secretariat": user.is_secretariat,
+        },
+    )
+    send_activation(db, user, actor=actor)
+    return user
+
+
+def send_activation(db: Session, user: User, *, actor: User, now: datetime | None = None) -> None:
+    """E-mail a new activation link; links sent before stop working."""
+    if user.activated_at is not None or user.password_hash is not None:
+        raise RuleViolation(_("This account is already active."))
+    now = now or utcnow()
+    end_sessions(user)  # changes the fingerprint: earlier links are void
+    user.activation_sent_at = now
+    db.add(user)
+    url = emails.public_url("accounts.activate", token=tokens.make_token(user, "activate"))
+    subject, body = emails.activation(user, url, now + tokens.max_age("activate"))
+    queue_message(db, to=[user.email], subject=subject, body=body)
+    record(
+        db,
+        actor=actor,
+        action="account.activation_sent",
+        object_type="user_account",
+        object_id=user.id,
+    )
+    db.flush()
+
+
+def user_for_link(db: Session, token: str, purpose: tokens.Purpose) -> User:
+    """The account a genuine, unexpired, unused link is for; tokens.LinkInvalid otherwise."""
+    user_id, fingerprint = tokens.user_id_of(token, purpose)
+    user = db.get(User, user_id)
+    if user is None or not user.is_active or not tokens.matches(user, fingerprint):
+        raise tokens.LinkInvalid("unknown, inactive or already used")
+    if purpose == "activate" and user.activated_at is not None:
+        raise tokens.LinkInvalid("already active")
+    return user
+
+
+def choose_password_with_link(
+    db: Session, token: str, purpose: tokens.Purpose, password: str
+) -> User:
+    """Set the password chosen through an activation or reset link; the link is then void."""
+    user = user_for_link(db, token, purpose)
+    if problems := password_problems(password, user.email):
+        raise PasswordRejected([str(p) for p in problems])
+    old_nonce, now = user.session_nonce, utcnow()
+    # Claim the link atomically: of two requests racing with it, one wins.
+    claimed = db.exec(
+        update(User)
+        .where(col(User.id) == user.id, col(User.session_nonce) == old_nonce)
+        .values(
+            password_hash=_hasher.hash(password),
+            session_nonce=secrets.token_hex(8),
+            password_changed_at=now,
+            password_reset_sent_at=None,
+            activated_at=user.activated_at or now,
+        )
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise tokens.LinkInvalid("used meanwhile")
+    db.refresh(user)
+    clear_failures(db, user.email)
+    action = "account.activate" if purpose == "activate" else "account.password_reset"
+    record(db, actor=user, action=action, object_type="user_account", object_id=user.id)
+    if purpose == "reset":
+        notify(db, user, "password_changed")
+    db.flush()
+    return user
+
+
+def request_password_reset(db: Session, email: str, *, now: datetime | None = None) -> None:
+    """E-mail a reset link if the address is an active account's; the caller answers the
+    same in every case. At most one e-mail per account every few minutes."""
+    now = now or utcnow()
+    user = find_user(db, email)
+    if user is None or not user.is_active:
+        # Compose a message all the same, so both cases take about as long.
+        emails.password_reset(User(email="", full_name=""), "", 0)
+        return
+    sent_at = user.password_reset_sent_at
+    if sent_at is not None and now - sent_at < RESET_EMAIL_INTERVAL:
+        return
+    user.password_reset_sent_at = now
+    db.add(user)
+    url = emails.public_url("accounts.reset_password", token=tokens.make_token(user, "reset"))
+    minutes = int(tokens.max_age("reset").total_seconds() // 60)
+    subject, body = emails.password_reset(user, url, minutes)
+    queue_message(db, to=[user.email], subject=subject, body=body)
+    record(
+        db,
+        actor=None,
+        action="account.password_reset_sent",
+        object_type="user_account",
+        object_id=user.id,
+    )
+    db.flush()
+
+
+def change_password(db: Session, user: User, current: str, new: str) -> None:
+    """Change a logged-in user's password; every other session of theirs ends."""
+    if not verify_password(user, current):
+        raise RuleViolation(_("Your current password is not right."))
+    if problems := password_problems(new, user.email):
+        raise PasswordRejected([str(p) for p in problems])
+    set_password(user, new)
+    user.password_changed_at = utcnow()
+    db.add(user)
+    record(
+        db,
+        actor=user,
+        action="account.password_change",
+        object_type="user_account",
+        object_id=user.id,
+    )
+    notify(db, user, "password_changed")
+    db.flush()
+
+
+def notify(db: Session, user: User, event: str, **values: object) -> None:
+    """E-mail the owner of the account about a change to its security."""
+    subject, body = emails.security_notice(user, event, **values)
+    queue_message(db, to=[user.email], subject=subject, body=body)
+
+
+# --- logging in and lockouts --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """The outcome of the password step: the user, or None and whether the address is locked."""
+
+    user: User | None
+    locked: bool = False
+
+
+def _window() -> timedelta:
+    return timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"]))
+
+
+def is_locked(db: Session, email: str, *, now: datetime | None = None) -> bool:
+    """Too many failures for this address in the window, whether it has an account or not."""
+    since = (now or utcnow()) - _window()
+    counts = dict(
+        db.exec(
+            select(LoginFailure.kind, func.count())
+            .where(LoginFailure.email == normalize_email(email), col(LoginFailure.at) > since)
+            .group_by(LoginFailure.kind)
+        ).all()
+    )
+    config = current_app.config
+    return counts.get("password", 0) >= int(config["LOGIN_LOCKOUT_ATTEMPTS"]) or counts.get(
+        "code", 0
+    ) >= int(config["TWO_FACTOR_LOCKOUT_ATTEMPTS"])
+
+
+def record_failure(db: Session, email: str, kind: str, *, now: datetime | None = None) -> bool:
+    """Count a failed password or code; True if the address is now locked."""
+    now = now or utcnow()
+    email = normalize_email(email)
+    db.exec(delete(LoginFailure).where(col(LoginFailure.at) <= now - _window()))
+    db.add(LoginFailure(email=email, kind=kind, at=now))
+    db.flush()
+    if not is_locked(db, email, now=now):
+        return False
+    user = find_user(db, email)
+    if user is not None and not _lockout_recorded_since(db, user, now - _window()):
+        record(
+            db,
+            actor=None,
+            action="account.lockout",
+            object_type="user_account",
+            object_id=user.id,
+            after={"kind": kind},
+        )
+        minutes = int(_window().total_seconds() // 60)
+        notify(db, user, "locked", minutes=minutes)
+        db.flush()
+    return True
+
+
+def _lockout_recorded_since(db: Session, user: User, since: datetime) -> bool:
+    """One audit entry and one e-mail per window, however long an attack goes on."""
+    return (
+        db.exec(
+            select(AuditEntry.id).where(
+                AuditEntry.action == "account.lockout",
+                AuditEntry.object_type == "user_account",
+                AuditEntry.object_id == str(user.id),
+                col(AuditEntry.at) > since,
+            )
+        ).first()
+        is not None
+    )
+
+
+def clear_failures(db: Session, email: str) -> None:
+    db.exec(delete(LoginFailure).where(col(LoginFailure.email) == normalize_email(email)))
+
+
+def check_password_step(
+    db: Session, email: str, password: str, *, now: datetime | None = None
+) -> LoginAttempt:
+    """The first step of a login. A locked address is refused without looking at the
+    password, so that a locked account cannot be probed; failures are counted per address."""
+    now = now or utcnow()
+    if is_locked(db, email, now=now):
+        return LoginAttempt(None, locked=True)
+    user = find_user(db, email)
+    if user is None or not user.is_active or not verify_password(user, password):
+        if user is None or not user.is_active:
+            _verify(_DUMMY_HASH, password)
+        return LoginAttempt(None, locked=record_failure(db, email, "password", now=now))
+    return LoginAttempt(user)
+
+
+def record_login(db: Session, user: User) -> None:
+    """The login is complete: remember when, and forget the failures before it."""
+    user.last_login_at = utcnow()
+    db.add(user)
+    clear_failures(db, user.email)
+    db.flush()

@@ -1,4 +1,5 @@
-"""Login, logout and the language switcher."""
+"""Logging in (password, then a code when two-step verification is on), logging out, the
+session's idle timeout, activation and password reset links, and the language switcher."""
 
 from __future__ import annotations
 
@@ -8,23 +9,46 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
+    has_request_context,
+    jsonify,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaire import db
-from questionnaire.accounts import services
-from questionnaire.accounts.forms import LanguageForm, LoginForm
+from questionnaire.accounts import (
+    login_state,
+    services,
+    settings_views,
+    tokens,
+    twofactor,
+    users_views,
+)
+from questionnaire.accounts.forms import (
+    CodeForm,
+    LanguageForm,
+    LoginForm,
+    NewPasswordForm,
+    ResetRequestForm,
+)
+from questionnaire.accounts.limits import (
+    CODE_LIMIT,
+    LINK_LIMIT,
+    LOGIN_LIMIT,
+    RESET_REQUEST_LIMIT,
+    limiter,
+)
 from questionnaire.accounts.models import User
 
 bp = Blueprint("accounts", __name__)
@@ -32,7 +56,17 @@ login_manager = LoginManager()
 login_manager.login_view = "accounts.login"
 login_manager.login_message = _l("Please log in to continue.")
 login_manager.session_protection = "strong"
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+#: What a user who must set up two-step verification may still reach.
+ENROLMENT_ENDPOINTS = frozenset(
+    {
+        "static",
+        "account.two_factor_setup",
+        "accounts.logout",
+        "accounts.set_language",
+        "accounts.session_status",
+        "accounts.session_ping",
+    }
+)
 
 
 def safe_next(target: str | None) -> str | None:
@@ -42,7 +76,18 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    if "\\" in target:  # browsers read "/\host" as "//host"
+        return None
     return target
+
+
+def locked_message() -> str:
+    minutes = int(current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    return _(
+        "Too many failed attempts to log in with this e-mail address. Wait %(minutes)d minutes "
+        'and try again, or choose a new password with "Forgot your password?".',
+        minutes=minutes,
+    )
 
 
 @login_manager.user_loader
@@ -51,25 +96,81 @@ def _load_user(session_id: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 100 per hour", methods=["POST"])
+@limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("reviews.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(db.session(), form.email.data or "", form.password.data or "")
+        session_db = db.session()
+        attempt = services.check_password_step(
+            session_db, form.email.data or "", form.password.data or ""
+        )
+        user, next_url = attempt.user, safe_next(form.next.data)
         if user is not None:
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            return redirect(safe_next(form.next.data) or url_for("reviews.home"))
-        form.password.errors = [_("The e-mail address or the password is not right.")]
+            if user.has_two_factor:
+                login_state.begin(user, "code", next_url)
+                return redirect(url_for(".login_code"))
+            if twofactor.is_required(session_db, user):
+                login_state.begin(user, "enrol", next_url)
+                flash(_("Your role requires two-step verification: set it up to continue."))
+                return redirect(url_for("account.two_factor_setup"))
+            services.record_login(session_db, user)
+            login_state.complete(user)
+            return redirect(next_url or url_for("reviews.home"))
+        form.password.errors = [
+            locked_message()
+            if attempt.locked
+            else _("The e-mail address or the password is not right.")
+        ]
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(CODE_LIMIT, methods=["POST"])
+def login_code() -> ResponseReturnValue:
+    session_db = db.session()
+    user = login_state.pending_user(session_db, "code")
+    if user is None:
+        flash(_("Log in again: the time to enter the code has run out."), "info")
+        return redirect(url_for(".login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if services.is_locked(session_db, user.email):
+            login_state.abandon()
+            flash(locked_message(), "error")
+            return redirect(url_for(".login"))
+        used = twofactor.verify_code(session_db, user, form.code.data or "")
+        if used is not None:
+            next_url = login_state.pending_next()
+            services.record_login(session_db, user)
+            login_state.complete(user)
+            if used == "recovery":
+                remaining = twofactor.remaining_recovery_codes(session_db, user)
+                flash(
+                    _(
+                        "You logged in with a recovery code, which cannot be used again. "
+                        "%(remaining)d remain: make new ones if you are running out.",
+                        remaining=remaining,
+                    ),
+                    "info",
+                )
+            return redirect(next_url or url_for("reviews.home"))
+        if services.record_failure(session_db, user.email, "code"):
+            login_state.abandon()
+            flash(locked_message(), "error")
+            return redirect(url_for(".login"))
+        form.code.errors = [_("The code is not right. Enter the current code from your app.")]
+    return render_template("accounts/login_code.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> ResponseReturnValue:
+    # Ending every session of the user is what makes "log out" end a copied cookie too.
+    user = current_user._get_current_object()
+    services.end_sessions(user)
+    db.session().add(user)
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -88,9 +189,152 @@ def set_language() -> ResponseReturnValue:
     return redirect(safe_next(form.next.data) or url_for("reviews.home"))
 
 
+# --- the idle timeout, for app.js -----------------------------------------------------------
+
+
+def _session_state() -> dict[str, object]:
+    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
+    return {
+        "authenticated": True,
+        "idle_seconds": lifetime,
+        "warning_seconds": min(lifetime, int(current_app.config["SESSION_WARNING_MINUTES"]) * 60),
+        "texts": {
+            "warning": _(
+                "For your security, you will be logged out soon because you have not done "
+                "anything for a while."
+            ),
+            "stay": _("Stay logged in"),
+            "ended": _("Your session has ended because nothing was done for a while."),
+            "login": _("Log in again"),
+        },
+        "login_url": url_for("accounts.login"),
+    }
+
+
+@bp.get("/session")
+def session_status() -> ResponseReturnValue:
+    """How long the session lasts without activity; reading it does not extend it further
+    than the page load did."""
+    if not current_user.is_authenticated:
+        return jsonify({"authenticated": False}), 401
+    return jsonify(_session_state())
+
+
+@bp.post("/session")
+def session_ping() -> ResponseReturnValue:
+    """ "Stay logged in": any request renews the session cookie; this one does only that."""
+    if not current_user.is_authenticated:
+        return jsonify({"authenticated": False}), 401
+    session.modified = True
+    return jsonify(_session_state())
+
+
+# --- activation and reset links ------------------------------------------------------------
+
+
+def _choose_password(token: str, purpose: tokens.Purpose) -> ResponseReturnValue:
+    session_db = db.session()
+    try:
+        user = services.user_for_link(session_db, token, purpose)
+    except tokens.LinkInvalid:
+        return render_template("accounts/link_invalid.html", purpose=purpose), 404
+    form = NewPasswordForm(email=user.email)
+    if form.validate_on_submit():
+        try:
+            services.choose_password_with_link(session_db, token, purpose, form.password.data or "")
+        except services.PasswordRejected as exc:
+            form.password.errors = exc.problems
+        except tokens.LinkInvalid:
+            return render_template("accounts/link_invalid.html", purpose=purpose), 404
+        else:
+            session.clear()
+            if purpose == "activate":
+                flash(_("Your account is active. Log in with your new password."), "success")
+            else:
+                flash(_("Your password has been changed. Log in with it."), "success")
+            return redirect(url_for(".login"))
+    return render_template("accounts/choose_password.html", form=form, user=user, purpose=purpose)
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT)
+def activate(token: str) -> ResponseReturnValue:
+    # Opening the link changes nothing (mail scanners open links); posting the form does.
+    return _choose_password(token, "activate")
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+@limiter.limit(RESET_REQUEST_LIMIT, methods=["POST"])
+def request_reset() -> ResponseReturnValue:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(db.session(), form.email.data or "")
+        return render_template("accounts/reset_sent.html")
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT)
+def reset_password(token: str) -> ResponseReturnValue:
+    return _choose_password(token, "reset")
+
+
+# --- every request --------------------------------------------------------------------------
+
+
+@bp.before_app_request
+def _session_rules() -> ResponseReturnValue | None:
+    """End sessions past their absolute limit; keep a user who must set up two-step
+    verification on its page until they have."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    if login_state.is_too_old():
+        logout_user()
+        session.clear()
+        flash(_("Your session has ended. Log in again."), "info")
+        return redirect(url_for("accounts.login"))
+    if request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    if twofactor.needs_enrolment(db.session(), current_user._get_current_object()):
+        if request.method in ("GET", "HEAD"):
+            return redirect(url_for("account.two_factor_setup"))
+        abort(401)
+    return None
+
+
+@bp.app_errorhandler(429)
+def _too_many_requests(error: Exception) -> ResponseReturnValue:
+    return render_template("accounts/too_many_requests.html"), 429
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie is Secure when configured so, and always over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        if app.config["SESSION_COOKIE_SECURE"]:
+            return True
+        return has_request_context() and request.is_secure
+
+
 def init_app(app: Flask) -> None:
+    if app.config.get("MAIL_SERVER") and not app.config.get("PUBLIC_BASE_URL"):
+        raise RuntimeError(
+            "Set PUBLIC_BASE_URL (e.g. https://review.example.org) when MAIL_SERVER is set: "
+            "links in e-mails must not be built from the Host header of a request."
+        )
+    if proxies := int(app.config.get("TRUSTED_PROXY_COUNT") or 0):
+        # Behind a reverse proxy, the client's address (rate limits) and HTTPS (Secure
+        # cookies, HSTS) are in X-Forwarded-* headers set by that many proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    app.session_interface = _SessionInterface()
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    limiter.init_app(app)
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    if app.config["RATELIMIT_ENABLED"]:
+        # An application without limits is not initialised: that would switch the shared
+        # limiter off for the others (see limits._off_for_this_application).
+        limiter.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(settings_views.bp)
+    app.register_blueprint(users_views.bp)

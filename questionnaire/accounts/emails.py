@@ -1,0 +1,104 @@
+"""The text of account e-mails, in the recipient's language, and the links they carry.
+
+Links are built on PUBLIC_BASE_URL, not on the Host header of the request that caused the
+e-mail: otherwise anyone could ask for a reset of someone else's password from a request with
+`Host: attacker.example` and have the victim's token sent to that host when they click.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+
+from questionnaire.accounts.models import User
+
+Message = tuple[str, str]  # (subject, body)
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL for an e-mail: on PUBLIC_BASE_URL when set (always, in production)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def _signature() -> str:
+    return _(
+        "This message was sent by the secure module of the Mechanism for the Review of the "
+        "Implementation of the United Nations Convention against Transnational Organized Crime. "
+        "If you did not expect it, tell the UNODC secretariat."
+    )
+
+
+def activation(user: User, url: str, expires_at: datetime) -> Message:
+    with force_locale(user.locale):
+        subject = _("Activate your account for the UNTOC review questionnaires")
+        body = _(
+            "Dear %(name)s,\n\n"
+            "The UNODC secretariat has registered you, following your nomination, in the secure "
+            "module of the review mechanism. To activate your account, choose your password "
+            "here:\n\n%(url)s\n\n"
+            "This link can be used once and expires on %(expires)s (UTC). If it has expired, "
+            'ask the secretariat for a new one, or use "Forgot your password?" on the login '
+            "page.",
+            name=user.full_name,
+            url=url,
+            expires=format_datetime(expires_at, "medium", rebase=False),
+        )
+        return subject, f"{body}\n\n-- \n{_signature()}"
+
+
+def password_reset(user: User, url: str, minutes: int) -> Message:
+    with force_locale(user.locale):
+        subject = _("Reset your password for the UNTOC review questionnaires")
+        body = _(
+            "Dear %(name)s,\n\n"
+            "Someone, probably you, asked to reset the password of your account. To choose a new "
+            "password, open this link within %(minutes)d minutes:\n\n%(url)s\n\n"
+            "The link can be used once. If you did not ask for it, ignore this message: your "
+            "password stays as it is.",
+            name=user.full_name,
+            url=url,
+            minutes=minutes,
+        )
+        return subject, f"{body}\n\n-- \n{_signature()}"
+
+
+def security_notice(user: User, event: str, **values: object) -> Message:
+    """Tell the owner of an account about a change they should recognise."""
+    with force_locale(user.locale):
+        texts = {
+            "password_changed": _("The password of your account was changed."),
+            "two_factor_enabled": _("Two-step verification was turned on for your account."),
+            "two_factor_disabled": _("Two-step verification was turned off for your account."),
+            "two_factor_reset": _(
+                "The secretariat turned off two-step verification for your account, at your "
+                "request. You will be asked to set it up again when you next log in."
+            ),
+            "recovery_code_used": _(
+                "A recovery code was used to log in to your account. %(remaining)d codes remain.",
+                remaining=values.get("remaining", 0),
+            ),
+            "recovery_codes_replaced": _(
+                "New recovery codes were made for your account; the old ones no longer work."
+            ),
+            "locked": _(
+                "There were too many failed attempts to log in to your account. Logging in is "
+                "blocked for %(minutes)d minutes.",
+                minutes=values.get("minutes", 0),
+            ),
+        }
+        subject = _("Security notice about your UNTOC review account")
+        body = _(
+            "Dear %(name)s,\n\n%(event)s\n\n"
+            'If this was not you, reset your password with "Forgot your password?" on the '
+            "login page and tell the UNODC secretariat at once.",
+            name=user.full_name,
+            event=texts[event],
+        )
+        return subject, f"{body}\n\n-- \n{_signature()}"

@@ -1,0 +1,271 @@
+"""Two-step verification: time-based codes (TOTP, RFC 6238) and single-use recovery codes.
+
+The TOTP secret is not stored. The account keeps a random seed; the secret is
+HMAC-SHA256(TWO_FACTOR_KEY, "totp|<user id>|<seed>") cut to 160 bits, so a copy of the
+database alone (a backup, a dump) does not give anyone the codes: the key lives in the
+environment. A code is accepted once: the time step it belongs to is remembered, and codes
+of that step or earlier are refused afterwards (atomically, so two requests with the same
+code cannot both pass).
+
+Recovery codes have 80 random bits each; only their SHA-256 is kept. A slow hash would add
+nothing at that entropy, and a fast one lets a code be found by its hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import datetime
+
+import pyotp
+from flask import current_app
+from flask_babel import gettext as _
+from sqlmodel import Session, col, delete, func, or_, select, update
+
+from questionnaire.accounts import services
+from questionnaire.accounts.models import RecoveryCode, User
+from questionnaire.audit.services import record
+from questionnaire.db import utcnow
+from questionnaire.errors import RuleViolation
+from questionnaire.reviews.models import ROLES, ReviewMembership
+
+RECOVERY_CODE_COUNT = 10
+TOTP_INTERVAL = 30
+#: Codes of the previous and the next time step are accepted too (clock drift).
+TOTP_DRIFT_STEPS = 1
+_NOT_CODE = re.compile(r"[\s-]+")
+_TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: str.isdigit() takes "٣" too
+
+
+# --- who must use it ----------------------------------------------------------------------
+
+
+def is_required(db: Session, user: User) -> bool:
+    """The configured roles (secretariat, focal point of any review...) must use it."""
+    roles = set(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ())
+    if user.is_secretariat and "secretariat" in roles:
+        return True
+    review_roles = roles & set(ROLES)
+    if not review_roles:
+        return False
+    membership = db.exec(
+        select(ReviewMembership.id)
+        .where(ReviewMembership.user_id == user.id, col(ReviewMembership.role).in_(review_roles))
+        .limit(1)
+    ).first()
+    return membership is not None
+
+
+def needs_enrolment(db: Session, user: User) -> bool:
+    return not user.has_two_factor and is_required(db, user)
+
+
+# --- the authenticator --------------------------------------------------------------------
+
+
+def _key() -> bytes:
+    config = current_app.config
+    return str(config.get("TWO_FACTOR_KEY") or config["SECRET_KEY"]).encode()
+
+
+def secret_of(user: User) -> str:
+    """The base32 TOTP secret of the user's current seed."""
+    if not user.totp_seed:
+        raise RuleViolation("no authenticator is being set up")
+    message = f"totp|{user.id}|{user.totp_seed}".encode()
+    digest = hmac.new(_key(), message, hashlib.sha256).digest()[:20]
+    return base64.b32encode(digest).decode("ascii")
+
+
+def provisioning_uri(user: User) -> str:
+    """The otpauth:// address an authenticator app reads (as text or from a QR code)."""
+    issuer = str(current_app.config["TWO_FACTOR_ISSUER"])
+    return pyotp.TOTP(secret_of(user), interval=TOTP_INTERVAL).provisioning_uri(
+        name=user.email, issuer_name=issuer
+    )
+
+
+def start_enrolment(db: Session, user: User) -> None:
+    """Give the user a seed to enrol (kept across reloads of the page until confirmed)."""
+    if user.has_two_factor:
+        raise RuleViolation(_("Two-step verification is already on."))
+    if not user.totp_seed:
+        user.totp_seed = secrets.token_hex(16)
+        user.totp_last_step = None
+        db.add(user)
+        db.flush()
+
+
+def _time_step(now: datetime) -> int:
+    return int(now.timestamp()) // TOTP_INTERVAL
+
+
+def _check_totp(db: Session, user: User, code: str, now: datetime) -> bool:
+    """A code of an acceptable time step after the last one used; that step is then used."""
+    if not _TOTP_CODE.fullmatch(code):
+        return False
+    totp = pyotp.TOTP(secret_of(user), interval=TOTP_INTERVAL)
+    current = _time_step(now)
+    for step in range(current - TOTP_DRIFT_STEPS, current + TOTP_DRIFT_STEPS + 1):
+        if user.totp_last_step is not None and step <= user.totp_last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step).encode(), code.encode()):
+            claimed = db.exec(
+                update(User)
+                .where(
+                    col(User.id) == user.id,
+                    or_(col(User.totp_last_step).is_(None), col(User.totp_last_step) < step),
+                )
+                .values(totp_last_step=step)
+            )
+            return claimed.rowcount == 1  # type: ignore[attr-defined]
+    return False
+
+
+def confirm_enrolment(
+    db: Session, user: User, code: str, *, now: datetime | None = None
+) -> list[str]:
+    """Turn two-step verification on once a code from the app proves it works; the user's
+    other sessions end. Returns the recovery codes, to be shown once."""
+    if user.has_two_factor or not user.totp_seed:
+        raise RuleViolation(_("Start the set-up of two-step verification again."))
+    if not _check_totp(db, user, _normalize(code), now or utcnow()):
+        raise RuleViolation(_("The code is not right. Enter the current code from your app."))
+    db.refresh(user)
+    user.totp_enabled_at = utcnow()
+    services.end_sessions(user)
+    db.add(user)
+    codes = _replace_recovery_codes(db, user)
+    _audit(db, user, "account.2fa_enable")
+    services.notify(db, user, "two_factor_enabled")
+    db.flush()
+    return codes
+
+
+def verify_code(db: Session, user: User, code: str, *, now: datetime | None = None) -> str | None:
+    """The second step of a login: "totp" or "recovery" for an accepted code, else None."""
+    code = _normalize(code)
+    if not user.has_two_factor or not code:
+        return None
+    if _TOTP_CODE.fullmatch(code):
+        return "totp" if _check_totp(db, user, code, now or utcnow()) else None
+    if _use_recovery_code(db, user, code):
+        remaining = remaining_recovery_codes(db, user)
+        _audit(db, user, "account.2fa_recovery_use", after={"remaining": remaining})
+        services.notify(db, user, "recovery_code_used", remaining=remaining)
+        db.flush()
+        return "recovery"
+    return None
+
+
+def _normalize(code: str) -> str:
+    return _NOT_CODE.sub("", code or "").lower()[:64]
+
+
+# --- recovery codes -----------------------------------------------------------------------
+
+
+def _hash_code(code: str) -> str:
+    return hashlib.sha256(_normalize(code).encode()).hexdigest()
+
+
+def _new_recovery_code() -> str:
+    """16 base32 characters (80 bits) in groups of four: 'k7qp-3mzd-w2xa-9ruf'."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def _replace_recovery_codes(db: Session, user: User) -> list[str]:
+    db.exec(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    for code in codes:
+        db.add(RecoveryCode(user_id=user.id, code_hash=_hash_code(code)))  # type: ignore[arg-type]
+    db.flush()
+    return codes
+
+
+def _use_recovery_code(db: Session, user: User, code: str) -> bool:
+    used = db.exec(
+        update(RecoveryCode)
+        .where(
+            col(RecoveryCode.user_id) == user.id,
+            col(RecoveryCode.code_hash) == _hash_code(code),
+            col(RecoveryCode.used_at).is_(None),
+        )
+        .values(used_at=utcnow())
+    )
+    return used.rowcount == 1  # type: ignore[attr-defined]
+
+
+def remaining_recovery_codes(db: Session, user: User) -> int:
+    return db.exec(
+        select(func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, col(RecoveryCode.used_at).is_(None))
+    ).one()
+
+
+def regenerate_recovery_codes(db: Session, user: User, password: str) -> list[str]:
+    """New recovery codes after the password is confirmed; the old ones stop working."""
+    _confirm_password(user, password)
+    if not user.has_two_factor:
+        raise RuleViolation(_("Two-step verification is off."))
+    codes = _replace_recovery_codes(db, user)
+    _audit(db, user, "account.2fa_recovery_regenerate")
+    services.notify(db, user, "recovery_codes_replaced")
+    return codes
+
+
+# --- turning it off -----------------------------------------------------------------------
+
+
+def disable(db: Session, user: User, password: str) -> None:
+    """Turn it off after the password is confirmed; the user's other sessions end."""
+    _confirm_password(user, password)
+    if not user.has_two_factor:
+        raise RuleViolation(_("Two-step verification is off."))
+    _clear(db, user)
+    _audit(db, user, "account.2fa_disable")
+    services.notify(db, user, "two_factor_disabled")
+    db.flush()
+
+
+def reset_for(db: Session, user: User, *, actor: User) -> None:
+    """The secretariat turns it off for someone who lost their phone and recovery codes;
+    they set it up again at their next login. Every session of theirs ends."""
+    if not user.has_two_factor and not user.totp_seed:
+        raise RuleViolation(_("Two-step verification is off for this account."))
+    _clear(db, user)
+    _audit(db, user, "account.2fa_reset", actor=actor)
+    services.notify(db, user, "two_factor_reset")
+    db.flush()
+
+
+def _clear(db: Session, user: User) -> None:
+    user.totp_seed = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    services.end_sessions(user)
+    db.add(user)
+    db.exec(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
+
+
+def _audit(
+    db: Session, user: User, action: str, *, actor: User | None = None, after: object = None
+) -> None:
+    record(
+        db,
+        actor=actor or user,
+        action=action,
+        object_type="user_account",
+        object_id=user.id,
+        after=after,
+    )
+
+
+def _confirm_password(user: User, password: str) -> None:
+    if not services.verify_password(user, password):
+        raise RuleViolation(_("Your password is not right."))
