@@ -10,8 +10,11 @@ from flask import Flask
 
 from questionnaire import config, db, i18n, security, templating
 from questionnaire.accounts import views as accounts_views
+from questionnaire.audit import views as audit_views
 from questionnaire.analysis import views as analysis_views
+from questionnaire.api import views as api_views
 from questionnaire.banks import views as banks_views
+from questionnaire.exports import views as exports_views
 from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
 from questionnaire.responses import views as responses_views
@@ -42,10 +45,13 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     accounts_views.init_app(app)
     app.register_blueprint(analysis_views.bp)
     app.register_blueprint(banks_views.bp)
+    app.register_blueprint(audit_views.bp)
     app.register_blueprint(reviews_views.bp)
     app.register_blueprint(responses_views.bp)
     app.register_blueprint(workspace_views.bp)
     app.register_blueprint(documents_views.bp)
+    app.register_blueprint(exports_views.bp)
+    app.register_blueprint(api_views.bp)
 
     if check_schema:
         db.check_schema(app)

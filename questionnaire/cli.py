@@ -13,8 +13,12 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from questionnaire import backup, create_app, db, demo
 from questionnaire.accounts.services import find_user
+from questionnaire.api import services as api_services
+from questionnaire.api.models import ApiToken
 from questionnaire.banks import services as bank_services
+from questionnaire.banks import xlsform
 from questionnaire.banks.diff import diff_banks
+from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS
 from questionnaire.banks.validation import validate_file
 from questionnaire.errors import RuleViolation
 from questionnaire.publishing import services as publishing
@@ -160,6 +164,131 @@ def banks_diff(old: Path, new: Path) -> None:
     diff = diff_banks(results[0].bank, results[1].bank)
     for line in diff.lines() or ["no differences in questions"]:
         click.echo(line)
+
+
+@banks_group.command("import-xlsform")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--instrument", required=True, type=click.Choice(INSTRUMENTS))
+@click.option("--cluster", required=True, type=click.Choice(CLUSTERS))
+@click.option("--version", "version", required=True, type=click.IntRange(min=1))
+@click.option(
+    "--status", default="draft", show_default=True, type=click.Choice(["draft", "published"])
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the bank file to write "
+    "(default: <INSTRUMENT>/<CLUSTER>/v<VERSION>.yaml in the question banks)",
+)
+@click.option("--overwrite", is_flag=True, help="replace the bank file if it exists")
+@with_appcontext
+def banks_import_xlsform(
+    source: Path,
+    instrument: str,
+    cluster: str,
+    version: int,
+    status: str,
+    out: Path | None,
+    overwrite: bool,
+) -> None:
+    """Turn the XLSForm SOURCE into a bank file; nothing is written on any problem.
+
+    The conventions are described in questionnaire/banks/xlsform.py. `replaces` is checked
+    against the earlier versions in the question banks directory.
+    """
+    banks_dir = Path(current_app.config["QUESTION_BANKS_DIR"])
+    out = out or banks_dir / instrument / cluster / f"v{version}.yaml"
+    if out.exists() and not overwrite:
+        raise click.ClickException(f"{out} exists: choose another --version or --out")
+    result = xlsform.import_xlsform(
+        source,
+        instrument=instrument,
+        cluster=cluster,
+        version=version,
+        status=status,
+        banks_dir=banks_dir,
+    )
+    for line in result.skipped:
+        click.echo(f"skipped {line}", err=True)
+    if result.bank is None:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(result.problems)} problems: nothing was written", err=True)
+        sys.exit(1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(result.yaml_text, encoding="utf-8")
+    click.echo(
+        f"wrote {out}: {len(result.bank.sections)} sections, {len(result.bank.questions)} questions"
+    )
+
+
+@banks_group.command("export-xlsform")
+@click.argument("bank_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+def banks_export_xlsform(bank_file: Path, destination: Path) -> None:
+    """Write the bank file BANK_FILE as the XLSForm DESTINATION (for ODK and KoboToolbox)."""
+    result = validate_file(bank_file)
+    if result.bank is None:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    xlsform.export_xlsform(result.bank, destination)
+    click.echo(f"wrote {destination}: {len(result.bank.questions)} questions")
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+@cli.group("api-token")
+def api_token_group() -> None:
+    """Tokens of the read-only API, for secretariat members."""
+
+
+@api_token_group.command("create")
+@click.argument("name")
+@click.option("--user", "email", required=True, help="e-mail of the secretariat member")
+@with_appcontext
+def api_token_create(name: str, email: str) -> None:
+    """Create a token; it is printed once, on standard output, and never shown again."""
+    session = db.session()
+    user = find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"there is no account {email}")
+    try:
+        token, secret = api_services.create_token(session, user, name)
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"token {token.id} ({token.name}) for {user.email}, shown once:", err=True)
+    click.echo(secret)
+
+
+@api_token_group.command("revoke")
+@click.argument("token_id", type=int)
+@with_appcontext
+def api_token_revoke(token_id: int) -> None:
+    """Refuse the token TOKEN_ID from now on."""
+    session = db.session()
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise click.ClickException(f"there is no token {token_id}")
+    try:
+        api_services.revoke_token(session, token)
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"token {token.id} ({token.name}) revoked")
+
+
+@api_token_group.command("list")
+@with_appcontext
+def api_token_list() -> None:
+    """Every token: id, name, member, created, last used, revoked."""
+    for token, user in api_services.tokens(db.session()):
+        used = f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "unused"
+        revoked = f", revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else ""
+        created = f"created {token.created_at:%Y-%m-%d}"
+        click.echo(f"{token.id:>4}  {token.name}  {user.email}  {created}, {used}{revoked}")
 
 
 # --- reference data and demo ------------------------------------------------------------

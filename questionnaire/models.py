@@ -1,6 +1,7 @@
 """Every table of the application, imported in one place for Alembic and the tests."""
 
 from questionnaire.accounts.models import User
+from questionnaire.api.models import ApiToken
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
@@ -23,6 +24,7 @@ from questionnaire.reviews.models import (
 )
 
 __all__ = [
+    "ApiToken",
     "Answer",
     "AnswerRevision",
     "AuditEntry",

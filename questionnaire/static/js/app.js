@@ -307,3 +307,133 @@
     document.querySelectorAll("form.answer-form").forEach(initAnswerForm);
   });
 })();
+
+// Idle timeout (accounts): a few minutes before the session would end for lack of activity,
+// a banner offers to stay logged in. Every request renews the session, in any tab of the site,
+// so the time of the last renewal is shared between tabs through localStorage.
+(function () {
+  "use strict";
+  var STORAGE_KEY = "session:renewedAt";
+  var CHECK_EVERY_MS = 10000;
+
+  function onReady(fn) {
+    if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
+  }
+
+  function readRenewed() {
+    try { return parseInt(window.localStorage.getItem(STORAGE_KEY) || "0", 10) || 0; }
+    catch (e) { return 0; }
+  }
+
+  var renewedAt = Date.now();  // this page's own request renewed the session
+  function markRenewed() {
+    renewedAt = Date.now();
+    try { window.localStorage.setItem(STORAGE_KEY, String(renewedAt)); } catch (e) { /* disabled */ }
+  }
+  function lastRenewal() { return Math.max(renewedAt, readRenewed()); }
+
+  // Requests this page makes (autosave, status polling) renew the session as well.
+  function watchRequests() {
+    var original = window.fetch;
+    window.fetch = function (resource, init) {
+      return original.call(window, resource, init).then(function (response) {
+        var sameOrigin = new URL(response.url || String(resource), window.location.href).origin === window.location.origin;
+        if (sameOrigin && response.status < 400) markRenewed();
+        return response;
+      });
+    };
+  }
+
+  function SessionWatch(url, token, state) {
+    this.url = url;
+    this.token = token;
+    this.state = state;
+    this.banner = null;
+    this.ended = false;
+  }
+
+  SessionWatch.prototype.makeBanner = function (modifier) {
+    this.removeBanner();
+    var banner = document.createElement("div");
+    banner.className = "session-banner " + modifier;
+    banner.setAttribute("role", "alert");
+    document.body.appendChild(banner);
+    this.banner = banner;
+    return banner;
+  };
+
+  SessionWatch.prototype.removeBanner = function () {
+    if (this.banner && this.banner.parentNode) this.banner.parentNode.removeChild(this.banner);
+    this.banner = null;
+  };
+
+  SessionWatch.prototype.warn = function () {
+    if (this.banner && this.banner.classList.contains("session-banner--warning")) return;
+    var self = this;
+    var banner = this.makeBanner("session-banner--warning");
+    var text = document.createElement("span");
+    text.textContent = this.state.texts.warning + " ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button button--small session-banner__stay";
+    button.textContent = this.state.texts.stay;
+    button.addEventListener("click", function () { self.stay(); });
+    banner.appendChild(text);
+    banner.appendChild(button);
+  };
+
+  SessionWatch.prototype.end = function () {
+    this.ended = true;
+    // The autosave of an answer page may already have said so, with its own banner.
+    if (document.querySelector(".session-banner:not(.session-banner--warning)")) { this.removeBanner(); return; }
+    var banner = this.makeBanner("session-banner--ended");
+    var text = document.createElement("span");
+    text.textContent = this.state.texts.ended + " ";
+    var link = document.createElement("a");
+    link.href = this.state.login_url + "?next=" + encodeURIComponent(window.location.pathname + window.location.search);
+    link.textContent = this.state.texts.login;
+    banner.appendChild(text);
+    banner.appendChild(link);
+  };
+
+  SessionWatch.prototype.stay = function () {
+    var self = this;
+    fetch(this.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": this.token, "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.status === 200) { self.removeBanner(); return; }
+      self.end();
+    }).catch(function () { /* offline: the next check decides */ });
+  };
+
+  SessionWatch.prototype.check = function () {
+    if (this.ended) return;
+    var elapsed = (Date.now() - lastRenewal()) / 1000;
+    var remaining = this.state.idle_seconds - elapsed;
+    if (remaining <= 0) this.end();
+    else if (remaining <= this.state.warning_seconds) this.warn();
+    else if (this.banner) this.removeBanner();  // renewed from another tab
+  };
+
+  onReady(function () {
+    var logout = document.querySelector("form.logout");
+    var tokenInput = logout && logout.querySelector('input[name="csrf_token"]');
+    if (!logout || !tokenInput || !window.fetch || !window.URL) return;
+    var url = new URL("session", logout.action).toString();
+    markRenewed();
+    watchRequests();
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.status === 200 ? response.json() : null; })
+      .then(function (state) {
+        if (!state || !state.idle_seconds) return;
+        var watch = new SessionWatch(url, tokenInput.value, state);
+        window.setInterval(function () { watch.check(); }, CHECK_EVERY_MS);
+        window.addEventListener("storage", function (event) {
+          if (event.key === STORAGE_KEY) watch.check();
+        });
+      })
+      .catch(function () { /* no warning without the server's settings */ });
+  });
+})();

@@ -1,0 +1,196 @@
+"""The tables of the spreadsheet exports: a State's answers, every State's answers to one bank
+version, and a list of observations. Read-only; headers in the reader's language.
+
+The stable question key is always the first column, so rows can be matched across languages
+and versions. A question's answer is given only while the question is shown: an answer to a
+follow-up that the State's other answers now hide is on record but is not part of its answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.schema import Bank, Question
+from questionnaire.banks.services import bank_of
+from questionnaire.exports.formats import Column, Table
+from questionnaire.i18n import localize
+from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.models import ListOfObservations, Observation
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
+from questionnaire.responses.models import Answer
+from questionnaire.responses.progress import is_visible
+from questionnaire.responses.question_types import type_of
+from questionnaire.reviews.models import Review
+from questionnaire.templating import LIST_STATUS_LABELS, section_title
+
+SUBMITTED = "submitted"
+
+
+def confidential_label() -> str:
+    """The label of every export that includes confidential answers."""
+    return _("Includes confidential answers — secretariat only, never publish")
+
+
+def _option_keys(question: Question, value: Any) -> str | None:
+    """The chosen option keys, the same in every language ("yes", "partial; no")."""
+    if not question.is_choice or value in (None, "", []):
+        return None
+    return "; ".join(value) if isinstance(value, list) else str(value)
+
+
+def _answer_cells(question: Question, answer: Answer | None, shown: bool) -> tuple[Any, Any]:
+    if answer is None or not shown:
+        return None, None
+    summary = type_of(question).summary(question, answer.value) or None
+    return summary, _option_keys(question, answer.value)
+
+
+def _text(texts: Mapping[Any, str]) -> str:
+    """A translated text in the reader's language."""
+    return str(localize(dict(texts)) or "")
+
+
+def _section_titles(bank: Bank) -> dict[str, str]:
+    return {section.key: section_title(bank, section) for section in bank.sections}
+
+
+def state_answers_table(bank: Bank, answers: Mapping[str, Answer]) -> Table:
+    """One row per question of the bank, with the State's answer and its flags."""
+    values = {key: answer.value for key, answer in answers.items()}
+    titles = _section_titles(bank)
+    table = Table(
+        name=_("Answers"),
+        columns=(
+            Column(_("Question key"), 18),
+            Column(_("Section"), 30),
+            Column(_("Provision"), 10),
+            Column(_("Question"), 60, is_long_text=True),
+            Column(_("Answer"), 60, is_long_text=True),
+            Column(_("Option keys"), 16),
+            Column(_("Confidential"), 12),
+            Column(_("Carried forward"), 12),
+        ),
+    )
+    for question in bank.questions:
+        answer = answers.get(question.key)
+        summary, keys = _answer_cells(question, answer, is_visible(bank, question, values))
+        table.rows.append(
+            (
+                question.key,
+                titles[question.section],
+                question.provision,
+                _text(question.text),
+                summary,
+                keys,
+                bool(answer and answer.is_confidential),
+                bool(answer and answer.is_carried_forward),
+            )
+        )
+    return table
+
+
+def latest_submitted_reviews(db: Session, bank_version_id: int) -> list[tuple[Review, State]]:
+    """The latest submitted review of each State on the bank version, with the State."""
+    latest = (
+        select(func.max(col(Review.id)))
+        .where(Review.bank_version_id == bank_version_id, Review.status == SUBMITTED)
+        .group_by(col(Review.state_code))
+    )
+    rows = db.exec(
+        select(Review, State)
+        .join(State, col(State.code) == Review.state_code)
+        .where(col(Review.id).in_(latest))
+    ).all()
+    return [(review, state) for review, state in rows]
+
+
+def bank_answers_table(
+    db: Session, version: BankVersion, *, include_confidential: bool, language: str
+) -> Table:
+    """One row per State x question, for every State that submitted answers to `version`.
+
+    Confidential answers are left out unless `include_confidential`, and so are the answers
+    that only a confidential answer shows, since they would reveal it.
+    """
+    assert version.id is not None
+    bank = bank_of(version)
+    titles = _section_titles(bank)
+    reviews = latest_submitted_reviews(db, version.id)
+    reviews.sort(key=lambda pair: state_name(pair[1], language))
+    answers: dict[int, dict[str, Answer]] = {}
+    for stored in db.exec(
+        select(Answer).where(col(Answer.review_id).in_([review.id for review, _s in reviews]))
+    ):
+        if include_confidential or not stored.is_confidential:
+            answers.setdefault(stored.review_id, {})[stored.question_key] = stored
+    columns = [
+        Column(_("Question key"), 18),
+        Column(_("State code"), 8),
+        Column(_("State"), 24),
+        Column(_("Section"), 30),
+        Column(_("Question"), 60, is_long_text=True),
+        Column(_("Answer"), 60, is_long_text=True),
+        Column(_("Option keys"), 16),
+    ]
+    if include_confidential:
+        columns.append(Column(_("Confidential"), 12))
+    table = Table(
+        name=_("Answers"),
+        columns=columns,
+        notes=(confidential_label(),) if include_confidential else (),
+    )
+    for review, state in reviews:
+        given = answers.get(review.id or 0, {})
+        values = {key: answer.value for key, answer in given.items()}
+        for question in bank.questions:
+            answer = given.get(question.key)
+            summary, keys = _answer_cells(question, answer, is_visible(bank, question, values))
+            row: list[Any] = [question.key, state.code, state_name(state, language)]
+            row += [titles[question.section], _text(question.text), summary, keys]
+            if include_confidential:
+                row.append(bool(answer and answer.is_confidential and summary is not None))
+            table.rows.append(row)
+    return table
+
+
+def observations_tables(
+    bank: Bank, observations: list[Observation], lst: ListOfObservations
+) -> tuple[Table, Table]:
+    """The elements of a list of observations, and its status and summary."""
+    titles = _section_titles(bank)
+    order = {section.key: index for index, section in enumerate(bank.sections)}
+    elements = Table(
+        name=_("List of observations"),
+        columns=(
+            Column(_("Section key"), 12),
+            Column(_("Section"), 30),
+            Column(_("Category"), 24),
+            Column(_("Observation"), 80, is_long_text=True),
+            Column(_("Answers it relies on"), 24),
+            Column(_("Confidential"), 12),
+        ),
+    )
+    for observation in sorted(observations, key=lambda o: (order.get(o.section_key, 999), o.id)):
+        elements.rows.append(
+            (
+                observation.section_key,
+                titles.get(observation.section_key, observation.section_key),
+                str(CATEGORY_LABELS.get(observation.category, observation.category)),
+                observation.text,
+                "; ".join(observation.cited_keys) or None,
+                observation.is_confidential,
+            )
+        )
+    summary = Table(
+        name=_("Summary"),
+        columns=(Column(_("Status"), 24), Column(_("Summary"), 100, is_long_text=True)),
+        rows=[(str(LIST_STATUS_LABELS.get(lst.status, lst.status)), lst.summary or None)],
+    )
+    return elements, summary
