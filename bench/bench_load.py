@@ -40,15 +40,16 @@ def _free_port() -> int:
 
 def _prepare(url: str) -> list[list[object]]:
     """50 States under review, each with an expert who answers article 5."""
+    from alembic import command as alembic_command
+    from sqlmodel import col, select
+
     from questionnaire import create_app
     from questionnaire import db as database
     from questionnaire.accounts import services as accounts
     from questionnaire.banks import services as banks
     from questionnaire.reference import services as reference
-    from questionnaire.reviews import services as reviews
     from questionnaire.reference.models import State
-    from sqlmodel import col, select
-    from alembic import command as alembic_command
+    from questionnaire.reviews import services as reviews
 
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"}, check_schema=False)
     alembic_command.upgrade(database.alembic_config(app), "head")
@@ -56,13 +57,23 @@ def _prepare(url: str) -> list[list[object]]:
     with app.app_context(), database.standalone_session(app) as session:
         reference.load_states(session)
         report = banks.load_banks(session, banks.discover_bank_files(ROOT / "question_banks"))
-        version = next(v for v in report.added if (v.instrument, v.cluster, v.version) == ("TIP", "I", 2))
-        states = session.exec(select(State).where(col(State.regional_group) != "none").order_by(col(State.code))).all()
+        version = next(
+            v for v in report.added if (v.instrument, v.cluster, v.version) == ("TIP", "I", 2)
+        )
+        states = session.exec(
+            select(State).where(col(State.regional_group) != "none").order_by(col(State.code))
+        ).all()
         for state in [s for s in states if "TIP" in s.parties][:USERS]:
-            review = reviews.open_review(session, state_code=state.code, bank_version=version,
-                                         started_on=date.today())
-            user = accounts.create_user(session, email=f"load@{state.code.lower()}.example",
-                                        full_name="Load", state_code=state.code, password=PASSWORD)
+            review = reviews.open_review(
+                session, state_code=state.code, bank_version=version, started_on=date.today()
+            )
+            user = accounts.create_user(
+                session,
+                email=f"load@{state.code.lower()}.example",
+                full_name="Load",
+                state_code=state.code,
+                password=PASSWORD,
+            )
             reviews.add_member(session, review, user, "expert")
             accounts_list.append([user.email, review.id, "art-5", "TIP-5-1-cite"])
     database.get_engine(app).dispose()
@@ -93,7 +104,9 @@ def _lost_writes(url: str, acks: list[list[object]]) -> int:
     with engine.connect() as connection:
         for (review_id, key), (version, value) in last.items():
             row = connection.execute(
-                text("SELECT version, value FROM answer WHERE review_id = :r AND question_key = :k"),
+                text(
+                    "SELECT version, value FROM answer WHERE review_id = :r AND question_key = :k"
+                ),
                 {"r": review_id, "k": key},
             ).first()
             if row is None or row[0] != version or row[1] != value:
@@ -103,34 +116,76 @@ def _lost_writes(url: str, acks: list[list[object]]) -> int:
 
 
 def run() -> dict[str, float]:
-    admin_url = make_url(os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    admin_url = make_url(
+        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    )
     name = f"bench_load_{uuid.uuid4().hex[:8]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-load", "RATELIMIT_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-load",
+        "RATELIMIT_ENABLED": "false",
+    }
     server = None
     try:
         accounts_list = _prepare(url)
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{port}",
-             "--log-level", "warning", "questionnaire.wsgi:app"], env=env, cwd=ROOT)
+            [
+                str(BIN / "gunicorn"),
+                "-w",
+                "2",
+                "--threads",
+                "8",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "questionnaire.wsgi:app",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
         _wait_until_serving(port)
         with tempfile.TemporaryDirectory() as tmp:
             acks_file = Path(tmp) / "acks.json"
             subprocess.run(
-                [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                 # Logins (argon2id, deliberately slow) ramp up at 5 a second; the statistics
-                 # are reset once all users are in, so the figures cover the steady load.
-                 "-u", str(USERS), "-r", str(RAMP_PER_S), "--reset-stats",
-                 "-t", f"{LOAD_SECONDS + USERS // RAMP_PER_S}s", "--host", f"http://127.0.0.1:{port}",
-                 "--csv", str(Path(tmp) / "load"), "--only-summary", "--loglevel", "WARNING",
-                 "--stop-timeout", "5"],
-                env={**env, "BENCH_ACCOUNTS": json.dumps(accounts_list), "BENCH_PASSWORD": PASSWORD,
-                     "BENCH_ACKS": str(acks_file)},
-                check=False, timeout=LOAD_SECONDS + 120,
+                [
+                    str(BIN / "locust"),
+                    "-f",
+                    str(ROOT / "bench" / "locustfile.py"),
+                    "--headless",
+                    # Logins (argon2id, deliberately slow) ramp up at 5 a second; the statistics
+                    # are reset once all users are in, so the figures cover the steady load.
+                    "-u",
+                    str(USERS),
+                    "-r",
+                    str(RAMP_PER_S),
+                    "--reset-stats",
+                    "-t",
+                    f"{LOAD_SECONDS + USERS // RAMP_PER_S}s",
+                    "--host",
+                    f"http://127.0.0.1:{port}",
+                    "--csv",
+                    str(Path(tmp) / "load"),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                    "--stop-timeout",
+                    "5",
+                ],
+                env={
+                    **env,
+                    "BENCH_ACCOUNTS": json.dumps(accounts_list),
+                    "BENCH_PASSWORD": PASSWORD,
+                    "BENCH_ACKS": str(acks_file),
+                },
+                check=False,
+                timeout=LOAD_SECONDS + 120,
             )
             with (Path(tmp) / "load_stats.csv").open(encoding="utf-8") as handle:
                 total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")

@@ -27,11 +27,16 @@ class Respondent(HttpUser):
     wait_time = between(0.05, 0.15)
 
     def on_start(self) -> None:
-        email, self.review_id, self.section, self.key = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
+        email, self.review_id, self.section, self.key = ACCOUNTS[
+            next(_next_account) % len(ACCOUNTS)
+        ]
         login = self.client.get("/login", name="/login")
         token = _TOKEN.search(login.text)[1]  # type: ignore[index]
-        self.client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                         name="/login [POST]")
+        self.client.post(
+            "/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": token},
+            name="/login [POST]",
+        )
         self.page = f"/reviews/{self.review_id}/sections/{self.section}"
         self.version = self._read_page()
         self.counter = 0
@@ -52,8 +57,16 @@ class Respondent(HttpUser):
         value = f"{self.review_id}-{self.counter}: the Criminal Code, section {self.counter}"
         response = self.client.post(
             f"{self.page}/autosave",
-            json={"answers": [{"key": self.key, "value": value, "is_confidential": False,
-                               "base_version": self.version}]},
+            json={
+                "answers": [
+                    {
+                        "key": self.key,
+                        "value": value,
+                        "is_confidential": False,
+                        "base_version": self.version,
+                    }
+                ]
+            },
             headers={"X-CSRFToken": self.token},
             name="/reviews/[id]/sections/[key]/autosave",
         )

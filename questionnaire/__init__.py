@@ -10,9 +10,9 @@ from flask import Flask
 
 from questionnaire import config, db, i18n, security, templating
 from questionnaire.accounts import views as accounts_views
-from questionnaire.audit import views as audit_views
 from questionnaire.analysis import views as analysis_views
 from questionnaire.api import views as api_views
+from questionnaire.audit import views as audit_views
 from questionnaire.banks import views as banks_views
 from questionnaire.exports import views as exports_views
 from questionnaire.observations import views as workspace_views

@@ -40,6 +40,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def id_of(row: Any) -> int:
+    """The primary key of a row that has been flushed (SQLModel types it as optional)."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
+    return int(row.id)
+
+
 class SchemaNotCurrent(RuntimeError):
     """The database is not migrated to the code's head revision."""
 

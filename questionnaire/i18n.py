@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
@@ -52,7 +54,7 @@ class Localized:
         return self.text
 
 
-def localize(texts: dict[str, str] | None, language: str | None = None) -> Localized | None:
+def localize(texts: Mapping[Any, str] | None, language: str | None = None) -> Localized | None:
     """Pick the text for `language` (default: the current one), falling back to English."""
     if not texts:
         return None

@@ -24,9 +24,9 @@ from questionnaire.reviews.models import (
 )
 
 __all__ = [
-    "ApiToken",
     "Answer",
     "AnswerRevision",
+    "ApiToken",
     "AuditEntry",
     "BankVersion",
     "DialogueMessage",

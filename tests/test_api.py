@@ -216,7 +216,7 @@ def test_an_unknown_or_revoked_token_is_a_json_401(
 
 
 def test_a_logged_in_secretariat_session_is_not_accepted(
-    client: FlaskClient, secretariat: User, cast: Cast
+    client: FlaskClient, cast: Cast, secretariat: User
 ) -> None:
     login(client, secretariat)
     assert client.get("/").status_code == 200  # the session works for the pages

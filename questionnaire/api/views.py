@@ -111,7 +111,7 @@ def _filters() -> DashboardFilters:
         if name in args and args[name] not in allowed:
             abort(400, description=f"{name} must be one of: {', '.join(allowed)}")
     phase = args.get("phase_id")
-    if phase is not None and not phase.isdigit():
+    if phase is not None and not (phase.isascii() and phase.isdigit()):
         abort(400, description="phase_id must be a whole number")
     return DashboardFilters(
         phase_id=int(phase) if phase else None,

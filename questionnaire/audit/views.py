@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
@@ -15,6 +15,7 @@ from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
+from questionnaire.validators import MAX_INTEGER
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 200
@@ -27,6 +28,14 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _review_id(value: str) -> int | None:
+    """A review id typed in the filter; None for anything that cannot be one ("²" is a digit
+    to str.isdigit(), and ids are INTEGER columns)."""
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_INTEGER:
+        return None
+    return int(value)
+
+
 def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], dict[str, str]]:
     args = {
         key: (request.args.get(key) or "").strip()
@@ -37,14 +46,14 @@ def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], d
         query = query.where(col(AuditEntry.action).startswith(args["action"]))
     if args["object_type"]:
         query = query.where(AuditEntry.object_type == args["object_type"])
-    if args["review"].isdigit():
-        query = query.where(AuditEntry.review_id == int(args["review"]))
+    if review_id := _review_id(args["review"]):
+        query = query.where(AuditEntry.review_id == review_id)
     if args["actor"]:
         query = query.where(col(User.email).contains(args["actor"].lower()))
     if start := _date(args["from"]):
-        query = query.where(AuditEntry.at >= datetime.combine(start, time.min).astimezone())
+        query = query.where(AuditEntry.at >= datetime.combine(start, time.min, tzinfo=UTC))
     if end := _date(args["to"]):
-        query = query.where(AuditEntry.at <= datetime.combine(end, time.max).astimezone())
+        query = query.where(AuditEntry.at <= datetime.combine(end, time.max, tzinfo=UTC))
     query = query.order_by(col(AuditEntry.id).desc())
     if limit:
         query = query.limit(limit)

@@ -66,7 +66,7 @@ def diff_banks(old: Bank, new: Bank) -> BankDiff:
         before = old_questions.get(key)
         if before is None:
             continue
-        languages = sorted(
+        languages: list[str] = sorted(
             set(before.text) | set(question.text),
             key=lambda lang: (lang not in ("en", "fr"), lang),
         )

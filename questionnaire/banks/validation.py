@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,7 +157,7 @@ def _parse_spec(text: str, report: _Reporter) -> BankSpec | None:
         return None
 
 
-def _texts(spec: BankSpec) -> Iterator[tuple[tuple[str | int, ...], dict[str, str]]]:
+def _texts(spec: BankSpec) -> Iterator[tuple[tuple[str | int, ...], Mapping[Any, str]]]:
     """Every translated text of the bank with its location."""
     yield ("title",), spec.title
     if spec.guidance:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
-from sqlmodel import select
+from sqlmodel import col, select
 
 from questionnaire import db
 from questionnaire.banks.models import BankVersion
@@ -23,7 +23,9 @@ def index() -> ResponseReturnValue:
         .exec(
             select(BankVersion)
             .where(BankVersion.status == "published")
-            .order_by(BankVersion.cluster, BankVersion.instrument, BankVersion.version)
+            .order_by(
+                col(BankVersion.cluster), col(BankVersion.instrument), col(BankVersion.version)
+            )
         )
         .all()
     )

@@ -38,7 +38,9 @@ def deliver_pending(db: Session, app: Flask, limit: int = 100) -> int:
         message.attempts += 1
         try:
             _send(app, message)
-        except (OSError, smtplib.SMTPException) as exc:
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
+            # ValueError: a message that cannot be written (a line break in a header) fails
+            # alone instead of stopping the delivery of every message after it.
             message.last_error = str(exc)[:500]
         else:
             message.sent_at = utcnow()

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
 from questionnaire.observations.models import CATEGORIES
+from questionnaire.validators import MAX_INTEGER, WholeNumberRange
 
 CATEGORY_LABELS = {
     "good_practice": _l("Success or good practice"),
@@ -30,7 +31,9 @@ class ObservationForm(FlaskForm):
         validators=[DataRequired(_l("Write the observation")), Length(max=20_000)],
     )
     cited_keys = SelectMultipleField(_l("Answers it relies on"), choices=[])
-    version = IntegerField(widget=HiddenInput(), default=0)
+    version = IntegerField(
+        widget=HiddenInput(), default=0, validators=[WholeNumberRange(min=0, max=MAX_INTEGER)]
+    )
 
 
 class MessageForm(FlaskForm):
@@ -42,7 +45,9 @@ class MessageForm(FlaskForm):
 
 class SummaryForm(FlaskForm):
     summary = TextAreaField(_l("Summary"), validators=[Length(max=50_000)])
-    version = IntegerField(widget=HiddenInput(), default=0)
+    version = IntegerField(
+        widget=HiddenInput(), default=0, validators=[WholeNumberRange(min=0, max=MAX_INTEGER)]
+    )
 
 
 class TransitionForm(FlaskForm):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.schema import Bank
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.notifications.services import queue_message
 from questionnaire.observations.models import (
@@ -21,7 +21,7 @@ from questionnaire.observations.models import (
     ListTransition,
     Observation,
 )
-from questionnaire.reviews.models import Review, ReviewMembership
+from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership
 
 MAX_TEXT = 20_000
 #: Who may move a list from one status to another: the reviewers, the State under review,
@@ -274,12 +274,12 @@ def transition(
     db.add(lst)
     db.add(
         ListTransition(
-            list_id=lst.id,
+            list_id=id_of(lst),
             from_status=from_status,
-            to_status=to_status,  # type: ignore[arg-type]
-            actor_id=user.id,
+            to_status=to_status,
+            actor_id=id_of(user),
         )
-    )  # type: ignore[arg-type]
+    )
     record(
         db,
         actor=user,
@@ -323,13 +323,13 @@ def post_message(
     if len(body) > MAX_TEXT:
         raise RuleViolation(f"keep the message under {MAX_TEXT} characters")
     message = DialogueMessage(
-        review_id=review.id,
+        review_id=id_of(review),
         section_key=section_key,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         body=body,
-        author_id=user.id,
+        author_id=id_of(user),
         author_state=user.state_code,
-    )  # type: ignore[arg-type]
+    )
     db.add(message)
     db.flush()
     record(
@@ -362,10 +362,18 @@ def messages_of(db: Session, review: Review) -> list[DialogueMessage]:
 
 
 def _notify(db: Session, review: Review, author: User, subject: str, body: str) -> None:
-    """Tell everyone in the review but the author (the outbox delivers after the commit)."""
+    """Tell everyone in the review but the author, reviewers only while their State holds an
+    active seat, as in the workspace (the outbox delivers after the commit)."""
+    seated = select(ReviewAssignment.reviewing_state).where(
+        ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True)
+    )
     members = db.exec(
         select(User)
         .join(ReviewMembership, col(ReviewMembership.user_id) == User.id)
-        .where(ReviewMembership.review_id == review.id, col(User.id) != author.id)
+        .where(
+            ReviewMembership.review_id == review.id,
+            col(User.id) != author.id,
+            or_(col(ReviewMembership.role) != "reviewer", col(User.state_code).in_(seated)),
+        )
     ).all()
     queue_message(db, to=[member.email for member in members], subject=subject, body=body)

@@ -3,6 +3,8 @@ the State under review replies, comments, keeps elements confidential and agrees
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -45,7 +47,7 @@ def _observation_form(section: Section, **kwargs: object) -> ObservationForm:
     return form
 
 
-def _people(ids: set[int | None]) -> dict[int, User]:
+def _people(ids: Iterable[int | None]) -> dict[int, User]:
     session = db.session()
     return {u.id: u for u in (session.get(User, i) for i in ids if i) if u and u.id}
 
@@ -55,7 +57,7 @@ def _people(ids: set[int | None]) -> dict[int, User]:
 def overview(review_id: int) -> ResponseReturnValue:
     access = load_workspace(review_id)
     session = db.session()
-    observations = services.observations_of(session, access.review)
+    observations = services.observations_of(session, access.review) if access.sees_list else []
     messages = services.messages_of(session, access.review)
     assignments = active_assignments(session, [review_id])
     return render_template(
@@ -125,7 +127,9 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
                     url_for(".section", review_id=review_id, section_key=section_key) + "#dialogue"
                 )
     observations = [
-        o for o in services.observations_of(session, access.review) if o.section_key == section.key
+        o
+        for o in services.observations_of(session, access.review)
+        if o.section_key == section.key and access.sees_list
     ]
     messages = [
         m for m in services.messages_of(session, access.review) if m.section_key == section.key

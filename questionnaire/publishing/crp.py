@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -32,6 +34,8 @@ from questionnaire.reviews.models import Review, ReviewAssignment
 
 DOCUMENT_LANGUAGES = ("en", "fr")
 PUBLISHABLE = ("agreed", "final")
+#: A blank line (or one holding only spaces) between two paragraphs of a summary.
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,30 @@ class CrpRequest:
     withheld_note: bool = False
 
 
+def text_direction(text: str) -> str:
+    """The direction of `text`: rtl when its first strongly directional character is
+    right-to-left (Arabic, Hebrew), else ltr; the rule of dir="auto", which WeasyPrint
+    does not apply."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
 @dataclass
 class Paragraph:
+    """A numbered paragraph; its direction follows its text, not the label before it."""
+
     number: int
     text: str
     label: str = ""
+    direction: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.direction = text_direction(self.text)
 
 
 @dataclass
@@ -82,7 +105,8 @@ def _body(symbol: str) -> str:
     if "/WG.3/" in symbol:
         return _("Working Group on International Cooperation")
     return _(
-        "Conference of the Parties to the United Nations Convention against Transnational Organized Crime"
+        "Conference of the Parties to the United Nations Convention against "
+        "Transnational Organized Crime"
     )
 
 
@@ -121,7 +145,8 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
         return {
             "symbol": request.symbol,
             "language": request.language,
-            "date": format_date(request.issued_on, format="long", locale=request.language),
+            # Day, month, year in every language, as UN documents write it: "2 July 2026".
+            "date": format_date(request.issued_on, format="d MMMM y", locale=request.language),
             "languages_line": request.languages_line
             or (_("English only") if request.language == "en" else _("French only")),
             "body": _body(request.symbol),
@@ -135,12 +160,13 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
             "introduction": Paragraph(
                 1,
                 _(
-                    "In accordance with paragraph 38 of the procedures and rules for the functioning "
-                    "of the Mechanism for the Review of the Implementation of the United Nations "
-                    "Convention against Transnational Organized Crime and the Protocols thereto, the "
-                    "lists of observations and the summaries completed before a session of a working "
-                    "group are made available to it as conference room papers. The present paper "
-                    "contains the lists of observations and summaries set out below."
+                    "In accordance with paragraph 38 of the procedures and rules for the "
+                    "functioning of the Mechanism for the Review of the Implementation of the "
+                    "United Nations Convention against Transnational Organized Crime and the "
+                    "Protocols thereto, the lists of observations and the summaries completed "
+                    "before a session of a working group are made available to it as conference "
+                    "room papers. The present paper contains the lists of observations and "
+                    "summaries set out below."
                 ),
             ),
             "summary_heading": _("Summary"),
@@ -165,8 +191,9 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
         .where(ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True))
         .order_by(col(State.name_en))
     ).all()
+    title = localize(instrument.title, request.language)
     block = StateBlock(
-        heading=f"{state_name(state, request.language)}: {localize(instrument.title, request.language)}",
+        heading=f"{state_name(state, request.language)}: {title}",
         reviewers=_(
             "Reviewing States: %(states)s",
             states=", ".join(dict.fromkeys(state_name(r, request.language) for r in reviewers)),
@@ -201,10 +228,15 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
             )
         )
     lst = db.exec(select(ListOfObservations).where(ListOfObservations.review_id == review.id)).one()
-    block.summary = [
-        Paragraph(next(counter), text.strip()) for text in lst.summary.split("\n\n") if text.strip()
-    ]
+    block.summary = [Paragraph(next(counter), text) for text in summary_paragraphs(lst.summary)]
     return block
+
+
+def summary_paragraphs(summary: str) -> list[str]:
+    """The paragraphs of a summary: separated by blank lines, whatever the line ends
+    (browsers send a textarea's as CRLF, and the summary is stored as sent)."""
+    text = summary.replace("\r\n", "\n").replace("\r", "\n")
+    return [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
 
 def snapshot_sha256(snapshot: dict[str, Any]) -> str:

@@ -6,9 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from questionnaire.publishing.symbols import is_crp
+from questionnaire.validators import WholeNumberRange
 
 
 def _crp_symbol(form: FlaskForm, field: StringField) -> None:
@@ -38,7 +39,7 @@ class CrpForm(FlaskForm):
     )
     agenda_item = IntegerField(
         _l("Agenda item"),
-        validators=[DataRequired(_l("Give the agenda item")), NumberRange(min=1, max=30)],
+        validators=[DataRequired(_l("Give the agenda item")), WholeNumberRange(min=1, max=30)],
     )
     agenda_title = StringField(
         _l("Title of the agenda item"),

@@ -23,7 +23,11 @@ def enqueue_render(publication_id: int) -> None:
         assert publication is not None
         services.render(db.session(), publication)
         return
-    db.after_commit(lambda: queue(url).enqueue(RENDER_JOB, publication_id, job_timeout=600))
+
+    def enqueue() -> None:
+        queue(url).enqueue(RENDER_JOB, publication_id, job_timeout=600)
+
+    db.after_commit(enqueue)
 
 
 def queue(url: str) -> Queue:

@@ -35,7 +35,9 @@ class Publication(SQLModel, table=True):
     snapshot_sha256: str = Field(
         max_length=64, index=True, description="SHA-256 of the snapshot (canonical JSON)"
     )
-    pdf: bytes | None = Field(default=None, sa_column=deferred(Column(LargeBinary, nullable=True)))
+    pdf: bytes | None = Field(  # type: ignore[call-overload]  # deferred: loaded only when served
+        default=None, sa_column=deferred(Column(LargeBinary, nullable=True))
+    )
     pdf_sha256: str | None = Field(default=None, max_length=64)
     page_count: int | None = Field(default=None)
     job_status: str = Field(

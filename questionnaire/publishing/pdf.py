@@ -2,6 +2,7 @@
 
 WeasyPrint never fetches anything: the url_fetcher refuses every URL (file:, http:, data
 from elsewhere), so hostile text in an answer cannot read local files or reach the network.
+A refused resource is left out of the document (WeasyPrint logs it); the rendering goes on.
 The stylesheet and fonts are handed over explicitly; FontConfiguration and the parsed CSS
 are built once per process so memory stays flat across documents.
 """
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import current_app
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
 
 PRINT_CSS = Path(__file__).parent.parent / "static" / "css" / "print.css"
 
@@ -23,8 +25,20 @@ class FetchRefused(ValueError):
     """A document tried to load a resource; documents may load none."""
 
 
-def refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+def refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise FetchRefused(f"documents may not load {url[:80]!r}")
+
+
+class RefusingFetcher(URLFetcher):
+    """WeasyPrint's fetcher interface, every URL refused by `refuse_fetch`.
+
+    WeasyPrint (70) takes a URLFetcher: it calls `fetch` and reads the fetcher's
+    `_fail_on_errors`, which a plain function lacks, so a refusal would crash the rendering
+    with an AttributeError instead of leaving the resource out.
+    """
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        refuse_fetch(url)
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +48,11 @@ def _fonts() -> FontConfiguration:
 
 @lru_cache(maxsize=1)
 def _stylesheet() -> CSS:
-    return CSS(string=PRINT_CSS.read_text(encoding="utf-8"), font_config=_fonts())
+    return CSS(
+        string=PRINT_CSS.read_text(encoding="utf-8"),
+        font_config=_fonts(),
+        url_fetcher=RefusingFetcher(),
+    )
 
 
 def render_pdf(template: str, *, title: str, language: str, **context: Any) -> bytes:
@@ -44,7 +62,7 @@ def render_pdf(template: str, *, title: str, language: str, **context: Any) -> b
     html = current_app.jinja_env.get_template(template).render(
         title=title, language=language, **context
     )
-    document = HTML(string=html, url_fetcher=refuse_fetch, base_url="about:blank")
+    document = HTML(string=html, url_fetcher=RefusingFetcher(), base_url="about:blank")
     return document.write_pdf(
         stylesheets=[_stylesheet()],
         font_config=_fonts(),

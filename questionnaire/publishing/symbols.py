@@ -6,7 +6,10 @@ import re
 
 # CTOC/COP/2024/5, CTOC/COP/WG.4/2025/CRP.2, CTOC/COP/WG.7/2024/2/Add.1, and joint symbols
 # such as CTOC/COP/WG.4/2024/4-CTOC/COP/WG.7/2024/4.
-_ONE = r"CTOC/COP(?:/WG\.[0-9]{1,2})?/[0-9]{4}/(?:CRP\.[0-9]{1,3}|[0-9]{1,3})(?:/(?:Add|Rev|Corr)\.[0-9]{1,2})*"
+_ONE = (
+    r"CTOC/COP(?:/WG\.[0-9]{1,2})?/[0-9]{4}/(?:CRP\.[0-9]{1,3}|[0-9]{1,3})"
+    r"(?:/(?:Add|Rev|Corr)\.[0-9]{1,2})*"
+)
 SYMBOL = re.compile(rf"^{_ONE}(?:-{_ONE})*$")
 CRP = re.compile(r"/CRP\.[0-9]{1,3}")
 

@@ -56,7 +56,9 @@ def load_states(db: Session, path: Path = STATES_FILE) -> int:
     entries = read_states(path)
     existing = {state.code: state for state in db.exec(select(State))}
     for entry in entries:
-        state = existing.get(entry["code"]) or State(code=entry["code"])
+        state = existing.get(entry["code"]) or State(
+            code=entry["code"], iso2=entry["iso2"], regional_group=entry["group"], name_en=""
+        )
         state.iso2 = entry["iso2"]
         state.regional_group = entry["group"]
         state.parties = [code for code in INSTRUMENT_CODES if code in (entry.get("parties") or [])]

@@ -15,7 +15,7 @@ from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.responses.progress import missing_required, visible_questions
@@ -70,6 +70,23 @@ def _snapshot(answer: Answer) -> dict[str, Any]:
     }
 
 
+def _locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
+    """The review's status as committed now, its row locked until the transaction ends.
+
+    Changes to answers share the lock, the submission and the reopening take it alone: a
+    save under way holds the submission back until it is committed (and seen by the check
+    of missing answers), and a save that loaded the review before a submission was committed
+    finds it submitted. SQLite serialises writers and ignores the clause.
+    """
+    query = select(Review.status).where(Review.id == review.id)
+    return db.exec(query.with_for_update(read=not exclusive)).one()
+
+
+def _hold_open(db: Session, review: Review) -> None:
+    if _locked_status(db, review, exclusive=False) != "answering":
+        raise RuleViolation("the answers have been submitted and can no longer be changed")
+
+
 def save_answers(
     db: Session,
     review: Review,
@@ -86,8 +103,7 @@ def save_answers(
     The version check is part of the UPDATE statement itself, so two saves racing for the
     same answer can never both succeed, whatever the database's isolation level.
     """
-    if review.status != "answering":
-        raise RuleViolation("the answers have been submitted and can no longer be changed")
+    _hold_open(db, review)
     outcome = SaveOutcome()
     for change in changes:
         question = bank.questions_by_key.get(change.key)
@@ -254,8 +270,7 @@ def history_of(db: Session, answer: Answer) -> list[AnswerRevision]:
 
 def confirm_carried_forward(db: Session, review: Review, user: User, keys: list[str]) -> int:
     """Confirm carried-forward answers as the State's current answers; returns how many."""
-    if review.status != "answering":
-        raise RuleViolation("the answers have been submitted and can no longer be changed")
+    _hold_open(db, review)
     answers = answers_of(db, review.id)  # type: ignore[arg-type]
     confirmed = 0
     for key in keys:
@@ -286,15 +301,14 @@ def mark_section(
 
     Returns the keys of the missing required questions; nothing is changed when there are any.
     """
-    if review.status != "answering":
-        raise RuleViolation("the answers have been submitted and can no longer be changed")
+    _hold_open(db, review)
     values = {key: answer.value for key, answer in answers_of(db, review.id).items()}  # type: ignore[arg-type]
     missing = [q.key for q in missing_required(bank, section, values)] if is_complete else []
     if missing:
         return missing
-    row = progress_rows(db, review.id).get(section.key) or SectionProgress(  # type: ignore[arg-type]
-        review_id=review.id,
-        section_key=section.key,  # type: ignore[arg-type]
+    row = progress_rows(db, id_of(review)).get(section.key) or SectionProgress(
+        review_id=id_of(review),
+        section_key=section.key,
     )
     if row.is_complete != is_complete:
         row.is_complete = is_complete
@@ -345,7 +359,7 @@ def submission_blockers(db: Session, review: Review, bank: Bank) -> list[Submiss
 
 def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
     """The focal point submits the State's answers; they become read-only."""
-    if review.status != "answering":
+    if _locked_status(db, review, exclusive=True) != "answering":
         raise RuleViolation("the answers have already been submitted")
     if submission_blockers(db, review, bank):
         raise RuleViolation("some required answers are missing or not confirmed")
@@ -368,7 +382,7 @@ def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
 
 def reopen(db: Session, review: Review, user: User, reason: str) -> None:
     """The secretariat reopens submitted answers for changes; the reason is recorded."""
-    if review.status != "submitted":
+    if _locked_status(db, review, exclusive=True) != "submitted":
         raise RuleViolation("only submitted answers can be reopened")
     if not reason.strip():
         raise RuleViolation("a reason is required")

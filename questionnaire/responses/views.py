@@ -44,7 +44,7 @@ from questionnaire.responses.forms import (
 )
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
-from questionnaire.security import csrf
+from questionnaire.security import csrf, takes_json
 from questionnaire.templating import REVIEW_STATUS_LABELS, section_title
 
 bp = Blueprint("responses", __name__, url_prefix="/reviews/<int:review_id>")
@@ -207,6 +207,7 @@ def _text(access: ReviewAccess, key: str) -> str:
 
 @bp.post("/sections/<section_key>/autosave")
 @csrf.exempt  # checked below, after authentication, so an ended session answers 401
+@takes_json
 def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
     if not current_user.is_authenticated:
         return jsonify(
@@ -227,7 +228,7 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
     section_keys = {q.key for q in section.questions}
     for item in items:
         key = item.get("key") if isinstance(item, dict) else None
-        if key not in section_keys:
+        if not isinstance(key, str) or key not in section_keys:
             return jsonify(error="bad_request", message=_("Unknown question.")), 400
         question = access.bank.questions_by_key[key]
         base = item.get("base_version", 0)
@@ -240,16 +241,19 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
             problems[key] = str(exc)
             continue
         changes.append(services.AnswerChange(key, value, bool(item.get("is_confidential")), base))
-    outcome = services.save_answers(
-        db.session(),
-        access.review,
-        access.bank,
-        current_user,
-        changes,
-        kind="autosave",
-        language=current_language(),
-        coalesce_seconds=int(current_app.config["AUTOSAVE_COALESCE_SECONDS"]),
-    )
+    try:
+        outcome = services.save_answers(
+            db.session(),
+            access.review,
+            access.bank,
+            current_user,
+            changes,
+            kind="autosave",
+            language=current_language(),
+            coalesce_seconds=int(current_app.config["AUTOSAVE_COALESCE_SECONDS"]),
+        )
+    except RuleViolation:  # submitted since the review was loaded by this request
+        return jsonify(error="read_only", message=_("These answers can no longer be changed.")), 403
     return jsonify(
         saved=outcome.saved,
         unchanged=outcome.unchanged,
@@ -358,7 +362,9 @@ def pdf(review_id: int) -> ResponseReturnValue:
         language=current_language(),
         document=document,
     )
-    filename = f"answers-{access.review.state_code}-{access.bank.instrument}-{access.bank.cluster}-v{access.bank.version}.pdf"
+    bank = access.bank
+    stem = f"answers-{access.review.state_code}-{bank.instrument}-{bank.cluster}"
+    filename = f"{stem}-v{bank.version}.pdf"
     return Response(
         content,
         mimetype="application/pdf",

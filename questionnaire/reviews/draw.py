@@ -9,6 +9,10 @@ in the phase. An entity that belongs to no regional group (the European Union) h
 its reviewers drawn from any group. Mutual pairs (A reviews B while B reviews A) are avoided
 where possible: the search first forbids them and allows them only if there is no other way.
 
+The search backtracks over primary and additional reviewers alike. Seats that no State can
+take, and groups whose States cannot take as many seats as are needed, are found before the
+search, so that most impossible draws are answered at once; the search itself is bounded.
+
 The draw is reproducible: the same inputs and seed give the same result.
 """
 
@@ -22,8 +26,9 @@ from dataclasses import dataclass, field
 SAME_REGION = "same_region"
 OTHER_REGION = "other_region"
 NO_GROUP = "none"
-#: Bound on the search so that an impossible draw ends with an answer, not a long wait.
-MAX_STEPS = 200_000
+#: Bound on the search (reviewing States tried, per pass) so that an impossible draw ends with
+#: an answer, not a long wait.
+MAX_STEPS = 100_000
 
 
 @dataclass(frozen=True)
@@ -105,8 +110,17 @@ class _Search:
         self.allow_mutual = allow_mutual
         self.steps = 0
         self.deepest: tuple[int, DrawImpossible] | None = None
+        self.pools: dict[tuple[str, str, str | None], list[Party]] = {}
+        self.tickets: dict[tuple[str, str, tuple[str, ...]], dict[str, float]] = {}
 
     def eligible(self, state: str, seat: str, instrument: str | None) -> list[Party]:
+        """The States that may take `seat` of `state` for `instrument` (any, when None)."""
+        key = (state, seat, instrument)
+        if key not in self.pools:
+            self.pools[key] = self.find_eligible(state, seat, instrument)
+        return self.pools[key]
+
+    def find_eligible(self, state: str, seat: str, instrument: str | None) -> list[Party]:
         own = self.parties[state].group
         found = []
         for party in self.parties.values():
@@ -142,8 +156,11 @@ class _Search:
     def ordered(
         self, state: str, seat: str, pool: list[Party], needed: frozenset[str]
     ) -> list[Party]:
-        rng = seed_random(self.seed, state, seat)
-        ticket = {party.code: rng.random() for party in sorted(pool, key=lambda p: p.code)}
+        codes = tuple(sorted(party.code for party in pool))
+        ticket = self.tickets.get((state, seat, codes))
+        if ticket is None:
+            rng = seed_random(self.seed, state, seat)
+            ticket = self.tickets[(state, seat, codes)] = {code: rng.random() for code in codes}
         return sorted(
             pool,
             key=lambda p: (
@@ -153,66 +170,152 @@ class _Search:
             ),
         )
 
-    def usable(self, state: str, party: Party) -> bool:
+    def free(self, state: str, party: Party) -> bool:
+        """`party` is not drawn for `state` yet and is below the cap."""
         if party.code in self.board.reviewers_of.get(state, set()):
             return False
-        if self.board.load.get(party.code, 0) >= self.max_reviews:
-            return False
-        return self.allow_mutual or not self.board.is_mutual(state, party.code)
+        return self.board.load.get(party.code, 0) < self.max_reviews
+
+    def usable(self, state: str, party: Party) -> bool:
+        return self.free(state, party) and (
+            self.allow_mutual or not self.board.is_mutual(state, party.code)
+        )
+
+    def hopeless(self, slots: list[tuple[str, str]]) -> DrawImpossible | None:
+        """What makes the draw impossible before any lot is drawn, if anything."""
+        for state, seat in slots:
+            for instrument in sorted(self.under_review[state]):
+                pool = self.eligible(state, seat, instrument)
+                if not any(self.free(state, party) for party in pool):
+                    return self.why_not(state, seat, instrument)
+        groups = sorted({party.group for party in self.parties.values()} - {NO_GROUP})
+        instruments = sorted(set().union(*self.under_review.values()))
+        for seat in dict.fromkeys(seat for _, seat in slots):
+            for group in groups:
+                for instrument in instruments:
+                    if (error := self.short(seat, group, instrument)) is not None:
+                        return error
+        return None
+
+    def short(self, seat: str, group: str, instrument: str) -> DrawImpossible | None:
+        """The seats of one kind that the States of `group` need for `instrument`, counted
+        against what the States that may take them can still take; None when enough."""
+        needing = sorted(
+            state
+            for state, instruments in self.under_review.items()
+            if instrument in instruments and self.parties[state].group == group
+        )
+        supply = 0
+        for party in self.parties.values():
+            if instrument not in party.parties or (party.group == group) != (seat == SAME_REGION):
+                continue
+            can_serve = sum(
+                1
+                for state in needing
+                if state != party.code
+                and party.code not in self.board.reviewers_of.get(state, set())
+            )
+            free = self.max_reviews - self.board.load.get(party.code, 0)
+            supply += max(0, min(free, can_serve))
+        if supply >= len(needing):
+            return None
+        where = f"the {group} group" if seat == SAME_REGION else "other groups"
+        return DrawImpossible(
+            needing[0],
+            seat,
+            instrument,
+            f"the States of {where} party to {instrument} can take {supply} of the "
+            f"{len(needing)} such seats the States of the {group} group need "
+            f"(cap of {self.max_reviews} reviews)",
+        )
 
     def fail(self, depth: int, error: DrawImpossible) -> bool:
         if self.deepest is None or depth >= self.deepest[0]:
             self.deepest = (depth, error)
         return False
 
+    def spent(self) -> bool:
+        """Count one reviewing State tried; True once the search is over its bound."""
+        self.steps += 1
+        return self.steps > MAX_STEPS
+
     def solve(self, slots: list[tuple[str, str]], depth: int = 0) -> bool:
+        """Fill the slots from `depth` on; False (the board as found) when that fails."""
         if depth == len(slots):
             return True
-        self.steps += 1
-        if self.steps > MAX_STEPS:
-            return False
         state, seat = slots[depth]
         needed = self.under_review[state]
-        first = sorted(needed)[0]
         pool = [p for p in self.eligible(state, seat, None) if p.parties & needed]
+        tried: set[frozenset[str]] = set()
         for primary in self.ordered(state, seat, pool, needed):
+            if self.spent():
+                return False
             if not self.usable(state, primary):
                 continue
             self.board.take(state, primary.code)
-            taken = [primary.code]
             seats = [
                 SeatDraw(state, i, seat, primary.code, False)
                 for i in sorted(needed & primary.parties)
             ]
             missing = sorted(needed - primary.parties)
-            ok = True
-            for instrument in missing:
-                extra = next(
-                    (
-                        p
-                        for p in self.ordered(
-                            state, seat, self.eligible(state, seat, instrument), needed
-                        )
-                        if p.code in taken[1:] or self.usable(state, p)
-                    ),
-                    None,
-                )
-                if extra is None:
-                    ok = self.fail(depth, self.why_not(state, seat, instrument))
-                    break
-                if extra.code not in taken:
-                    self.board.take(state, extra.code)
-                    taken.append(extra.code)
-                seats.append(SeatDraw(state, instrument, seat, extra.code, True))
-            if ok:
-                self.board.seats.extend(seats)
-                if self.solve(slots, depth + 1):
-                    return True
-                del self.board.seats[-len(seats) :]
-            for code in taken:
-                self.board.release(state, code)
+            if self.add_extras(slots, depth, missing, [primary.code], seats, tried):
+                return True
+            self.board.release(state, primary.code)
         if not pool or all(not self.usable(state, p) for p in pool):
-            self.fail(depth, self.why_not(state, seat, first))
+            self.fail(depth, self.why_not(state, seat, sorted(needed)[0]))
+        return False
+
+    def add_extras(
+        self,
+        slots: list[tuple[str, str]],
+        depth: int,
+        missing: list[str],
+        taken: list[str],
+        seats: list[SeatDraw],
+        tried: set[frozenset[str]],
+    ) -> bool:
+        """Draw an additional reviewer for each instrument in `missing`, then the next slots.
+
+        `taken` is the primary then the additional reviewers of this slot so far. Every choice
+        is open to backtracking; `tried` holds the sets of reviewing States already tried on
+        this slot, as what follows depends on the set only.
+        """
+        state, seat = slots[depth]
+        if not missing:
+            if frozenset(taken) in tried:
+                return False
+            tried.add(frozenset(taken))
+            self.board.seats.extend(seats)
+            if self.solve(slots, depth + 1):
+                return True
+            del self.board.seats[-len(seats) :]
+            return False
+        instrument, rest = missing[0], missing[1:]
+        pool = self.eligible(state, seat, instrument)
+        found = False
+        for extra in self.ordered(state, seat, pool, self.under_review[state]):
+            if self.spent():
+                return False
+            again = extra.code in taken[1:]
+            if not again and not self.usable(state, extra):
+                continue
+            found = True
+            if not again:
+                self.board.take(state, extra.code)
+            seat_draw = SeatDraw(state, instrument, seat, extra.code, True)
+            if self.add_extras(
+                slots,
+                depth,
+                rest,
+                taken if again else [*taken, extra.code],
+                [*seats, seat_draw],
+                tried,
+            ):
+                return True
+            if not again:
+                self.board.release(state, extra.code)
+        if not found:
+            self.fail(depth, self.why_not(state, seat, instrument))
         return False
 
 
@@ -238,7 +341,8 @@ def draw_reviewers(
             raise DrawImpossible(state, SAME_REGION, "-", f"{state} is not a known State")
     order = sorted(needs)
     seed_random(seed, "order").shuffle(order)
-    slots = [(state, seat) for state in order for seat in seats]
+    # Every same-region seat first: their pools are the smaller ones.
+    slots = [(state, seat) for seat in seats for state in order]
     existing = list(existing)
     last_error: DrawImpossible | None = None
     for allow_mutual in (False, True):
@@ -248,6 +352,8 @@ def draw_reviewers(
         for state, codes in (excluded or {}).items():
             board.reviewers_of.setdefault(state, set()).update(codes)
         search = _Search(by_code, needs, max_reviews, seed, board, allow_mutual)
+        if (error := search.hopeless(slots)) is not None:
+            raise error
         if search.solve(slots):
             return sorted(
                 board.seats,

@@ -12,7 +12,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
+
+from questionnaire.validators import WholeNumberRange
 
 
 class PhaseForm(FlaskForm):
@@ -21,7 +23,7 @@ class PhaseForm(FlaskForm):
     started_on = DateField(_l("Start date"), validators=[DataRequired(_l("Give the start date"))])
     max_reviews_per_state = IntegerField(
         _l("Most reviews one State conducts in the phase"),
-        validators=[DataRequired(), NumberRange(min=1, max=20)],
+        validators=[DataRequired(), WholeNumberRange(min=1, max=20)],
         default=3,
     )
     states = SelectMultipleField(

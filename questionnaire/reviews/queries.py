@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -51,7 +52,7 @@ def reviews_for(db: Session, user: User) -> list[ReviewRow]:
     if not roles:
         return []
     query = query.where(Review.id.in_(roles))  # type: ignore[union-attr]
-    return [ReviewRow(r, s, b, roles[r.id]) for r, s, b in db.exec(query)]
+    return [ReviewRow(r, s, b, roles[r.id]) for r, s, b in db.exec(query) if r.id is not None]
 
 
 def membership(db: Session, review_id: int, user_id: int) -> ReviewMembership | None:
@@ -108,20 +109,20 @@ def dashboard(
         db,
         select(ReviewMembership.review_id, ReviewMembership.role, func.count())
         .where(col(ReviewMembership.review_id).in_(ids))
-        .group_by(ReviewMembership.review_id, ReviewMembership.role),
+        .group_by(col(ReviewMembership.review_id), col(ReviewMembership.role)),
     )
     feedback = dict(
         db.exec(
             select(DialogueMessage.review_id, func.count())
             .where(col(DialogueMessage.review_id).in_(ids), DialogueMessage.kind == "request")
-            .group_by(DialogueMessage.review_id)
+            .group_by(col(DialogueMessage.review_id))
         ).all()
     )
     observed = dict(
         db.exec(
             select(Observation.review_id, func.count())
             .where(col(Observation.review_id).in_(ids))
-            .group_by(Observation.review_id)
+            .group_by(col(Observation.review_id))
         ).all()
     )
     lists = dict(
@@ -140,10 +141,11 @@ def dashboard(
         reviewers.setdefault(assignment.review_id, []).append(assignment.reviewing_state)
     result = []
     for review, state, instrument, phase_name in rows:
+        review_id: Any = review.id  # always set on rows read from the database
         overdue = _overdue(
-            review, roles, feedback.get(review.id, 0) + observed.get(review.id, 0), deadlines, today
+            review, roles, feedback.get(review_id, 0) + observed.get(review_id, 0), deadlines, today
         )
-        list_status = lists.get(review.id, "drafting" if review.status == "submitted" else "")
+        list_status = lists.get(review_id, "drafting" if review.status == "submitted" else "")
         if filters.status and filters.status not in ("answering", "submitted"):
             if filters.status == "overdue" and not overdue:
                 continue
@@ -155,7 +157,7 @@ def dashboard(
                 state,
                 instrument,
                 phase_name,
-                tuple(sorted(reviewers.get(review.id, []))),
+                tuple(sorted(reviewers.get(review_id, []))),
                 list_status,
                 overdue,
             )
@@ -163,13 +165,13 @@ def dashboard(
     return result
 
 
-def _count_by(db: Session, query) -> dict[tuple[int, str], int]:  # type: ignore[no-untyped-def]
+def _count_by(db: Session, query) -> dict[tuple[Any, str], int]:  # type: ignore[no-untyped-def]
     return {(review_id, role): count for review_id, role, count in db.exec(query).all()}
 
 
 def _overdue(
     review: Review,
-    roles: dict[tuple[int, str], int],
+    roles: dict[tuple[Any, str], int],
     feedback: int,
     deadlines: Deadlines,
     today: date,
@@ -177,9 +179,9 @@ def _overdue(
     items = []
     if not roles.get((review.id, "focal_point")) and today > deadlines.focal_point_due(
         review.started_on
-    ):  # type: ignore[arg-type]
+    ):
         items.append("focal_point")
-    if not roles.get((review.id, "expert")) and today > deadlines.experts_due(review.started_on):  # type: ignore[arg-type]
+    if not roles.get((review.id, "expert")) and today > deadlines.experts_due(review.started_on):
         items.append("experts")
     if review.status == "answering" and today > review.answers_due_on:
         items.append("answers")

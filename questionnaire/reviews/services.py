@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -250,7 +250,11 @@ def _assign(
 def replace_reviewer(
     db: Session, assignment: ReviewAssignment, user: User, reason: str, seed: str | None = None
 ) -> ReviewDraw:
-    """A reviewing State declined: draw its seat again for that State under review only."""
+    """A reviewing State declined: draw its seat again for that State under review only.
+
+    No State that has declined a seat of that State under review is drawn for it again, and
+    the replacement of an additional reviewer is an additional reviewer too.
+    """
     if not reason.strip():
         raise RuleViolation("give the reason for the replacement")
     if not assignment.is_active:
@@ -271,6 +275,9 @@ def replace_reviewer(
         and _state_of(reviews, a.review_id) == review.state_code
     ]
     kept = [a for a in current if a not in declined]
+    excluded = {assignment.reviewing_state} | _replaced_states(
+        db, [r.id for r, _ in reviews if r.state_code == review.state_code and r.id is not None]
+    )
     seed = seed or secrets.token_hex(8)
     seats = draw_reviewers(
         _draw_parties(db),
@@ -288,8 +295,10 @@ def replace_reviewer(
             for a in kept
         ],
         seats=(assignment.seat,),
-        excluded={review.state_code: {assignment.reviewing_state}},
+        excluded={review.state_code: excluded},
     )
+    if assignment.is_additional:
+        seats = [replace(seat, is_additional=True) for seat in seats]
     draw = ReviewDraw(
         phase_id=phase.id,  # type: ignore[arg-type]
         kind="replacement",
@@ -299,6 +308,7 @@ def replace_reviewer(
             "state_under_review": review.state_code,
             "seat": assignment.seat,
             "instruments": sorted(instruments[a.review_id] for a in declined),
+            "excluded": sorted(excluded),
         },
         result=[asdict(seat) for seat in seats],
         reason=reason.strip(),
@@ -326,6 +336,18 @@ def replace_reviewer(
     )
     db.flush()
     return draw
+
+
+def _replaced_states(db: Session, review_ids: list[int]) -> set[str]:
+    """The States whose seats on these reviews have been replaced: they declined."""
+    return set(
+        db.exec(
+            select(ReviewAssignment.reviewing_state).where(
+                col(ReviewAssignment.review_id).in_(review_ids),
+                col(ReviewAssignment.is_active).is_(False),
+            )
+        )
+    )
 
 
 def _state_of(reviews: list[tuple[Review, str]], review_id: int) -> str:

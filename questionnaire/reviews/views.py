@@ -32,7 +32,17 @@ bp = Blueprint("reviews", __name__)
 @bp.get("/")
 @login_required
 def home() -> ResponseReturnValue:
-    rows = queries.reviews_for(db.session(), current_user)
+    session = db.session()
+    rows = queries.reviews_for(session, current_user)
+    # A reviewer whose State's seat was replaced no longer takes part in the review.
+    seated = {
+        a.review_id
+        for a in services.active_assignments(
+            session, [row.review.id for row in rows if row.role == "reviewer" and row.review.id]
+        )
+        if a.reviewing_state == current_user.state_code
+    }
+    rows = [row for row in rows if row.role != "reviewer" or row.review.id in seated]
     return render_template("reviews/home.html", rows=rows)
 
 
@@ -95,9 +105,10 @@ def _filter_form() -> DashboardFilterForm:
 @secretariat_required
 def dashboard() -> ResponseReturnValue:
     form = _filter_form()
-    form.validate()
+    form.validate()  # a phase that is not one of the choices (any id that exists) is ignored
+    phase_arg = (form.phase.data or "").strip()
     filters = queries.DashboardFilters(
-        phase_id=int(form.phase.data) if (form.phase.data or "").isdigit() else None,
+        phase_id=int(phase_arg) if phase_arg and not form.phase.errors else None,
         instrument=form.instrument.data or None,
         region=form.region.data or None,
         status=form.status.data or None,

@@ -8,7 +8,6 @@ Create Date: 2026-11-22 17:52:41.147660
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
