@@ -58,6 +58,7 @@ lint: install
 	$(BIN)/ruff check questionnaire tests bench
 	$(BIN)/ruff format --check questionnaire tests bench
 	$(BIN)/mypy questionnaire
+	$(BIN)/codespell questionnaire templates tests bench docs README.md
 
 clean:
 	rm -rf $(VENV) instance/questionnaire.sqlite3*

@@ -16,8 +16,13 @@ def _saved_answer(db, make_user, make_review, member, shipped_banks):
     member(review, expert, "expert")
     bank = bank_of(shipped_banks[("TIP", "I", 2)])
     responses.save_answers(
-        db, review, bank, expert,
-        [responses.AnswerChange("TIP-5-1", "yes", False, 0)], kind="save", language="en",
+        db,
+        review,
+        bank,
+        expert,
+        [responses.AnswerChange("TIP-5-1", "yes", False, 0)],
+        kind="save",
+        language="en",
     )
     db.commit()
     return review, expert

@@ -69,8 +69,9 @@ def test_round_trip_keeps_every_row(app, db, empty_database, tmp_path):
     assert "$argon2" not in text_of_archive
     # New rows continue after the imported ids (PostgreSQL sequences were moved on).
     with Session(database.get_engine(empty_database)) as restored:
-        user = accounts.create_user(restored, email="new@gha.example", full_name="New",
-                                    state_code="GHA", password=None)
+        user = accounts.create_user(
+            restored, email="new@gha.example", full_name="New", state_code="GHA", password=None
+        )
         restored.commit()
         assert user.id is not None
         assert user.id > max(row[0] for row in archive["tables"]["user_account"]["rows"])
