@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import banks_load, bench_consolidation, bench_load, page, save
+from bench import banks_load, bench_consolidation, bench_crp, bench_load, page, save
 
 RESULTS = Path(__file__).parent / "results.json"
 BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
@@ -23,6 +23,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
     "page": page.run,
     "save": save.run,
     "consolidation": bench_consolidation.run,
+    "crp": bench_crp.run,
     "load": bench_load.run,
 }
 #: Upper bounds (on SQLite); a metric without one is reported without a verdict.
@@ -32,6 +33,7 @@ TARGETS: dict[str, float] = {
     "save_p50_ms": 15,
     "page_vs_bare_ratio": 3,
     "consolidation_ms": 200,
+    "crp_peak_rss_mb": 250,
     "load_p99_ms": 250,
     "load_errors": 0,
     "load_lost_writes": 0,

@@ -1,0 +1,206 @@
+"""Accessibility in headless Chromium: axe-core on every kind of page, keyboard-only answering.
+
+Government users include people using screen readers and keyboards only. Every kind of page is
+scanned with axe-core (through axe-playwright-python) and must show no violation of impact
+"serious" or "critical". An article page is answered with the keyboard alone; the error summary
+takes focus after a failed "mark complete"; `<html lang>` follows the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
+
+from questionnaire.accounts import twofactor
+from questionnaire.responses import services as responses
+from tests.browser import log_in
+from tests.test_answer_saving import fresh
+from tests.test_workspace import (  # noqa: F401 (quick_passwords is an autouse fixture)
+    CONFIDENTIAL_KEY,
+    Cast,
+    cast_review,
+    quick_passwords,
+)
+
+pytest_plugins = ("tests.browser",)
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+FOLLOW_UP_TEXT = "Training of prosecutors on the 2023 amendments."
+
+
+@pytest.fixture(autouse=True)
+def password_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Focal points log in with their password alone: these tests are not about logging in."""
+    monkeypatch.setattr(twofactor, "is_required", lambda db, user: False)
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        nodes = violation.get("nodes") or [{}]
+        target = nodes[0].get("target")
+        lines.append(f"  {violation['id']} ({violation['impact']}): {target}")
+    return "\n".join(lines)
+
+
+def assert_accessible(axe: Axe, page: Page, name: str) -> None:
+    """No serious or critical axe-core violation on the page as it is shown."""
+    response = axe.run(page).response
+    assert response["testEngine"]["name"] == "axe-core" and response["passes"], name
+    violations = response["violations"]
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, (
+        f"{name} ({page.url}) has serious or critical violations:\n{describe(blocking)}\n"
+        f"All violations:\n{describe(violations)}"
+    )
+
+
+def active_element(page: Page, expression: str = "el => el.id") -> str:
+    return page.evaluate(f"({expression})(document.activeElement)")
+
+
+def tab_to(page: Page, predicate: str, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies the JavaScript predicate."""
+    check = f"(el => !!el && ({predicate}))(document.activeElement)"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(check):
+            return
+    raise AssertionError(f"Tab never reached an element where {predicate}")
+
+
+@pytest.fixture
+def cast_unsubmitted(db, make_user, make_review, member) -> Cast:  # type: ignore[no-untyped-def]
+    return cast_review(db, make_user, make_review, member, submitted=False)
+
+
+@pytest.fixture
+def cast_submitted(db, make_user, make_review, member) -> Cast:  # type: ignore[no-untyped-def]
+    return cast_review(db, make_user, make_review, member)
+
+
+def test_login_pages_are_accessible(
+    db, axe: Axe, live_server: str, new_context: Callable[[], BrowserContext]
+) -> None:
+    page = new_context().new_page()
+    page.goto(live_server + "/login")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert_accessible(axe, page, "Login")
+
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".error-summary, .error-message").first).to_be_visible()
+    assert_accessible(axe, page, "Login with errors")
+
+
+def test_respondent_pages_are_accessible(
+    cast_unsubmitted: Cast,
+    axe: Axe,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    cast = cast_unsubmitted
+    base = f"{live_server}/reviews/{cast.review_id}"
+    page = new_context().new_page()
+    log_in(page, live_server, cast.focal_point)
+
+    page.goto(base + "/")
+    assert_accessible(axe, page, "Task list")
+
+    page.goto(base + "/sections/general")
+    assert_accessible(axe, page, "Article page")
+    page.get_by_role("button", name="Save and mark section complete").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    assert "error-summary" in active_element(page, "el => el.className")
+    assert_accessible(axe, page, "Article page with the error summary")
+
+    page.goto(base + "/check")
+    assert_accessible(axe, page, "Check your answers")
+
+
+def test_workspace_pages_are_accessible(
+    cast_submitted: Cast,
+    axe: Axe,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    base = f"{live_server}/reviews/{cast_submitted.review_id}/workspace"
+    page = new_context().new_page()
+    log_in(page, live_server, cast_submitted.reviewer)
+    page.goto(base + "/")
+    assert_accessible(axe, page, "Workspace overview")
+    page.goto(base + "/sections/art-5")
+    expect(page.locator(f"#answer-{CONFIDENTIAL_KEY}")).to_be_attached()
+    assert_accessible(axe, page, "Workspace article page")
+    page.goto(base + "/list")
+    assert_accessible(axe, page, "List of observations")
+
+
+def test_secretariat_pages_are_accessible(
+    cast_submitted: Cast,
+    axe: Axe,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    page = new_context().new_page()
+    log_in(page, live_server, cast_submitted.secretariat)
+    for name, path in (
+        ("Dashboard", "/dashboard"),
+        ("Documents", "/documents/"),
+        ("Account", "/account/"),
+    ):
+        response = page.goto(live_server + path)
+        assert response is not None and response.ok, (path, response and response.status)
+        assert_accessible(axe, page, name)
+
+
+def test_an_article_is_answered_with_the_keyboard_alone(
+    db,
+    cast_unsubmitted: Cast,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    cast = cast_unsubmitted
+    page = new_context().new_page()
+    log_in(page, live_server, cast.expert)
+    page.goto(f"{live_server}/reviews/{cast.review_id}/sections/general")
+    follow_up = page.locator("#q-TIP-GEN-1-specify")
+    expect(follow_up).to_be_hidden()
+
+    tab_to(page, "el.id === 'q-TIP-GEN-1-input'")
+    page.keyboard.press("Space")
+    expect(page.locator("#q-TIP-GEN-1-input")).to_be_checked()
+    expect(follow_up).to_be_visible()
+
+    tab_to(page, "el.id === 'q-TIP-GEN-1-specify-input'")
+    page.keyboard.type(FOLLOW_UP_TEXT)
+    tab_to(page, "el.name === 'action' && el.value === 'save'")
+    page.keyboard.press("Enter")
+    expect(page.locator(".notice[role=status]")).to_be_visible()
+
+    fresh(db)
+    answers = responses.answers_of(db, cast.review_id)
+    assert answers["TIP-GEN-1"].value == "yes"
+    assert answers["TIP-GEN-1-specify"].value == FOLLOW_UP_TEXT
+
+
+def test_html_lang_follows_the_chosen_language(
+    db, live_server: str, new_context: Callable[[], BrowserContext]
+) -> None:
+    page = new_context().new_page()
+    page.goto(live_server + "/login")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.locator('.language-switch button[value="fr"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.reload()
+    assert page.evaluate("document.documentElement.lang") == "fr"
