@@ -15,7 +15,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, Response, current_app, g
-from sqlalchemy import JSON, MetaData, event
+from sqlalchemy import JSON, MetaData, event, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -45,6 +45,25 @@ def id_of(row: Any) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
     return int(row.id)
+
+
+def update_if_version(
+    db: Session, row: Any, version_column: Any, base_version: int, values: dict[str, Any]
+) -> bool:
+    """Write `values` to `row` only if it is still at `base_version`, then reload it.
+
+    The version check is part of the UPDATE statement, so of two concurrent edits based on the
+    same version exactly one succeeds, whatever the database's isolation level.
+    """
+    model = type(row)
+    result = db.execute(
+        update(model)
+        .where(model.id == row.id, version_column == base_version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.refresh(row)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 class SchemaNotCurrent(RuntimeError):

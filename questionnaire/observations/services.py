@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.schema import Bank
-from questionnaire.db import id_of, utcnow
+from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.notifications.services import queue_message
 from questionnaire.observations.models import (
@@ -144,21 +144,15 @@ def edit_observation(
         "text": observation.text,
         "cited_keys": observation.cited_keys,
     }
-    result = db.execute(
-        update(Observation)
-        .where(col(Observation.id) == observation.id, col(Observation.version) == base_version)
-        .values(
-            category=category,
-            text=text,
-            cited_keys=cited_keys,
-            version=base_version + 1,
-            updated_by_id=user.id,
-            updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.refresh(observation)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    values = {
+        "category": category,
+        "text": text,
+        "cited_keys": cited_keys,
+        "version": base_version + 1,
+        "updated_by_id": user.id,
+        "updated_at": utcnow(),
+    }
+    if not update_if_version(db, observation, col(Observation.version), base_version, values):
         raise EditConflict(observation.text, observation.version)
     record(
         db,
@@ -228,22 +222,15 @@ def save_summary(
     if words > word_limit:
         raise RuleViolation(f"the summary has {words} words; the limit is {word_limit}")
     before = lst.summary
-    result = db.execute(
-        update(ListOfObservations)
-        .where(
-            col(ListOfObservations.id) == lst.id,
-            col(ListOfObservations.summary_version) == base_version,
-        )
-        .values(
-            summary=text,
-            summary_version=base_version + 1,
-            summary_updated_by_id=user.id,
-            summary_updated_at=utcnow(),
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.refresh(lst)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    values = {
+        "summary": text,
+        "summary_version": base_version + 1,
+        "summary_updated_by_id": user.id,
+        "summary_updated_at": utcnow(),
+    }
+    if not update_if_version(
+        db, lst, col(ListOfObservations.summary_version), base_version, values
+    ):
         raise EditConflict(lst.summary, lst.summary_version)
     record(
         db,
