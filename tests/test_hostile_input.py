@@ -14,6 +14,7 @@ sends) replaced by a hostile value.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Iterator
@@ -594,6 +595,40 @@ def test_a_two_factor_code_in_other_digits_is_refused_with_a_message(stage: Stag
         response = client.post("/account/two-factor/setup", data={"code": code})
         assert response.status_code == 200
         assert "The code is not right" in response.text
+
+
+def test_every_download_takes_hostile_text(db: Session, stage: Stage) -> None:
+    """An answer and an observation of hostile text: every spreadsheet and CSV download
+    answers 200, and the CSV has the text (a formula-like start made harmless by an
+    apostrophe, as exports/formats.py documents; answers with their line ends normalised)."""
+    scene = stage.scene
+    text = f"={SCRIPT}{SQL}{BIDI}{CONTROL}\r\nend"
+    item = {"key": AUTOSAVE_KEY, "value": text, "base_version": _stored(db, scene)[1]}
+    saved = stage.clients["expert"].post(_autosave_url(scene), json={"answers": [item]})
+    assert AUTOSAVE_KEY in saved.get_json()["saved"]
+    restore(db, scene)
+    set_list(db, scene, "drafting")
+    observation = _workspace_form("observation", text)
+    workspace = f"/reviews/{scene.submitted.id}/workspace"
+    assert (
+        stage.clients["reviewer"].post(f"{workspace}/sections/art-5", data=observation).status_code
+        == 302
+    )
+    version = scene.answering.bank_version_id
+    downloads = [
+        ("expert", f"/reviews/{scene.answering.id}/answers.{{}}", _normalized(text)),
+        ("secretariat", f"/exports/banks/{version}/answers.{{}}?confidential=1", None),
+        ("reviewer", f"{workspace}/list.{{}}", text),
+        ("secretariat", "/audit/export.csv", None),
+        ("secretariat", f"/analysis/{version}.xlsx?confidential=1", None),
+    ]
+    for actor, pattern, shown in downloads:
+        for file_format in ("xlsx", "csv") if "{}" in pattern else ("",):
+            response = stage.clients[actor].get(pattern.format(file_format))
+            assert response.status_code == 200, pattern
+            if file_format == "csv" and shown is not None:
+                cells = [cell for row in csv.reader(io.StringIO(response.text)) for cell in row]
+                assert f"'{shown}" in cells, pattern
 
 
 #: Names of the query parameters the pages read (filters, searches, options), sent to all.
