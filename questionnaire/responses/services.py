@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -15,7 +14,7 @@ from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
-from questionnaire.db import id_of, utcnow
+from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.responses.progress import missing_required, visible_questions
@@ -176,25 +175,16 @@ def _create(
 
 
 def _update(db: Session, stored: Answer, user: User, change: AnswerChange, language: str) -> bool:
-    now = utcnow()
-    result = db.execute(
-        update(Answer)
-        .where(col(Answer.id) == stored.id, col(Answer.version) == change.base_version)
-        .values(
-            value=change.value,
-            is_confidential=change.is_confidential,
-            version=change.base_version + 1,
-            language=language,
-            is_carried_forward=False,
-            updated_at=now,
-            updated_by_id=user.id,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    db.refresh(stored)
-    return True
+    values = {
+        "value": change.value,
+        "is_confidential": change.is_confidential,
+        "version": change.base_version + 1,
+        "language": language,
+        "is_carried_forward": False,
+        "updated_at": utcnow(),
+        "updated_by_id": user.id,
+    }
+    return update_if_version(db, stored, col(Answer.version), change.base_version, values)
 
 
 def _revise(
