@@ -47,8 +47,10 @@ def discover_bank_files(root: Path) -> list[Path]:
 def validate_files(
     paths: list[Path], instrument_data: InstrumentData | None = None
 ) -> list[ValidatedBank]:
-    """Validate each file; the results keep the order of `paths`."""
-    return [validate_file(path, instrument_data) for path in paths]
+    """Validate each file; the results keep the order of `paths` (versions in order, so a
+    bank's previous version is validated once and reused for its `replaces`)."""
+    known: dict[Path, ValidatedBank] = {}
+    return [validate_file(path, instrument_data, known) for path in paths]
 
 
 def load_banks(db: Session, paths: list[Path]) -> LoadReport:

@@ -103,8 +103,17 @@ class _Reporter:
         self.problems.append(Problem(self.path, line, _field_name(self.tree, loc), message))
 
 
-def validate_file(path: Path, instrument_data: InstrumentData | None = None) -> ValidatedBank:
-    """Validate one bank file; checks `replaces` against the previous version beside it."""
+def validate_file(
+    path: Path,
+    instrument_data: InstrumentData | None = None,
+    known: dict[Path, ValidatedBank] | None = None,
+) -> ValidatedBank:
+    """Validate one bank file; checks `replaces` against the previous version beside it.
+
+    `known` holds files already validated in the same batch (by resolved path), so that the
+    previous version of a bank is not read and validated a second time for its `replaces`.
+    """
+    known = {} if known is None else known
     data = instrument_data or load_instrument_data()
     result = ValidatedBank(path=path)
     report = _Reporter(path, None)
@@ -116,11 +125,12 @@ def validate_file(path: Path, instrument_data: InstrumentData | None = None) -> 
         return result
     spec = _parse_spec(result.text, report)
     if spec is not None:
-        _check_bank(spec, path, report, data)
+        _check_bank(spec, path, report, data, known)
         if not report.problems:
             result.bank = flatten(spec)
             result.coverage = _coverage(spec)
     result.problems = report.problems
+    known[path.resolve()] = result
     return result
 
 
@@ -188,12 +198,18 @@ def _walk_questions(
     yield from walk(section.questions, base, "questions")
 
 
-def _check_bank(spec: BankSpec, path: Path, report: _Reporter, data: InstrumentData) -> None:
+def _check_bank(
+    spec: BankSpec,
+    path: Path,
+    report: _Reporter,
+    data: InstrumentData,
+    known: dict[Path, ValidatedBank],
+) -> None:
     _check_path(spec, path, report)
     _check_languages(spec, report)
     _check_sections(spec, report, data)
     _check_questions(spec, report)
-    _check_replaces(spec, path, report, data)
+    _check_replaces(spec, path, report, data, known)
 
 
 def _check_path(spec: BankSpec, path: Path, report: _Reporter) -> None:
@@ -343,7 +359,13 @@ def _check_option_refs(
             )
 
 
-def _check_replaces(spec: BankSpec, path: Path, report: _Reporter, data: InstrumentData) -> None:
+def _check_replaces(
+    spec: BankSpec,
+    path: Path,
+    report: _Reporter,
+    data: InstrumentData,
+    known: dict[Path, ValidatedBank],
+) -> None:
     replacing = [
         (q_loc, question)
         for index, section in enumerate(spec.sections)
@@ -360,7 +382,7 @@ def _check_replaces(spec: BankSpec, path: Path, report: _Reporter, data: Instrum
                 f"there is no previous version ({previous_path.name}) for `replaces` to refer to",
             )
         return
-    previous = validate_file(previous_path, data)
+    previous = known.get(previous_path.resolve()) or validate_file(previous_path, data, known)
     if previous.bank is None:
         for q_loc, _question in replacing:
             report.add(
