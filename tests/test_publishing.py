@@ -477,11 +477,11 @@ def test_final_lists_are_included_and_a_review_without_list_or_no_review_is_refu
     final = agree_list(db, make_user, ghana, GHANA, status="final")
     publication = publishing.create_crp(db, crp_request([final.review_id]), secretariat)
     assert publication.revision == 1
-    with pytest.raises(RuleViolation, match=f"review {kenya.id} has no list of observations"):
+    with pytest.raises(RuleViolation, match=f"Review {kenya.id} has no list of observations"):
         publishing.create_crp(db, crp_request([final.review_id, kenya.id]), secretariat)  # type: ignore[list-item]
-    with pytest.raises(RuleViolation, match="choose at least one agreed list"):
+    with pytest.raises(RuleViolation, match="Choose at least one agreed list"):
         publishing.create_crp(db, crp_request([]), secretariat)
-    with pytest.raises(RuleViolation, match="documents are produced in en, fr"):
+    with pytest.raises(RuleViolation, match="Documents are produced in en, fr"):
         publishing.create_crp(db, crp_request([final.review_id], "ar"), secretariat)
 
 

@@ -162,10 +162,10 @@ def test_the_configured_durations_decide_the_deadlines(
 @pytest.mark.parametrize(
     ("states", "cluster", "message"),
     [
-        ([], "I", "choose the States under review"),
+        ([], "I", "Choose the States under review"),
         (["GHA", "XXX"], "I", "XXX is not a known State"),
         (["GHA", "IRN"], "I", "party to no instrument with a cluster I questionnaire"),
-        (["GHA"], "III", "no questionnaire of cluster III is published"),
+        (["GHA"], "III", "No questionnaire of cluster III is published"),
     ],
 )
 def test_a_phase_that_cannot_open_saves_nothing(

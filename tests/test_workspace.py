@@ -467,7 +467,7 @@ def test_a_request_for_clarification_and_the_reply_reach_the_other_members(
     assert "Your message has been sent." in flashes(response)
     # The State cannot ask itself for clarification, nor the observer write at all.
     refused = expert.message("art-5", "request", "A request from the State?", follow=True)
-    assert "you cannot post this kind of message" in flashes(refused)
+    assert "You cannot post this kind of message." in flashes(refused)
     observer = Workspace(client_for(cast.observer), cast.review_id)
     assert observer.message("art-5", "reply", "An observer's reply").status_code == 403
 
@@ -696,7 +696,7 @@ def test_illegal_transitions_are_refused_and_record_nothing(
 def test_an_empty_list_cannot_be_shared(db, cast, client_for) -> None:
     reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
     response = reviewer.move("with_state", follow=True)
-    assert "the list has no observation yet" in flashes(response)
+    assert "The list of observations has no observation yet." in flashes(response)
     assert the_list(db, cast.review_id).status == "drafting"
     assert transitions(db, cast.review_id) == []
 
@@ -734,7 +734,7 @@ def test_the_summary_is_saved_with_its_version_within_the_word_limit(
     long = " ".join(["word"] * 13)
     response = reviewer.summary(long, 2)
     assert response.status_code == 200
-    assert "the summary has 13 words; the limit is 12" in flashes(response)
+    assert "The summary has 13 words; the limit is 12." in flashes(response)
     assert long in page_text(response)
     assert the_list(db, cast.review_id).summary_version == 2
 

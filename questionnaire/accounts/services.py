@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, delete, func, select, update
 
 from questionnaire.accounts import emails, tokens
@@ -148,13 +148,13 @@ def register_user(
 ) -> User:
     """Register a nominated person and e-mail them an activation link."""
     if find_user(db, email) is not None:
-        raise RuleViolation(_("An account with this e-mail address already exists."))
+        raise RuleViolation(_l("An account with this e-mail address already exists."))
     if is_secretariat == bool(state_code):
         raise RuleViolation(
-            _("Choose a State for a State's nominee, and no State for the secretariat.")
+            _l("Choose a State for a State's nominee, and no State for the secretariat.")
         )
     if state_code and db.get(State, state_code) is None:
-        raise RuleViolation(_("Choose a State from the list."))
+        raise RuleViolation(_l("Choose a State from the list."))
     user = create_user(
         db,
         email=email,
@@ -183,7 +183,7 @@ def register_user(
 def send_activation(db: Session, user: User, *, actor: User, now: datetime | None = None) -> None:
     """E-mail a new activation link; links sent before stop working."""
     if user.activated_at is not None or user.password_hash is not None:
-        raise RuleViolation(_("This account is already active."))
+        raise RuleViolation(_l("This account is already active."))
     now = now or utcnow()
     end_sessions(user)  # changes the fingerprint: earlier links are void
     user.activation_sent_at = now
@@ -275,7 +275,7 @@ def request_password_reset(db: Session, email: str, *, now: datetime | None = No
 def change_password(db: Session, user: User, current: str, new: str) -> None:
     """Change a logged-in user's password; every other session of theirs ends."""
     if not verify_password(user, current):
-        raise RuleViolation(_("Your current password is not right."))
+        raise RuleViolation(_l("Your current password is not right."))
     if problems := password_problems(new, user.email):
         raise PasswordRejected([str(p) for p in problems])
     set_password(user, new)

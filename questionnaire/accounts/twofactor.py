@@ -22,7 +22,7 @@ from datetime import datetime
 
 import pyotp
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, delete, func, or_, select, update
 
 from questionnaire.accounts import services
@@ -74,7 +74,7 @@ def _key() -> bytes:
 def secret_of(user: User) -> str:
     """The base32 TOTP secret of the user's current seed."""
     if not user.totp_seed:
-        raise RuleViolation("no authenticator is being set up")
+        raise RuleViolation(_l("No authenticator is being set up."))
     message = f"totp|{user.id}|{user.totp_seed}".encode()
     digest = hmac.new(_key(), message, hashlib.sha256).digest()[:20]
     return base64.b32encode(digest).decode("ascii")
@@ -91,7 +91,7 @@ def provisioning_uri(user: User) -> str:
 def start_enrolment(db: Session, user: User) -> None:
     """Give the user a seed to enrol (kept across reloads of the page until confirmed)."""
     if user.has_two_factor:
-        raise RuleViolation(_("Two-step verification is already on."))
+        raise RuleViolation(_l("Two-step verification is already on."))
     if not user.totp_seed:
         user.totp_seed = secrets.token_hex(16)
         user.totp_last_step = None
@@ -131,9 +131,9 @@ def confirm_enrolment(
     """Turn two-step verification on once a code from the app proves it works; the user's
     other sessions end. Returns the recovery codes, to be shown once."""
     if user.has_two_factor or not user.totp_seed:
-        raise RuleViolation(_("Start the set-up of two-step verification again."))
+        raise RuleViolation(_l("Start the set-up of two-step verification again."))
     if not _check_totp(db, user, _normalize(code), now or utcnow()):
-        raise RuleViolation(_("The code is not right. Enter the current code from your app."))
+        raise RuleViolation(_l("The code is not right. Enter the current code from your app."))
     db.refresh(user)
     user.totp_enabled_at = utcnow()
     services.end_sessions(user)
@@ -212,7 +212,7 @@ def regenerate_recovery_codes(db: Session, user: User, password: str) -> list[st
     """New recovery codes after the password is confirmed; the old ones stop working."""
     _confirm_password(user, password)
     if not user.has_two_factor:
-        raise RuleViolation(_("Two-step verification is off."))
+        raise RuleViolation(_l("Two-step verification is off."))
     codes = _replace_recovery_codes(db, user)
     _audit(db, user, "account.2fa_recovery_regenerate")
     services.notify(db, user, "recovery_codes_replaced")
@@ -226,7 +226,7 @@ def disable(db: Session, user: User, password: str) -> None:
     """Turn it off after the password is confirmed; the user's other sessions end."""
     _confirm_password(user, password)
     if not user.has_two_factor:
-        raise RuleViolation(_("Two-step verification is off."))
+        raise RuleViolation(_l("Two-step verification is off."))
     _clear(db, user)
     _audit(db, user, "account.2fa_disable")
     services.notify(db, user, "two_factor_disabled")
@@ -237,7 +237,7 @@ def reset_for(db: Session, user: User, *, actor: User) -> None:
     """The secretariat turns it off for someone who lost their phone and recovery codes;
     they set it up again at their next login. Every session of theirs ends."""
     if not user.has_two_factor and not user.totp_seed:
-        raise RuleViolation(_("Two-step verification is off for this account."))
+        raise RuleViolation(_l("Two-step verification is off for this account."))
     _clear(db, user)
     _audit(db, user, "account.2fa_reset", actor=actor)
     services.notify(db, user, "two_factor_reset")
@@ -268,4 +268,4 @@ def _audit(
 
 def _confirm_password(user: User, password: str) -> None:
     if not services.verify_password(user, password):
-        raise RuleViolation(_("Your password is not right."))
+        raise RuleViolation(_l("Your password is not right."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from questionnaire.accounts.models import User
@@ -31,11 +32,14 @@ def create_token(db: Session, user: User, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not user.is_secretariat or not user.is_active:
         raise RuleViolation(
-            f"{user.email} is not an active secretariat account: API tokens belong to the "
-            "secretariat only"
+            _l(
+                "%(email)s is not an active secretariat account: API tokens belong to the "
+                "secretariat only.",
+                email=user.email,
+            )
         )
     if not name or len(name) > MAX_NAME:
-        raise RuleViolation(f"give the token a name of 1 to {MAX_NAME} characters")
+        raise RuleViolation(_l("Give the token a name of 1 to %(max)d characters.", max=MAX_NAME))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(name=name, token_hash=hash_token(secret), created_by_id=user.id)  # type: ignore[arg-type]
     db.add(token)
@@ -54,7 +58,7 @@ def create_token(db: Session, user: User, name: str) -> tuple[ApiToken, str]:
 def revoke_token(db: Session, token: ApiToken, actor: User | None = None) -> None:
     """Refuse the token from now on."""
     if token.revoked_at is not None:
-        raise RuleViolation(f"token {token.id} was already revoked")
+        raise RuleViolation(_l("Token %(id)s was already revoked.", id=token.id))
     token.revoked_at = utcnow()
     db.add(token)
     db.flush()

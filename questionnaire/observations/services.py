@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import LazyString, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -33,13 +35,20 @@ TRANSITION_SIDES = {
     ("agreed", "final"): {"reviewer", "secretariat"},
     ("agreed", "drafting"): {"secretariat"},
 }
+#: The statuses as the interface names them, for the messages that refuse a transition.
+STATUS_NAMES = {
+    "drafting": _l("Drafting"),
+    "with_state": _l("With the State under review"),
+    "agreed": _l("Agreed"),
+    "final": _l("Final"),
+}
 
 
 class EditConflict(RuleViolation):
     """The text was changed by someone else since it was loaded; nothing was overwritten."""
 
     def __init__(self, current_text: str, current_version: int) -> None:
-        super().__init__("someone else changed this text while you were editing it")
+        super().__init__(_l("Someone else changed this text while you were editing it."))
         self.current_text = current_text
         self.current_version = current_version
 
@@ -65,9 +74,28 @@ def observations_of(
     return list(db.exec(query.order_by(col(Observation.id))))
 
 
+def _status_name(status: str) -> LazyString | str:
+    return STATUS_NAMES.get(status, status)
+
+
+def _unknown_keys(keys: list[str]) -> str:
+    # Called when the message is shown (through LazyString), in the reader's language.
+    return ngettext(
+        "The questionnaire has no question with the key %(keys)s.",
+        "The questionnaire has no questions with the keys %(keys)s.",
+        len(keys),
+        keys=", ".join(keys),
+    )
+
+
 def _check_draft(lst: ListOfObservations) -> None:
     if lst.status != "drafting":
-        raise RuleViolation("the list is no longer being drafted: send it back to drafting first")
+        raise RuleViolation(
+            _l(
+                "The list of observations is no longer being drafted: "
+                "send it back to drafting first."
+            )
+        )
 
 
 def _check_content(
@@ -75,16 +103,18 @@ def _check_content(
 ) -> None:
     section = bank.sections_by_key.get(section_key)
     if section is None:
-        raise RuleViolation(f"unknown article section {section_key}")
+        raise RuleViolation(
+            _l("This questionnaire has no article section %(section)s.", section=section_key)
+        )
     if category not in CATEGORIES:
-        raise RuleViolation(f"unknown category {category}")
+        raise RuleViolation(_l("Unknown category of observation: %(category)s.", category=category))
     if not text.strip():
-        raise RuleViolation("write the observation")
+        raise RuleViolation(_l("Write the observation."))
     if len(text) > MAX_TEXT:
-        raise RuleViolation(f"keep the observation under {MAX_TEXT} characters")
+        raise RuleViolation(_l("Keep the observation under %(max)d characters.", max=MAX_TEXT))
     unknown = [key for key in cited if key not in bank.questions_by_key]
     if unknown:
-        raise RuleViolation(f"unknown question keys: {', '.join(unknown)}")
+        raise RuleViolation(LazyString(_unknown_keys, unknown))
 
 
 def add_observation(
@@ -189,9 +219,9 @@ def set_confidential(
     """The State under review keeps an element confidential (para. 38), or releases it."""
     lst = list_of(db, review)
     if lst.status == "final":
-        raise RuleViolation("the list is final")
+        raise RuleViolation(_l("The list of observations is final: it can no longer change."))
     if lst.status == "drafting":
-        raise RuleViolation("the list has not been shared with your State yet")
+        raise RuleViolation(_l("The list of observations has not been shared with your State yet."))
     if observation.is_confidential == is_confidential:
         return
     observation.is_confidential = is_confidential
@@ -220,7 +250,13 @@ def save_summary(
     _check_draft(lst)
     words = count_words(text)
     if words > word_limit:
-        raise RuleViolation(f"the summary has {words} words; the limit is {word_limit}")
+        raise RuleViolation(
+            _l(
+                "The summary has %(words)d words; the limit is %(limit)d.",
+                words=words,
+                limit=word_limit,
+            )
+        )
     before = lst.summary
     values = {
         "summary": text,
@@ -251,11 +287,23 @@ def transition(
     """Move the list along drafting -> with the State -> agreed -> final; others refused."""
     lst = list_of(db, review)
     if to_status not in LIST_FLOW.get(lst.status, ()):
-        raise RuleViolation(f"a list that is {lst.status} cannot become {to_status}")
+        raise RuleViolation(
+            _l(
+                "A list of observations cannot go from “%(current)s” to “%(target)s”.",
+                current=_status_name(lst.status),
+                target=_status_name(to_status),
+            )
+        )
     if side not in TRANSITION_SIDES.get((lst.status, to_status), set()):
-        raise RuleViolation(f"you cannot move the list from {lst.status} to {to_status}")
+        raise RuleViolation(
+            _l(
+                "You cannot move the list of observations from “%(current)s” to “%(target)s”.",
+                current=_status_name(lst.status),
+                target=_status_name(to_status),
+            )
+        )
     if to_status == "with_state" and not observations_of(db, review):
-        raise RuleViolation("the list has no observation yet")
+        raise RuleViolation(_l("The list of observations has no observation yet."))
     from_status = lst.status
     lst.status = to_status
     db.add(lst)
@@ -304,11 +352,11 @@ def post_message(
     """A request for clarification (reviewers), a reply (State), or a comment (either)."""
     allowed = {"reviewer": {"request", "comment"}, "state": {"reply", "comment"}}
     if kind not in allowed.get(side, set()):
-        raise RuleViolation("you cannot post this kind of message")
+        raise RuleViolation(_l("You cannot post this kind of message."))
     if not body.strip():
-        raise RuleViolation("write the message")
+        raise RuleViolation(_l("Write the message."))
     if len(body) > MAX_TEXT:
-        raise RuleViolation(f"keep the message under {MAX_TEXT} characters")
+        raise RuleViolation(_l("Keep the message under %(max)d characters.", max=MAX_TEXT))
     message = DialogueMessage(
         review_id=id_of(review),
         section_key=section_key,

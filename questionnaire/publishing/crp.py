@@ -18,6 +18,7 @@ from typing import Any
 from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
@@ -119,9 +120,13 @@ def _lists(db: Session, review_ids: tuple[int, ...]) -> list[tuple[Review, ListO
     found = {review.id: (review, lst) for review, lst in rows}
     for review_id in review_ids:
         if review_id not in found:
-            raise RuleViolation(f"review {review_id} has no list of observations")
+            raise RuleViolation(
+                _l("Review %(review)s has no list of observations.", review=review_id)
+            )
         if found[review_id][1].status not in PUBLISHABLE:
-            raise RuleViolation(f"the list of observations of review {review_id} is not agreed")
+            raise RuleViolation(
+                _l("The list of observations of review %(review)s is not agreed.", review=review_id)
+            )
     return [found[i] for i in review_ids]
 
 
@@ -129,13 +134,18 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
     """Every word of the document, confidential elements left out; raises RuleViolation."""
     if not is_crp(request.symbol):
         raise RuleViolation(
-            f"{request.symbol} is not a conference room paper symbol "
-            "(for example CTOC/COP/WG.4/2025/CRP.2)"
+            _l(
+                "%(symbol)s is not a conference room paper symbol "
+                "(for example CTOC/COP/WG.4/2025/CRP.2).",
+                symbol=request.symbol,
+            )
         )
     if request.language not in DOCUMENT_LANGUAGES:
-        raise RuleViolation(f"documents are produced in {', '.join(DOCUMENT_LANGUAGES)}")
+        raise RuleViolation(
+            _l("Documents are produced in %(languages)s.", languages=", ".join(DOCUMENT_LANGUAGES))
+        )
     if not request.review_ids:
-        raise RuleViolation("choose at least one agreed list of observations")
+        raise RuleViolation(_l("Choose at least one agreed list of observations."))
     with force_locale(request.language):
         counter = iter(range(2, 100_000))  # paragraph 1 is the introduction
         states = [

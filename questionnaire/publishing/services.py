@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from io import BytesIO
 
+from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from sqlalchemy import func
 from sqlalchemy.orm import undefer
@@ -103,9 +104,9 @@ def render(db: Session, publication: Publication) -> bool:
 def publish(db: Session, publication: Publication, user: User) -> None:
     """Make a rendered draft the published revision; earlier revisions stay on record."""
     if publication.status == "published":
-        raise RuleViolation("this revision is already published")
+        raise RuleViolation(_l("This revision is already published."))
     if publication.job_status != "done":
-        raise RuleViolation("the document is not rendered yet")
+        raise RuleViolation(_l("The document is not rendered yet."))
     publication.status = "published"
     publication.published_at = utcnow()
     publication.published_by_id = user.id

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -83,7 +84,7 @@ def _locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
 
 def _hold_open(db: Session, review: Review) -> None:
     if _locked_status(db, review, exclusive=False) != "answering":
-        raise RuleViolation("the answers have been submitted and can no longer be changed")
+        raise RuleViolation(_l("The answers have been submitted and can no longer be changed."))
 
 
 def save_answers(
@@ -350,9 +351,9 @@ def submission_blockers(db: Session, review: Review, bank: Bank) -> list[Submiss
 def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
     """The focal point submits the State's answers; they become read-only."""
     if _locked_status(db, review, exclusive=True) != "answering":
-        raise RuleViolation("the answers have already been submitted")
+        raise RuleViolation(_l("The answers have already been submitted."))
     if submission_blockers(db, review, bank):
-        raise RuleViolation("some required answers are missing or not confirmed")
+        raise RuleViolation(_l("Some required answers are missing or not confirmed."))
     review.status = "submitted"
     review.submitted_at = utcnow()
     review.submitted_by_id = user.id
@@ -373,9 +374,9 @@ def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
 def reopen(db: Session, review: Review, user: User, reason: str) -> None:
     """The secretariat reopens submitted answers for changes; the reason is recorded."""
     if _locked_status(db, review, exclusive=True) != "submitted":
-        raise RuleViolation("only submitted answers can be reopened")
+        raise RuleViolation(_l("Only submitted answers can be reopened."))
     if not reason.strip():
-        raise RuleViolation("a reason is required")
+        raise RuleViolation(_l("Give the reason for reopening the answers."))
     review.status = "answering"
     review.submitted_at = None
     review.submitted_by_id = None

@@ -6,6 +6,8 @@ import secrets
 from dataclasses import asdict, replace
 from datetime import date
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
@@ -14,7 +16,9 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
+from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
 from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
 from questionnaire.responses.services import carry_forward
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import Party, SeatDraw, draw_reviewers
@@ -40,7 +44,7 @@ def open_review(
 ) -> Review:
     """Open the review of a State on a bank version, with its answer deadline."""
     if bank_version.status != "published":
-        raise RuleViolation("a review can only use a published questionnaire")
+        raise RuleViolation(_l("A review can only use a published questionnaire."))
     review = Review(
         state_code=state_code,
         bank_version_id=bank_version.id,  # type: ignore[arg-type]
@@ -56,7 +60,7 @@ def open_review(
 def add_member(db: Session, review: Review, user: User, role: str) -> ReviewMembership:
     """Give `user` a role in `review`; one focal point per review, respondents of its State."""
     if role not in ROLES:
-        raise RuleViolation(f"unknown role {role!r}")
+        raise RuleViolation(_l("Unknown role: %(role)s.", role=role))
     existing = db.exec(
         select(ReviewMembership).where(
             ReviewMembership.review_id == review.id, ReviewMembership.user_id == user.id
@@ -64,14 +68,20 @@ def add_member(db: Session, review: Review, user: User, role: str) -> ReviewMemb
     ).first()
     if existing is not None:
         if existing.role != role:
-            raise RuleViolation(f"{user.email} already has the role {existing.role}")
+            raise RuleViolation(
+                _l(
+                    "%(email)s already has the role %(role)s in this review.",
+                    email=user.email,
+                    role=existing.role,
+                )
+            )
         return existing
     if role in RESPONDENT_ROLES and user.state_code != review.state_code:
-        raise RuleViolation("respondents must belong to the State under review")
+        raise RuleViolation(_l("Respondents must belong to the State under review."))
     if role == "reviewer" and user.state_code in (None, review.state_code):
-        raise RuleViolation("reviewers must belong to another State")
+        raise RuleViolation(_l("Reviewers must belong to another State."))
     if role == "focal_point" and focal_point_of(db, review) is not None:
-        raise RuleViolation("the review already has a focal point")
+        raise RuleViolation(_l("The review already has a focal point."))
     membership = ReviewMembership(review_id=review.id, user_id=user.id, role=role)  # type: ignore[arg-type]
     db.add(membership)
     db.flush()
@@ -95,6 +105,12 @@ def _latest_banks(db: Session, cluster: str) -> dict[str, BankVersion]:
     return {version.instrument: version for version in versions}
 
 
+def _name_when_shown(state: State) -> LazyString:
+    """The State's name in the language of whoever reads the message."""
+    names = {language: state_name(state, language) for language in INTERFACE_LANGUAGES}
+    return LazyString(lambda: names.get(current_language(), names["en"]))
+
+
 def create_phase(
     db: Session,
     *,
@@ -110,18 +126,24 @@ def create_phase(
     published questionnaire in the cluster, each with its deadlines; all or nothing."""
     banks = _latest_banks(db, cluster)
     if not banks:
-        raise RuleViolation(f"no questionnaire of cluster {cluster} is published")
+        raise RuleViolation(
+            _l("No questionnaire of cluster %(cluster)s is published.", cluster=cluster)
+        )
     if not state_codes:
-        raise RuleViolation("choose the States under review")
+        raise RuleViolation(_l("Choose the States under review."))
     plans: list[tuple[State, list[BankVersion]]] = []
     for code in dict.fromkeys(state_codes):
         state = db.get(State, code)
         if state is None:
-            raise RuleViolation(f"{code} is not a known State")
+            raise RuleViolation(_l("%(code)s is not a known State.", code=code))
         versions = [banks[i] for i in sorted(banks) if state.is_party_to(i)]
         if not versions:
             raise RuleViolation(
-                f"{state.name_en} is party to no instrument with a cluster {cluster} questionnaire"
+                _l(
+                    "%(state)s is party to no instrument with a cluster %(cluster)s questionnaire.",
+                    state=_name_when_shown(state),
+                    cluster=cluster,
+                )
             )
         plans.append((state, versions))
     phase = ReviewPhase(
@@ -192,7 +214,9 @@ def draw_phase(db: Session, phase: ReviewPhase, user: User, seed: str | None = N
     """
     reviews = _phase_reviews(db, phase)
     if active_assignments(db, [r.id for r, _ in reviews if r.id is not None]):
-        raise RuleViolation("the lots of this phase have been drawn; replace single seats instead")
+        raise RuleViolation(
+            _l("The lots of this phase have been drawn: replace single seats instead.")
+        )
     under_review: dict[str, set[str]] = {}
     for review, instrument in reviews:
         under_review.setdefault(review.state_code, set()).add(instrument)
@@ -256,9 +280,9 @@ def replace_reviewer(
     the replacement of an additional reviewer is an additional reviewer too.
     """
     if not reason.strip():
-        raise RuleViolation("give the reason for the replacement")
+        raise RuleViolation(_l("Give the reason for the replacement."))
     if not assignment.is_active:
-        raise RuleViolation("this seat has already been replaced")
+        raise RuleViolation(_l("This seat has already been replaced."))
     review = db.get(Review, assignment.review_id)
     assert review is not None and review.phase_id is not None
     phase = db.get(ReviewPhase, review.phase_id)

@@ -146,7 +146,9 @@ def draw(phase_id: int) -> ResponseReturnValue:
         abort(400)
     try:
         result = services.draw_phase(db.session(), phase, current_user, seed=form.seed.data or None)
-    except (RuleViolation, DrawImpossible) as exc:
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+    except DrawImpossible as exc:
         flash(
             _("The lots could not be drawn: %(reason)s. Nothing was saved.", reason=str(exc)),
             "error",
