@@ -20,6 +20,7 @@ from flask_babel import refresh
 from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
+from questionnaire.reviews.models import Review
 from tests.conftest import PROJECT_ROOT, login
 
 TRANSLATIONS = PROJECT_ROOT / "questionnaire" / "translations"
@@ -205,3 +206,24 @@ def test_anonymous_visitor_switches_the_login_page_to_french(client: FlaskClient
     # Following the redirect: the home page sends the visitor to the login page, in French.
     followed = _get(client, "/", follow_redirects=True)
     assert "Veuillez vous connecter pour continuer." in _page(followed)
+
+
+def test_french_labels_keep_their_colon_in_the_translation(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+) -> None:
+    """French puts a space before a colon, so the colon belongs to the msgid."""
+    focal_point = make_user("GHA", locale="fr")
+    review = make_review("GHA")
+    member(review, focal_point, "focal_point")
+    login(client, focal_point)
+
+    page = _page(_get(client, f"/reviews/{review.id}/"))
+
+    assert "Statut :" in page
+    assert "Date limite de réponse :" in page
+    assert "Réponses obligatoires :" in page
+    assert "Statut:" not in page
+    assert re.search(r"0 sur \d+ réponses obligatoires", page)

@@ -74,6 +74,7 @@ class Paragraph:
 
     number: int
     text: str
+    #: Set before an observation: its category, with the colon as the language writes it.
     label: str = ""
     direction: str = field(init=False)
 
@@ -203,7 +204,9 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
     ).all()
     title = localize(instrument.title, request.language)
     block = StateBlock(
-        heading=f"{state_name(state, request.language)}: {title}",
+        heading=_(
+            "%(state)s: %(instrument)s", state=state_name(state, request.language), instrument=title
+        ),
         reviewers=_(
             "Reviewing States: %(states)s",
             states=", ".join(dict.fromkeys(state_name(r, request.language) for r in reviewers)),
@@ -232,7 +235,11 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
             ArticleBlock(
                 heading,
                 [
-                    Paragraph(next(counter), o.text, str(CATEGORY_LABELS[o.category]))
+                    Paragraph(
+                        next(counter),
+                        o.text,
+                        _("%(category)s:", category=CATEGORY_LABELS[o.category]),
+                    )
                     for o in public
                 ],
             )
