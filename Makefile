@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTHON ?= python3
 # Debian packages: WeasyPrint's text stack and fonts for every UN language; the tests also
 # drive Debian's Chromium and read PDFs back with poppler.
-RUN_DEB := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk fonts-noto-mono
+RUN_DEB := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-noto-mono
 TEST_DEB := $(RUN_DEB) chromium poppler-utils
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 HOST ?= 127.0.0.1
