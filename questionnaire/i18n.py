@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 TRANSLATIONS_DIR = Path(__file__).parent / "translations"
 #: Languages the interface is translated into; bank content may offer more.
@@ -66,6 +68,36 @@ def localize(texts: Mapping[Any, str] | None, language: str | None = None) -> Lo
     return None
 
 
+def _template_translations(translations: Any) -> dict[str, Callable[..., Any]]:
+    """`gettext` and `ngettext` for one rendering, bound to the request's catalog.
+
+    Flask-Babel installs template functions that look the catalog up again on every call
+    (locale selector, context stack, cache); a page with dozens of messages paid for that on
+    each. These do exactly what Jinja's "newstyle" gettext does with Flask-Babel's functions
+    (translate, mark safe under autoescaping so that the %-formatting escapes the variables,
+    format even without variables), with the catalog looked up once per rendering. The
+    i18n extension resolves `_`, `gettext` and `ngettext` from the template's context, so
+    these take precedence over the environment's; imported macros keep Flask-Babel's.
+    """
+
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # type: ignore[no-any-return]
+
+    @pass_context
+    def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # type: ignore[no-any-return]
+
+    return {"gettext": gettext, "ngettext": ngettext}
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
     Babel(app, locale_selector=select_locale)
@@ -74,6 +106,7 @@ def init_app(app: Flask) -> None:
     def _language_context() -> dict[str, object]:
         language = current_language()
         return {
+            **_template_translations(get_translations()),
             "current_language": language,
             "text_direction": "rtl" if language in RTL_LANGUAGES else "ltr",
             "interface_languages": [(code, LANGUAGE_NAMES[code]) for code in INTERFACE_LANGUAGES],

@@ -21,7 +21,7 @@ from questionnaire.banks.schema import Bank, Question
 from questionnaire.banks.services import bank_of
 from questionnaire.errors import RuleViolation
 from questionnaire.responses import services
-from questionnaire.responses.forms import form_data
+from questionnaire.responses.forms import states_from_answers
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.responses.progress import missing_required
 from questionnaire.responses.services import AnswerChange
@@ -91,12 +91,12 @@ def page_data(db: Session, review: Review, section_key: str, **extra: Any) -> di
     """What the article page posts when nothing is changed on it, plus `extra` fields."""
     section = bank_of_review(db, review).sections_by_key[section_key]
     data: dict[str, Any] = {}
-    for name, value in form_data(section, services.answers_of(db, review.id)).items():  # type: ignore[arg-type]
-        if name.startswith("confidential__"):
-            if value:
-                data[name] = "y"
-        elif value not in (None, "", []):
-            data[name] = value
+    for key, state in states_from_answers(section, services.answers_of(db, review.id)).items():  # type: ignore[arg-type]
+        data[f"version__{key}"] = state.version
+        if state.confidential:
+            data[f"confidential__{key}"] = "y"
+        if state.data not in ("", []):
+            data[key] = state.data
     return {**data, **extra}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +18,7 @@ from questionnaire.accounts.models import LoginFailure, User
 from questionnaire.accounts.passwords import password_problems
 from questionnaire.audit.models import AuditEntry
 from questionnaire.audit.services import record
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.notifications.services import queue_message
 from questionnaire.reference.models import State
@@ -120,6 +121,15 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
 def set_locale(user: User, locale: str) -> None:
     """Remember the user's interface language."""
     user.locale = locale
+
+
+def users_by_id(db: Session, ids: Iterable[int | None]) -> dict[int, User]:
+    """The users with these ids, in one query (ids that are None or unknown are left out)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = db.exec(select(User).where(col(User.id).in_(wanted)))
+    return {id_of(user): user for user in rows}
 
 
 def load_user_by_session_id(db: Session, session_id: str) -> User | None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
@@ -44,15 +45,46 @@ def section_form_class(bank_version_id: int, section: Section) -> type[FlaskForm
     return form_class
 
 
-def form_data(section: Section, answers: dict[str, Answer]) -> dict[str, Any]:
-    """Initial form data from the stored answers."""
-    data: dict[str, Any] = {}
+@dataclass(frozen=True)
+class FieldState:
+    """What a question's fields show: the value as the form holds it, the version the next
+    save is based on, the confidentiality flag, and the errors of the last post."""
+
+    data: Any
+    version: int
+    confidential: bool
+    errors: tuple[str, ...] = ()
+
+
+def states_from_answers(section: Section, answers: dict[str, Answer]) -> dict[str, FieldState]:
+    """The fields as stored: what a GET shows, without building a form."""
+    states = {}
     for question in section.questions:
         answer = answers.get(question.key)
-        data[question.key] = type_of(question).to_form(answer.value if answer else None)
-        data[version_field(question.key)] = answer.version if answer else 0
-        data[confidential_field(question.key)] = bool(answer and answer.is_confidential)
-    return data
+        data = type_of(question).to_form(answer.value if answer else None)
+        states[question.key] = FieldState(
+            data="" if data is None else data,
+            version=answer.version if answer else 0,
+            confidential=bool(answer and answer.is_confidential),
+        )
+    return states
+
+
+def states_from_form(section: Section, form: FlaskForm) -> dict[str, FieldState]:
+    """The fields as posted, with their errors: what the page shows again after a post."""
+    states = {}
+    for question in section.questions:
+        field = form[question.key]
+        data = field.data
+        if question.type == "multiple_choice":
+            data = data or []
+        states[question.key] = FieldState(
+            data="" if data is None else data,
+            version=form[version_field(question.key)].data or 0,
+            confidential=bool(form[confidential_field(question.key)].data),
+            errors=tuple(str(error) for error in field.errors),
+        )
+    return states
 
 
 class ReopenForm(FlaskForm):
@@ -64,7 +96,3 @@ class ReopenForm(FlaskForm):
 
 class SubmitForm(FlaskForm):
     """The focal point's submission; no fields beyond CSRF."""
-
-
-class ConfirmForm(FlaskForm):
-    key = StringField(validators=[Optional(), Length(max=60)])

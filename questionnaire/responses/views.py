@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from questionnaire import db
-from questionnaire.accounts.models import User
+from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
 from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
@@ -34,14 +34,17 @@ from questionnaire.responses import services
 from questionnaire.responses.access import ReviewAccess, load_review
 from questionnaire.responses.export import answers_document
 from questionnaire.responses.forms import (
-    ConfirmForm,
+    FieldState,
     ReopenForm,
     SubmitForm,
     confidential_field,
-    form_data,
     section_form_class,
+    states_from_answers,
+    states_from_form,
     version_field,
 )
+from questionnaire.responses.models import Answer
+from questionnaire.responses.prepared import prepared_section, question_blocks
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.security import csrf, takes_json
@@ -162,42 +165,50 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
             for q in section.questions
         }
         values = {**{k: a.value for k, a in answers.items()}, **values}
+        fields = states_from_form(section, form)
     else:
-        form = form_class(data=form_data(section, answers))
+        # A GET needs no form object: the fields show the stored answers.
+        fields = states_from_answers(section, answers)
         values = {key: answer.value for key, answer in answers.items()}
-    return _render_section(access, section, form, answers, values, conflicts, missing)
+    return _render_section(access, section, fields, answers, values, conflicts, missing)
 
 
-def _render_section(access, section, form, answers, values, conflicts, missing):  # type: ignore[no-untyped-def]
-    session = db.session()
-    people_ids = {c.theirs_by_id for c in conflicts.values()} | {
-        a.updated_by_id for a in answers.values()
-    }
-    people = {u.id: u for u in (session.get(User, i) for i in people_ids if i) if u}
+def _render_section(
+    access: ReviewAccess,
+    section: Section,
+    fields: dict[str, FieldState],
+    answers: dict[str, Answer],
+    values: dict[str, Any],
+    conflicts: dict[str, services.Conflict],
+    missing: list[str],
+) -> str:
+    people_ids = {c.theirs_by_id for c in conflicts.values()}
+    people = users_by_id(db.session(), people_ids)
     shown = {q.key for q in visible_questions(access.bank, section, values)}
-    errors = [(f"q-{q.key}-input", str(e)) for q in section.questions for e in form[q.key].errors]
+    errors = [
+        (f"q-{q.key}-input", error) for q in section.questions for error in fields[q.key].errors
+    ]
     errors += [
         (f"q-{key}-input", _("Answer this question: %(text)s", text=str(_text(access, key))))
         for key in missing
     ]
     keys = [s.key for s in access.bank.sections]
     index = keys.index(section.key)
+    prepared = prepared_section(access.version, access.bank, section)
     return render_template(
         "responses/section.html",
         access=access,
         section=section,
-        form=form,
-        answers=answers,
-        shown=shown,
-        conflicts=conflicts,
-        people=people,
+        prepared=prepared,
+        question_blocks=question_blocks(
+            prepared, fields, answers, shown, access.can_edit, conflicts, people
+        ),
         errors=errors,
         provision=provision_text(access.bank.instrument, section.article, current_language())
         if section.article
         else None,
         previous_key=keys[index - 1] if index > 0 else None,
         next_key=keys[index + 1] if index + 1 < len(keys) else None,
-        confirm_form=ConfirmForm(),
     )
 
 
@@ -271,11 +282,7 @@ def history(review_id: int, question_key: str) -> ResponseReturnValue:
         abort(404)
     answer = services.answers_of(db.session(), review_id).get(question_key)
     revisions = services.history_of(db.session(), answer) if answer else []
-    people = {
-        u.id: u
-        for u in (db.session().get(User, r.changed_by_id) for r in revisions if r.changed_by_id)
-        if u
-    }
+    people = users_by_id(db.session(), (r.changed_by_id for r in revisions))
     return render_template(
         "responses/history.html",
         access=access,

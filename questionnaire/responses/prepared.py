@@ -1,0 +1,198 @@
+"""The questions of an article page, rendered by the macros of `templates/macros/questions.html`
+with as little repeated work as the content allows.
+
+Two levels, both keyed on everything their output depends on:
+
+- A recorded bank version never changes (a changed published file is refused), so what a
+  question shows before anyone answers it (legend, translation notes, hint, option labels, the
+  label of the confidentiality flag) is rendered once per bank version, section and language and
+  kept for the life of the process; bounded by the banks on file (a handful of versions x their
+  sections x six languages).
+- A question's block is a pure function of that prepared part and of the field's state (value,
+  base version, flag), whether it is hidden or editable, where a carried-forward answer came
+  from and the address of its history. Blocks are kept in a bounded LRU keyed on all of these,
+  values included, so a page shows the same bytes as a fresh rendering would: a changed answer
+  has a new value and version, hence a new key, and only that question is rendered again.
+  Blocks with errors or a conflict (after a post) are always rendered afresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from flask import current_app, request, url_for
+from markupsafe import Markup
+
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.schema import Bank, Question, Section
+from questionnaire.i18n import current_language
+from questionnaire.responses.forms import FieldState
+from questionnaire.responses.models import Answer
+from questionnaire.responses.question_types import type_of
+from questionnaire.templating import section_title
+
+
+@dataclass(frozen=True)
+class PreparedOption:
+    key: str
+    input_id: str
+    label: Markup
+
+
+@dataclass(frozen=True)
+class PreparedQuestion:
+    question: Question
+    macro: str
+    #: data-* attributes of the question's block (type, condition), starting with a space
+    attributes: Markup
+    #: legend, key and provision line, translation note, hint
+    head: Markup
+    #: the label of a text field and, for links, the hint on how to write them
+    text_label: Markup
+    #: the label of the confidentiality checkbox
+    confidential_label: Markup
+    options: tuple[PreparedOption, ...]
+    has_help: bool
+
+
+@dataclass(frozen=True)
+class PreparedSection:
+    #: bank version id, its SHA-256, section key, language
+    key: tuple[int, str, str, str]
+    title: str
+    questions: tuple[PreparedQuestion, ...]
+
+
+_PREPARED: dict[tuple[int, str, str, str], PreparedSection] = {}
+#: Question blocks kept per process (a block is a few kilobytes; long answers more).
+BLOCK_CACHE_SIZE = 2048
+
+
+def _prepare_question(macros: object, question: Question) -> PreparedQuestion:
+    qtype = type_of(question)
+    options = tuple(
+        PreparedOption(
+            key=option.key,
+            input_id=f"q-{question.key}-input" if index == 0 else f"q-{question.key}-{option.key}",
+            label=Markup(macros.option_label(option)),  # type: ignore[attr-defined]
+        )
+        for index, option in enumerate(question.options)
+    )
+    return PreparedQuestion(
+        question=question,
+        macro=qtype.macro,
+        attributes=Markup(macros.question_attributes(question)),  # type: ignore[attr-defined]
+        head=Markup(macros.question_head(question)),  # type: ignore[attr-defined]
+        text_label=Markup(macros.text_label(question, qtype.macro)),  # type: ignore[attr-defined]
+        confidential_label=Markup(macros.confidential_label(question)),  # type: ignore[attr-defined]
+        options=options,
+        has_help=question.help is not None,
+    )
+
+
+def prepared_section(version: BankVersion, bank: Bank, section: Section) -> PreparedSection:
+    """The section's fixed markup in the current language, rendered on first use."""
+    assert version.id is not None
+    language = current_language()
+    key = (version.id, version.sha256, section.key, language)
+    prepared = _PREPARED.get(key)
+    if prepared is None:
+        macros = current_app.jinja_env.get_template("macros/questions.html").module
+        prepared = PreparedSection(
+            key=key,
+            title=section_title(bank, section),
+            questions=tuple(_prepare_question(macros, q) for q in section.questions),
+        )
+        _PREPARED[key] = prepared
+    return prepared
+
+
+def _macros() -> Any:
+    return current_app.jinja_env.get_template("macros/questions.html").module
+
+
+def _hashable(data: Any) -> Any:
+    return tuple(data) if isinstance(data, list) else data
+
+
+@lru_cache(maxsize=BLOCK_CACHE_SIZE)
+def _cached_block(
+    prepared_key: tuple[int, str, str, str],
+    index: int,
+    data: Any,
+    version: int,
+    confidential: bool,
+    hidden: bool,
+    editable: bool,
+    carried_from: str | None,
+    review_id: int | None,
+    script_root: str,
+) -> Markup:
+    prepared = _PREPARED[prepared_key]
+    question = prepared.questions[index]
+    history_url = _history_url(review_id, question.question.key)
+    state = FieldState(
+        data=list(data) if isinstance(data, tuple) else data,
+        version=version,
+        confidential=confidential,
+    )
+    return Markup(_macros().question(question, state, hidden, editable, carried_from, history_url))
+
+
+def _history_url(review_id: int | None, key: str) -> str | None:
+    """The answer's history page; None while there is no answer."""
+    if review_id is None:
+        return None
+    return url_for("responses.history", review_id=review_id, question_key=key)
+
+
+def question_blocks(
+    prepared: PreparedSection,
+    fields: Mapping[str, FieldState],
+    answers: Mapping[str, Answer],
+    shown: set[str],
+    editable: bool,
+    conflicts: Mapping[str, Any],
+    people: Mapping[int, Any],
+) -> list[Markup]:
+    """The HTML of each question of the section, in order."""
+    blocks = []
+    for index, p in enumerate(prepared.questions):
+        key = p.question.key
+        state = fields[key]
+        answer = answers.get(key)
+        carried_from = (answer.carried_from or "") if answer and answer.is_carried_forward else None
+        review_id = answer.review_id if answer is not None else None
+        hidden = key not in shown
+        conflict = conflicts.get(key)
+        if conflict is not None or state.errors:
+            html = _macros().question(
+                p,
+                state,
+                hidden,
+                editable,
+                carried_from,
+                _history_url(review_id, key),
+                conflict,
+                people,
+            )
+            blocks.append(Markup(html))
+            continue
+        blocks.append(
+            _cached_block(
+                prepared.key,
+                index,
+                _hashable(state.data),
+                state.version,
+                state.confidential,
+                hidden,
+                editable,
+                carried_from,
+                review_id,
+                request.script_root,
+            )
+        )
+    return blocks
