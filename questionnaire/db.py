@@ -17,6 +17,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, Response, current_app, g
 from sqlalchemy import JSON, MetaData, event, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, create_engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -50,10 +51,13 @@ def id_of(row: Any) -> int:
 def update_if_version(
     db: Session, row: Any, version_column: Any, base_version: int, values: dict[str, Any]
 ) -> bool:
-    """Write `values` to `row` only if it is still at `base_version`, then reload it.
+    """Write `values` to `row` only if it is still at `base_version`.
 
     The version check is part of the UPDATE statement, so of two concurrent edits based on the
-    same version exactly one succeeds, whatever the database's isolation level.
+    same version exactly one succeeds, whatever the database's isolation level. Every change to
+    a versioned row raises its version, so when the UPDATE matched, the row holds what it held
+    when loaded plus `values`, and those are set on `row` without reading it again; when it did
+    not match, `row` is reloaded to show what the other edit left.
     """
     model = type(row)
     result = db.execute(
@@ -62,8 +66,12 @@ def update_if_version(
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.refresh(row)
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.refresh(row)
+        return False
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    return True
 
 
 class SchemaNotCurrent(RuntimeError):

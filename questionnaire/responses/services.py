@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -56,9 +57,21 @@ class SaveOutcome:
     conflicts: dict[str, Conflict] = field(default_factory=dict)
 
 
+# The statements of the article page and of autosaves are built once, with bound parameters:
+# building one took as long as running it.
+_ANSWERS_OF = select(Answer).where(Answer.review_id == bindparam("review_id"))
+_ANSWER = _ANSWERS_OF.where(Answer.question_key == bindparam("question_key"))
+_LATEST_REVISION = (
+    select(AnswerRevision)
+    .where(AnswerRevision.answer_id == bindparam("answer_id"))
+    .order_by(col(AnswerRevision.version).desc())
+    .limit(1)
+)
+
+
 def answers_of(db: Session, review_id: int) -> dict[str, Answer]:
     """The review's current answers by question key."""
-    rows = db.exec(select(Answer).where(Answer.review_id == review_id))
+    rows = db.exec(_ANSWERS_OF, params={"review_id": review_id})
     return {answer.question_key: answer for answer in rows}
 
 
@@ -70,6 +83,11 @@ def _snapshot(answer: Answer) -> dict[str, Any]:
     }
 
 
+_STATUS = select(Review.status).where(Review.id == bindparam("review_id"))
+_STATUS_SHARED = _STATUS.with_for_update(read=True)
+_STATUS_EXCLUSIVE = _STATUS.with_for_update()
+
+
 def _locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
     """The review's status as committed now, its row locked until the transaction ends.
 
@@ -78,8 +96,8 @@ def _locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
     of missing answers), and a save that loaded the review before a submission was committed
     finds it submitted. SQLite serialises writers and ignores the clause.
     """
-    query = select(Review.status).where(Review.id == review.id)
-    return db.exec(query.with_for_update(read=not exclusive)).one()
+    query = _STATUS_EXCLUSIVE if exclusive else _STATUS_SHARED
+    return db.exec(query, params={"review_id": review.id}).one()
 
 
 def _hold_open(db: Session, review: Review) -> None:
@@ -110,7 +128,7 @@ def save_answers(
         if question is None:
             raise InvalidValue(f"unknown question {change.key}")
         stored = db.exec(
-            select(Answer).where(Answer.review_id == review.id, Answer.question_key == change.key)
+            _ANSWER, params={"review_id": review.id, "question_key": change.key}
         ).first()
         if stored is None:
             _create(db, review, user, change, kind, language, outcome)
@@ -198,11 +216,7 @@ def _revise(
     before: Any = "previous",
 ) -> None:
     """Record the answer's new state in its history, coalescing one person's autosaves."""
-    latest = db.exec(
-        select(AnswerRevision)
-        .where(AnswerRevision.answer_id == answer.id)
-        .order_by(col(AnswerRevision.version).desc())
-    ).first()
+    latest = db.exec(_LATEST_REVISION, params={"answer_id": answer.id}).first()
     now = utcnow()
     if before == "previous":
         before = latest and {"value": latest.value, "is_confidential": latest.is_confidential}
