@@ -77,6 +77,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": _int("SESSION_IDLE_MINUTES", 30) * 60,
+        # Renewed by accounts.login_state.renew, at most once a minute.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
         "AUTOSAVE_COALESCE_SECONDS": _int("AUTOSAVE_COALESCE_SECONDS", 300),
         # Durations of the procedures and rules of the review mechanism.

@@ -775,10 +775,32 @@ def test_the_idle_timeout_endpoints(
     assert client.post("/session").status_code == 401
     login(client, make_user("GHA"))
     state = client.get("/session").get_json()
-    assert state["idle_seconds"] == app.permanent_session_lifetime.total_seconds()
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    assert state["idle_seconds"] == lifetime - login_state.RENEW_SECONDS
     assert state["warning_seconds"] == 5 * 60
     assert state["texts"]["stay"] == "Stay logged in"
     assert client.post("/session").status_code == 200
+
+
+def test_requests_renew_the_session_at_most_once_a_minute(
+    make_user: Callable[..., User], client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    login(client, make_user("GHA"))
+    start = time.time()
+
+    def renews_at(offset: float, method: str = "get") -> bool:
+        monkeypatch.setattr(login_state, "time", SimpleNamespace(time=lambda: start + offset))
+        response = getattr(client, method)("/session")
+        assert response.status_code == 200
+        return "session=" in response.headers.get("Set-Cookie", "")
+
+    assert not renews_at(5)
+    assert not renews_at(login_state.RENEW_SECONDS - 5)
+    assert renews_at(login_state.RENEW_SECONDS + 1)
+    assert not renews_at(login_state.RENEW_SECONDS + 2)
+    assert renews_at(login_state.RENEW_SECONDS + 3, "post")  # "Stay logged in" always renews
+    monkeypatch.undo()
+    assert is_logged_in(client)
 
 
 def test_sessions_end_after_the_absolute_limit(

@@ -23,6 +23,12 @@ LOGIN_AT_KEY = "login_at"
 PENDING_SECONDS = 5 * 60
 #: The enrolment takes longer: installing an app, scanning, typing.
 ENROL_SECONDS = 15 * 60
+RENEWED_AT_KEY = "renewed_at"
+#: A request renews the session (its signed cookie, whose age is the idle time) when the last
+#: renewal is at least this old, rather than on every request: signing and sending the cookie
+#: again was a tenth of the time of a small page. The idle timeout is therefore between the
+#: configured lifetime minus this and the lifetime; the page's warning counts from the former.
+RENEW_SECONDS = 60
 
 
 def begin(user: User, stage: Stage, next_url: str | None) -> None:
@@ -68,6 +74,7 @@ def complete(user: User) -> None:
     login_user(user)
     session.permanent = True
     session[LOGIN_AT_KEY] = int(time.time())
+    renew(force=True)
 
 
 def refresh_identity(user: User) -> None:
@@ -76,6 +83,14 @@ def refresh_identity(user: User) -> None:
     login_user(user)
     session.permanent = True
     session[LOGIN_AT_KEY] = login_at or int(time.time())
+    renew(force=True)
+
+
+def renew(*, force: bool = False) -> None:
+    """Renew the session's idle timeout if the last renewal is old enough (or `force`)."""
+    now = int(time.time())
+    if force or now - int(session.get(RENEWED_AT_KEY, 0)) >= RENEW_SECONDS:
+        session[RENEWED_AT_KEY] = now
 
 
 def is_too_old() -> bool:

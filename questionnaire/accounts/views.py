@@ -194,10 +194,12 @@ def set_language() -> ResponseReturnValue:
 
 def _session_state() -> dict[str, object]:
     lifetime = int(current_app.permanent_session_lifetime.total_seconds())
+    # Counted from the page load, which may not have renewed the session (login_state.renew).
+    idle = max(lifetime - login_state.RENEW_SECONDS, 60)
     return {
         "authenticated": True,
-        "idle_seconds": lifetime,
-        "warning_seconds": min(lifetime, int(current_app.config["SESSION_WARNING_MINUTES"]) * 60),
+        "idle_seconds": idle,
+        "warning_seconds": min(idle, int(current_app.config["SESSION_WARNING_MINUTES"]) * 60),
         "texts": {
             "warning": _(
                 "For your security, you will be logged out soon because you have not done "
@@ -222,10 +224,10 @@ def session_status() -> ResponseReturnValue:
 
 @bp.post("/session")
 def session_ping() -> ResponseReturnValue:
-    """ "Stay logged in": any request renews the session cookie; this one does only that."""
+    """ "Stay logged in": renews the session whatever the time of the last renewal."""
     if not current_user.is_authenticated:
         return jsonify({"authenticated": False}), 401
-    session.modified = True
+    login_state.renew(force=True)
     return jsonify(_session_state())
 
 
@@ -293,6 +295,7 @@ def _session_rules() -> ResponseReturnValue | None:
         session.clear()
         flash(_("Your session has ended. Log in again."), "info")
         return redirect(url_for("accounts.login"))
+    login_state.renew()
     if request.endpoint in ENROLMENT_ENDPOINTS:
         return None
     if twofactor.needs_enrolment(db.session(), current_user._get_current_object()):

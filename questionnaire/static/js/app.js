@@ -309,7 +309,8 @@
 })();
 
 // Idle timeout (accounts): a few minutes before the session would end for lack of activity,
-// a banner offers to stay logged in. Every request renews the session, in any tab of the site,
+// a banner offers to stay logged in. Every request counts as activity, in any tab of the site
+// (the server renews at most once a minute and gives an idle time short by as much),
 // so the time of the last renewal is shared between tabs through localStorage.
 (function () {
   "use strict";
