@@ -4,7 +4,7 @@
 
 Wraps, in this process only, the calls the view makes (the app's files are not changed) and
 times each with perf_counter over N warm GETs (default 500). Nested phases are reported inside
-their parent: the template's gettext and localize calls are part of the render. Medians per
+their parent: the template's url_for and csrf_token calls are part of the render. Medians per
 request, in milliseconds. Not part of bench.run: the wrappers add a little time of their own.
 """
 
@@ -38,27 +38,25 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _instrument(app: Any) -> None:
+    from questionnaire import templating
     from questionnaire.accounts import services as accounts
     from questionnaire.responses import services as responses
     from questionnaire.responses import views
 
     accounts.load_user_by_session_id = _timed(
-        "user loader (session.get User)", accounts.load_user_by_session_id
+        "user loader (query User)", accounts.load_user_by_session_id
     )
-    views.load_review = _timed("load_review (review, membership, bank_version)", views.load_review)
-    responses.answers_of = _timed("answers_of", responses.answers_of)
-    original_form_class = views.section_form_class
-
-    def section_form_class(*args: Any) -> Any:
-        return _timed("section form: build and bind 61 fields", original_form_class(*args))
-
-    views.section_form_class = section_form_class  # type: ignore[assignment]
-    views.render_template = _timed("render_template (all of it)", views.render_template)
+    views.load_review = _timed("load_review (review, role, bank version)", views.load_review)
+    responses.stored_answers = _timed("stored_answers", responses.stored_answers)
+    views.states_from_answers = _timed("field states from the answers", views.states_from_answers)
+    views.prepared_section = _timed("prepared section (cached)", views.prepared_section)
+    views.question_blocks = _timed("question blocks (kept or rendered)", views.question_blocks)
+    views.render_template = _timed("render_template (layout and page)", views.render_template)
     globals_ = app.jinja_env.globals
-    globals_["gettext"] = _timed("  of which template _() calls", globals_["gettext"])
-    globals_["localize"] = _timed("  of which localize() calls", globals_["localize"])
-    globals_["question_type"] = _timed("  of which question_type()", globals_["question_type"])
     globals_["url_for"] = _timed("  of which url_for() calls", globals_["url_for"])
+    globals_["csrf_token"] = _timed("  of which csrf_token() calls", globals_["csrf_token"])
+    templating.layout_url = _timed("  of which layout_url() calls", templating.layout_url)
+    globals_["layout_url"] = templating.layout_url
 
 
 def main(argv: list[str]) -> int:

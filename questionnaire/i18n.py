@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
@@ -27,14 +29,20 @@ LANGUAGE_NAMES = {
 RTL_LANGUAGES = frozenset({"ar"})
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """The user's saved language, else the session's choice, else the browser's."""
     if getattr(current_user, "is_authenticated", False) and current_user.locale:
-        return current_user.locale
+        return _locale(current_user.locale)
     chosen = session.get("locale")
     if chosen in INTERFACE_LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(INTERFACE_LANGUAGES) or "en"
+        return _locale(chosen)
+    return _locale(request.accept_languages.best_match(INTERFACE_LANGUAGES) or "en")
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    """Parsed once per language: Flask-Babel takes a Locale as it is, a code it parses."""
+    return Locale.parse(code)
 
 
 def current_language() -> str:
@@ -85,6 +93,8 @@ def _template_translations(translations: Any) -> dict[str, Callable[..., Any]]:
         text = translations.ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)
+        if not variables and "%" not in text:
+            return text  # what the formatting would give, without its cost
         return text % variables  # type: ignore[no-any-return]
 
     @pass_context

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -113,6 +113,19 @@ def section_title(bank: Bank, section: Section) -> str:
     return f"{number}. {heading}" if heading else str(number)
 
 
+_LAYOUT_URLS: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def layout_url(endpoint: str, **values: Any) -> str:
+    """`url_for` for the fixed links of the layout (no per-request values), built once per
+    endpoint and application root: a dozen of them on every page added up."""
+    key = (request.script_root, endpoint, tuple(sorted(values.items())))
+    url = _LAYOUT_URLS.get(key)
+    if url is None:
+        url = _LAYOUT_URLS[key] = url_for(endpoint, **values)
+    return url
+
+
 def review_url(review: Review) -> str:
     return url_for("responses.overview", review_id=review.id)
 
@@ -123,6 +136,7 @@ def init_app(app: Flask) -> None:
         "section_title": section_title,
         "state_name": lambda state: state_name(state, current_language()),
         "review_url": review_url,
+        "layout_url": layout_url,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
         "review_status_label": lambda status: REVIEW_STATUS_LABELS.get(status, status),
         "question_type_label": lambda kind: QUESTION_TYPE_LABELS.get(kind, kind),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from wtforms.widgets import HiddenInput
 from questionnaire.banks.schema import Section
 from questionnaire.responses.models import Answer
 from questionnaire.responses.question_types import type_of
+from questionnaire.responses.services import StoredAnswer
 
 _FORM_CLASSES: dict[tuple[int, str], type[FlaskForm]] = {}
 
@@ -56,7 +58,9 @@ class FieldState:
     errors: tuple[str, ...] = ()
 
 
-def states_from_answers(section: Section, answers: dict[str, Answer]) -> dict[str, FieldState]:
+def states_from_answers(
+    section: Section, answers: Mapping[str, Answer | StoredAnswer]
+) -> dict[str, FieldState]:
     """The fields as stored: what a GET shows, without building a form."""
     states = {}
     for question in section.questions:

@@ -28,10 +28,10 @@ from markupsafe import Markup
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question, Section
-from questionnaire.i18n import current_language
+from questionnaire.i18n import current_language, localize
 from questionnaire.responses.forms import FieldState
-from questionnaire.responses.models import Answer
 from questionnaire.responses.question_types import type_of
+from questionnaire.responses.services import StoredAnswer
 from questionnaire.templating import section_title
 
 
@@ -62,8 +62,12 @@ class PreparedQuestion:
 class PreparedSection:
     #: bank version id, its SHA-256, section key, language
     key: tuple[int, str, str, str]
+    bank_title: str
     title: str
     questions: tuple[PreparedQuestion, ...]
+    #: (key, title) of the sections before and after, for the pager
+    previous: tuple[str, str] | None
+    next: tuple[str, str] | None
 
 
 _PREPARED: dict[tuple[int, str, str, str], PreparedSection] = {}
@@ -100,11 +104,22 @@ def prepared_section(version: BankVersion, bank: Bank, section: Section) -> Prep
     key = (version.id, version.sha256, section.key, language)
     prepared = _PREPARED.get(key)
     if prepared is None:
-        macros = current_app.jinja_env.get_template("macros/questions.html").module
+        macros = _macros()
+        sections = bank.sections
+        index = sections.index(section)
+
+        def neighbour(i: int) -> tuple[str, str] | None:
+            if not 0 <= i < len(sections):
+                return None
+            return sections[i].key, section_title(bank, sections[i])
+
         prepared = PreparedSection(
             key=key,
+            bank_title=str(localize(bank.title)),
             title=section_title(bank, section),
             questions=tuple(_prepare_question(macros, q) for q in section.questions),
+            previous=neighbour(index - 1),
+            next=neighbour(index + 1),
         )
         _PREPARED[key] = prepared
     return prepared
@@ -152,7 +167,7 @@ def _history_url(review_id: int | None, key: str) -> str | None:
 def question_blocks(
     prepared: PreparedSection,
     fields: Mapping[str, FieldState],
-    answers: Mapping[str, Answer],
+    answers: Mapping[str, StoredAnswer],
     shown: set[str],
     editable: bool,
     conflicts: Mapping[str, Any],
@@ -160,6 +175,7 @@ def question_blocks(
 ) -> list[Markup]:
     """The HTML of each question of the section, in order."""
     blocks = []
+    script_root = request.script_root
     for index, p in enumerate(prepared.questions):
         key = p.question.key
         state = fields[key]
@@ -192,7 +208,7 @@ def question_blocks(
                 editable,
                 carried_from,
                 review_id,
-                request.script_root,
+                script_root,
             )
         )
     return blocks

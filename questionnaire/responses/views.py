@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import (
@@ -43,7 +44,6 @@ from questionnaire.responses.forms import (
     states_from_form,
     version_field,
 )
-from questionnaire.responses.models import Answer
 from questionnaire.responses.prepared import prepared_section, question_blocks
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
@@ -108,14 +108,12 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
     access = load_review(review_id)
     section = _section(access, section_key)
     session = db.session()
-    answers = services.answers_of(session, review_id)
-    form_class = section_form_class(access.version.id, section)  # type: ignore[arg-type]
     conflicts: dict[str, services.Conflict] = {}
     missing: list[str] = []
     if request.method == "POST":
         if not access.can_edit:
             abort(403)
-        form = form_class()
+        form = section_form_class(access.version.id, section)()  # type: ignore[arg-type]
         form.validate()
         action = request.form.get("action", "save")
         try:
@@ -159,7 +157,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
                 return redirect(url_for(".overview", review_id=review_id))
             flash(_("Your answers have been saved."), "success")
             return redirect(url_for(".section", review_id=review_id, section_key=section_key))
-        answers = services.answers_of(session, review_id)
+        answers = services.stored_answers(session, review_id)
         values = {
             q.key: type_of(q).from_form(form[q.key].data) if not form[q.key].errors else None
             for q in section.questions
@@ -168,6 +166,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         fields = states_from_form(section, form)
     else:
         # A GET needs no form object: the fields show the stored answers.
+        answers = services.stored_answers(session, review_id)
         fields = states_from_answers(section, answers)
         values = {key: answer.value for key, answer in answers.items()}
     return _render_section(access, section, fields, answers, values, conflicts, missing)
@@ -177,7 +176,7 @@ def _render_section(
     access: ReviewAccess,
     section: Section,
     fields: dict[str, FieldState],
-    answers: dict[str, Answer],
+    answers: Mapping[str, services.StoredAnswer],
     values: dict[str, Any],
     conflicts: dict[str, services.Conflict],
     missing: list[str],
@@ -192,8 +191,6 @@ def _render_section(
         (f"q-{key}-input", _("Answer this question: %(text)s", text=str(_text(access, key))))
         for key in missing
     ]
-    keys = [s.key for s in access.bank.sections]
-    index = keys.index(section.key)
     prepared = prepared_section(access.version, access.bank, section)
     return render_template(
         "responses/section.html",
@@ -207,8 +204,6 @@ def _render_section(
         provision=provision_text(access.bank.instrument, section.article, current_language())
         if section.article
         else None,
-        previous_key=keys[index - 1] if index > 0 else None,
-        next_key=keys[index + 1] if index + 1 < len(keys) else None,
     )
 
 
