@@ -39,13 +39,11 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _instrument(app: Any) -> None:
     from questionnaire import templating
-    from questionnaire.accounts import services as accounts
+    from questionnaire.accounts import twofactor
     from questionnaire.responses import services as responses
     from questionnaire.responses import views
 
-    accounts.load_user_by_session_id = _timed(
-        "user loader (query User)", accounts.load_user_by_session_id
-    )
+    twofactor.load_session_user = _timed("user loader (query User)", twofactor.load_session_user)
     views.load_review = _timed("load_review (review, role, bank version)", views.load_review)
     responses.stored_answers = _timed("stored_answers", responses.stored_answers)
     views.states_from_answers = _timed("field states from the answers", views.states_from_answers)

@@ -11,7 +11,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam
 from sqlmodel import Session, col, delete, func, select, update
 
 from questionnaire.accounts import emails, tokens
@@ -131,21 +130,6 @@ def users_by_id(db: Session, ids: Iterable[int | None]) -> dict[int, User]:
         return {}
     rows = db.exec(select(User).where(col(User.id).in_(wanted)))
     return {id_of(user): user for user in rows}
-
-
-#: Run on every request of a logged-in user; built once (see responses.services).
-_USER_BY_ID = select(User).where(User.id == bindparam("user_id"))
-
-
-def load_user_by_session_id(db: Session, session_id: str) -> User | None:
-    """Flask-Login's loader: the id must carry the user's current session nonce."""
-    user_id, _sep, nonce = session_id.partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.exec(_USER_BY_ID, params={"user_id": int(user_id)}).first()
-    if user is None or not user.is_active or user.session_nonce != nonce:
-        return None
-    return user
 
 
 # --- registration and links ---------------------------------------------------------------

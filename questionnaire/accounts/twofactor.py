@@ -19,10 +19,12 @@ import hmac
 import re
 import secrets
 from datetime import datetime
+from typing import Any
 
 import pyotp
-from flask import current_app
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, exists, literal
 from sqlmodel import Session, col, delete, func, or_, select, update
 
 from questionnaire.accounts import services
@@ -60,7 +62,55 @@ def is_required(db: Session, user: User) -> bool:
 
 
 def needs_enrolment(db: Session, user: User) -> bool:
-    return not user.has_two_factor and is_required(db, user)
+    if user.has_two_factor:
+        return False
+    known = g.get("two_factor_role")
+    if known is not None and known[0] == user.id and not user.is_secretariat:
+        return bool(known[1])  # read with the user by load_session_user
+    return is_required(db, user)
+
+
+_SESSION_USER_QUERIES: dict[frozenset[str], Any] = {}
+
+
+def _session_user_query(review_roles: frozenset[str]) -> Any:
+    """The user, and whether they hold one of `review_roles` in any review, in one query."""
+    query = _SESSION_USER_QUERIES.get(review_roles)
+    if query is None:
+        holds_role = (
+            exists()
+            .where(
+                col(ReviewMembership.user_id) == User.id,
+                col(ReviewMembership.role).in_(sorted(review_roles)),
+            )
+            .correlate(User)
+            if review_roles
+            else literal(False)
+        )
+        query = select(User, holds_role.label("holds_role")).where(User.id == bindparam("user_id"))
+        _SESSION_USER_QUERIES[review_roles] = query
+    return query
+
+
+def load_session_user(db: Session, session_id: str) -> User | None:
+    """Flask-Login's loader: the id must carry the user's current session nonce.
+
+    Every request of a logged-in user checks whether a second factor is now required of them
+    (they may have been made focal point during the session); whether they hold such a role is
+    read in the same query as the user, rather than by a query of its own on each request.
+    """
+    user_id, _sep, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    roles = frozenset(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ()) & set(ROLES)
+    row = db.exec(_session_user_query(roles), params={"user_id": int(user_id)}).first()
+    if row is None:
+        return None
+    user, holds_role = row
+    if not user.is_active or user.session_nonce != nonce:
+        return None
+    g.two_factor_role = (user.id, bool(holds_role))
+    return user
 
 
 # --- the authenticator --------------------------------------------------------------------

@@ -92,7 +92,7 @@ def locked_message() -> str:
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    return services.load_user_by_session_id(db.session(), session_id)
+    return twofactor.load_session_user(db.session(), session_id)
 
 
 @bp.route("/login", methods=["GET", "POST"])
