@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-USERS = 50
+USERS = int(os.environ.get("LOAD_USERS", "50"))
 RAMP_PER_S = 5
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 PASSWORD = "correct horse battery staple"
@@ -140,9 +140,15 @@ def run() -> dict[str, float]:
                 "-w",
                 "2",
                 "--threads",
-                "8",
+                os.environ.get("LOAD_THREADS", "8"),
                 "-b",
                 f"127.0.0.1:{port}",
+                # One connection per request, as behind a proxy such as nginx (which by default
+                # does not keep connections to its upstream open): kept-alive connections stay
+                # with the worker that accepted them, and 50 of them split unevenly between two
+                # workers left one saturated while the other idled.
+                "--keep-alive",
+                os.environ.get("LOAD_KEEPALIVE", "0"),
                 "--log-level",
                 "warning",
                 "questionnaire.wsgi:app",
@@ -188,7 +194,14 @@ def run() -> dict[str, float]:
                 timeout=LOAD_SECONDS + 120,
             )
             with (Path(tmp) / "load_stats.csv").open(encoding="utf-8") as handle:
-                total = next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
+                rows = list(csv.DictReader(handle))
+            for row in rows:  # per request kind, for the record of the run
+                rate, failures = float(row["Requests/s"]), row["Failure Count"]
+                print(
+                    f"  {row['Type']:5} {row['Name']:45} {rate:7.1f}/s "
+                    f"p50 {row['50%']:>5} ms  p99 {row['99%']:>5} ms  failures {failures}"
+                )
+            total = next(row for row in rows if row["Name"] == "Aggregated")
             acks = json.loads(acks_file.read_text(encoding="utf-8"))
         return {
             "load_rps": float(total["Requests/s"]),
