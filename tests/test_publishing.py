@@ -41,6 +41,7 @@ from questionnaire.i18n import localize
 from questionnaire.observations import services as observations
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.publishing import jobs
+from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
@@ -826,6 +827,41 @@ def test_the_same_content_again_takes_the_pdf_from_the_cache(
     assert other.job_status == "queued" and other.pdf is None  # other content: rendered anew
     assert publishing.render(db, other)
     assert renders == ["publishing/crp.html"]
+
+
+def test_a_new_template_stylesheet_or_translation_renders_the_same_content_anew(
+    db: Session, ghana_list: Reviewed, secretariat: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = crp_request([ghana_list.review_id])
+    first = make_crp(db, request, secretariat)
+    assert first.render_key
+    monkeypatch.setattr(publishing, "renderer_fingerprint", lambda template: "changed")
+    second = publishing.create_crp(db, request, secretariat)
+    assert second.snapshot_sha256 == first.snapshot_sha256
+    assert second.job_status == "queued" and second.pdf is None
+    assert publishing.render(db, second)
+    assert second.render_key not in (None, first.render_key)
+    third = publishing.create_crp(db, request, secretariat)
+    assert third.job_status == "done" and third.pdf == second.pdf
+
+
+def test_the_renderer_fingerprint_follows_the_stylesheet_and_the_catalogs(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with app.app_context():
+        before = pdf_module.renderer_fingerprint(publishing.CRP_TEMPLATE)
+        assert before == pdf_module.renderer_fingerprint(publishing.CRP_TEMPLATE)
+        stylesheet = tmp_path / "print.css"
+        stylesheet.write_text(pdf_module.PRINT_CSS.read_text(encoding="utf-8") + "\np {}\n")
+        monkeypatch.setattr(pdf_module, "PRINT_CSS", stylesheet)
+        after_css = pdf_module.renderer_fingerprint(publishing.CRP_TEMPLATE)
+        assert after_css != before
+        catalogs = tmp_path / "translations"
+        shutil.copytree(pdf_module.TRANSLATIONS, catalogs)
+        mo = catalogs / "fr" / "LC_MESSAGES" / "messages.mo"
+        mo.write_bytes(mo.read_bytes() + b"\0")
+        monkeypatch.setattr(pdf_module, "TRANSLATIONS", catalogs)
+        assert pdf_module.renderer_fingerprint(publishing.CRP_TEMPLATE) != after_css
 
 
 def test_the_page_does_not_queue_a_rendering_the_cache_answered(

@@ -35,6 +35,12 @@ class Publication(SQLModel, table=True):
     snapshot_sha256: str = Field(
         max_length=64, index=True, description="SHA-256 of the snapshot (canonical JSON)"
     )
+    render_key: str | None = Field(
+        default=None,
+        max_length=64,
+        index=True,
+        description="SHA-256 of the snapshot's hash and of what rendered the PDF (render cache)",
+    )
     pdf: bytes | None = Field(  # type: ignore[call-overload]  # deferred: loaded only when served
         default=None, sa_column=deferred(Column(LargeBinary, nullable=True))
     )

@@ -9,16 +9,19 @@ are built once per process so memory stays flat across documents.
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
 
+import weasyprint
 from flask import current_app
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
 PRINT_CSS = Path(__file__).parent.parent / "static" / "css" / "print.css"
+TRANSLATIONS = Path(__file__).parent.parent / "translations"
 
 
 class FetchRefused(ValueError):
@@ -53,6 +56,21 @@ def _stylesheet() -> CSS:
         font_config=_fonts(),
         url_fetcher=RefusingFetcher(),
     )
+
+
+def renderer_fingerprint(template: str) -> str:
+    """SHA-256 of what, besides the content, decides a document's bytes: the template's source,
+    the print stylesheet, the compiled interface translations and WeasyPrint's version."""
+    environment = current_app.jinja_env
+    assert environment.loader is not None
+    source, _filename, _uptodate = environment.loader.get_source(environment, template)
+    digest = hashlib.sha256()
+    digest.update(source.encode("utf-8"))
+    digest.update(PRINT_CSS.read_bytes())
+    for catalog in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.mo")):
+        digest.update(catalog.parent.parent.name.encode() + catalog.read_bytes())
+    digest.update(weasyprint.__version__.encode())
+    return digest.hexdigest()
 
 
 def render_pdf(template: str, *, title: str, language: str, **context: Any) -> bytes:

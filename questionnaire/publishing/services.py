@@ -17,14 +17,22 @@ from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.publishing.crp import CrpRequest, build_snapshot, plain_snapshot, snapshot_sha256
 from questionnaire.publishing.models import Publication
-from questionnaire.publishing.pdf import render_pdf
+from questionnaire.publishing.pdf import render_pdf, renderer_fingerprint
 
 CRP_TEMPLATE = "publishing/crp.html"
 
 
+def render_key(snapshot_sha256: str) -> str:
+    """The render cache's key: the same content rendered by the same template, stylesheet,
+    translations and WeasyPrint gives the same PDF; a change to any of them renders anew."""
+    fingerprint = renderer_fingerprint(CRP_TEMPLATE)
+    return hashlib.sha256(f"{snapshot_sha256}:{fingerprint}".encode()).hexdigest()
+
+
 def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
     """A new draft revision of the CRP; its PDF is taken from the cache when the same
-    content was rendered before, else rendered by `render` (a background job)."""
+    content was rendered before by the same renderer, else rendered by `render` (a
+    background job)."""
     snapshot = plain_snapshot(build_snapshot(db, request))
     sha = snapshot_sha256(snapshot)
     latest = db.exec(
@@ -41,13 +49,15 @@ def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
         snapshot_sha256=sha,
         created_by_id=user.id,
     )
+    key = render_key(sha)
     cached = db.exec(
         select(Publication)
         .options(undefer(Publication.pdf))  # type: ignore[arg-type]
-        .where(Publication.snapshot_sha256 == sha, Publication.job_status == "done")
+        .where(Publication.render_key == key, Publication.job_status == "done")
         .limit(1)
     ).first()
     if cached is not None and cached.pdf:
+        publication.render_key = key
         publication.pdf = cached.pdf
         publication.pdf_sha256 = cached.pdf_sha256
         publication.page_count = cached.page_count
@@ -79,6 +89,7 @@ def render(db: Session, publication: Publication) -> bool:
     publication.job_status = "rendering"
     db.add(publication)
     db.flush()
+    key = render_key(publication.snapshot_sha256)
     try:
         content = render_pdf(
             CRP_TEMPLATE,
@@ -93,6 +104,7 @@ def render(db: Session, publication: Publication) -> bool:
         db.flush()
         return False
     publication.pdf = content
+    publication.render_key = key
     publication.pdf_sha256 = hashlib.sha256(content).hexdigest()
     publication.page_count = len(PdfReader(BytesIO(content)).pages)
     publication.job_status = "done"
