@@ -32,18 +32,20 @@ from questionnaire.models import metadata
 
 ARCHIVE_FORMAT = "untoc-review-questionnaires-archive"
 ARCHIVE_VERSION = 1
-#: Columns that hold secrets (or derived from them); never exported.
+#: Columns that hold secrets (or derived from them); never exported. A restored account logs
+#: in after a password reset, and sets up its second factor again (the seed stays behind).
 SECRET_COLUMNS = frozenset(
     {
         "password_hash",
         "session_nonce",
-        "totp_secret",
-        "totp_secret_encrypted",
-        "recovery_codes",
+        "totp_seed",
         "code_hash",
         "token_hash",
     }
 )
+#: Columns written with a fixed text instead of their value: e-mails waiting in the outbox may
+#: carry activation and reset links, which an archive must not give to whoever reads it.
+REDACTED_COLUMNS = {("outbox_message", "body"): "(not kept in archives)"}
 
 
 class ArchiveError(ValueError):
@@ -74,9 +76,16 @@ def export_all(engine: Engine, revision: str | None) -> dict[str, Any]:
             columns = _exported_columns(table)
             order = [table.c[c.name] for c in table.primary_key.columns]
             rows = connection.execute(select(*[table.c[c] for c in columns]).order_by(*order))
+            redacted = [REDACTED_COLUMNS.get((table.name, column)) for column in columns]
             tables[table.name] = {
                 "columns": columns,
-                "rows": [[_to_json(value) for value in row] for row in rows],
+                "rows": [
+                    [
+                        _to_json(value) if text is None else text
+                        for value, text in zip(row, redacted, strict=True)
+                    ]
+                    for row in rows
+                ],
             }
     return {
         "format": ARCHIVE_FORMAT,

@@ -15,7 +15,12 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.notifications.services import MAX_ATTEMPTS, deliver_pending, queue_message
+from questionnaire.notifications.services import (
+    MAX_ATTEMPTS,
+    SENT_BODY,
+    deliver_pending,
+    queue_message,
+)
 
 
 @dataclass
@@ -171,6 +176,11 @@ def test_without_a_mail_server_messages_are_printed_and_marked_sent(
     assert "--- mail to ex@gha.example: Welcome\nYour account is ready." in err
     messages = outbox(db)
     assert all(m.sent_at is not None and m.attempts == 1 for m in messages)
+    # Sent: recipient, subject and times stay on record, the text (links included) does not.
+    assert [(m.subject, m.body) for m in messages] == [
+        ("Answers due", SENT_BODY),
+        ("Welcome", SENT_BODY),
+    ]
     assert deliver_pending(db, app) == 0
     assert capsys.readouterr().err == ""
 
