@@ -43,6 +43,10 @@ SECRET_COLUMNS = frozenset(
         "token_hash",
     }
 )
+#: Tables whose rows are nothing without their secret (a recovery code, an API token is only its
+#: hash): left out whole. After a restore, users get new recovery codes when they set up their
+#: second factor again, and the secretariat issues new API tokens.
+SECRET_TABLES = frozenset({"recovery_code", "api_token"})
 #: Columns written with a fixed text instead of their value: e-mails waiting in the outbox may
 #: carry activation and reset links, which an archive must not give to whoever reads it.
 REDACTED_COLUMNS = {("outbox_message", "body"): "(not kept in archives)"}
@@ -73,6 +77,8 @@ def export_all(engine: Engine, revision: str | None) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     with engine.connect() as connection:
         for table in metadata.sorted_tables:
+            if table.name in SECRET_TABLES:
+                continue
             columns = _exported_columns(table)
             order = [table.c[c.name] for c in table.primary_key.columns]
             rows = connection.execute(select(*[table.c[c] for c in columns]).order_by(*order))

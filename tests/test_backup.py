@@ -12,12 +12,14 @@ from alembic import command as alembic_command
 from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from questionnaire import backup, create_app
 from questionnaire import db as database
 from questionnaire.accounts import services as accounts
+from questionnaire.accounts import twofactor
 from questionnaire.accounts.models import User
+from questionnaire.api import services as api
 from questionnaire.demo import load_demo
 from tests.conftest import BANKS_DIR
 
@@ -52,6 +54,13 @@ def _revision(app: Flask) -> str | None:
 def test_round_trip_keeps_every_row(app, db, empty_database, tmp_path):
     load_demo(db, BANKS_DIR)
     db.commit()
+    # Rows that exist only as hashes of secrets: left out, and no obstacle to the import.
+    secretariat = db.exec(select(User).where(col(User.is_secretariat))).first()
+    assert secretariat is not None
+    api.create_token(db, secretariat, "statistics")
+    secretariat.totp_seed = "0" * 32
+    twofactor._replace_recovery_codes(db, secretariat)
+    db.commit()
     archive = backup.export_all(database.get_engine(app), _revision(app))
     path = tmp_path / "archive.json"
     backup.write_archive(path, archive)
@@ -68,6 +77,7 @@ def test_round_trip_keeps_every_row(app, db, empty_database, tmp_path):
     assert "password_hash" not in text_of_archive
     assert "$argon2" not in text_of_archive
     assert "totp_seed" not in text_of_archive
+    assert not {"recovery_code", "api_token"} & set(archive["tables"])
     outbox = archive["tables"]["outbox_message"]
     assert outbox["rows"], "the demo queues e-mails"
     body = outbox["columns"].index("body")
