@@ -496,6 +496,24 @@ def test_a_request_for_clarification_and_the_reply_reach_the_other_members(
     assert thread.index("Which court applied") < thread.index("The High Court of Accra")
 
 
+def test_the_dialogue_closes_when_the_list_is_final(db, cast, client_for) -> None:
+    _to(db, cast, "final")
+    closed = "The list of observations is final: the dialogue on this review is closed."
+    reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
+    expert = Workspace(client_for(cast.expert), cast.review_id)
+    for workspace, kind in ((reviewer, "request"), (expert, "reply")):
+        page = page_text(workspace.get("/sections/art-5"))
+        assert closed in page and 'name="message-body"' not in page
+        refused = workspace.message("art-5", kind, "One more question?", follow=True)
+        assert closed in flashes(refused)
+        assert closed in flashes(workspace.comment("One more comment.", follow=True))
+        assert 'name="comment-body"' not in page_text(workspace.get("/list"))
+    stored = fresh(db).exec(
+        select(DialogueMessage).where(DialogueMessage.review_id == cast.review_id)
+    )
+    assert stored.all() == []
+
+
 def test_the_state_sees_no_drafted_observation_before_the_list_is_shared(
     db, cast, client_for
 ) -> None:

@@ -72,7 +72,9 @@ NEXT = {
 }
 
 # 302 from an actor with a role means allowed (and recorded); 302 for "anon" is the
-# redirect to the login page. "reviews" rows do not depend on the stage: "any".
+# redirect to the login page. 200 for a post means refused by a rule and the page shown again
+# with its message (the dialogue is closed once the list is final). "reviews" rows do not
+# depend on the stage: "any".
 EXPECTED_TABLE = """
 call              stage      anon focal expert observer reviewer unassigned outsider secretariat
 overview          answering  302  403   403    403      403      404        404      200
@@ -94,7 +96,7 @@ message           answering  302  403   403    403      403      404        404 
 message           drafting   302  302   302    403      302      404        404      403
 message           with_state 302  302   302    403      302      404        404      403
 message           agreed     302  302   302    403      302      404        404      403
-message           final      302  302   302    403      302      404        404      403
+message           final      302  200   200    403      200      404        404      403
 save observation  answering  302  403   403    403      403      404        404      403
 save observation  drafting   302  403   403    403      302      404        404      403
 save observation  with_state 302  403   403    403      403      404        404      403
@@ -124,7 +126,7 @@ comment           answering  302  403   403    403      403      404        404 
 comment           drafting   302  403   403    403      302      404        404      403
 comment           with_state 302  302   302    403      302      404        404      403
 comment           agreed     302  302   302    403      302      404        404      403
-comment           final      302  302   302    403      302      404        404      403
+comment           final      302  200   200    403      200      404        404      403
 move on           answering  302  403   403    403      403      404        404      403
 move on           drafting   302  403   403    403      302      404        404      403
 move on           with_state 302  302   403    403      403      404        404      403

@@ -35,12 +35,21 @@ class WorkspaceAccess:
         return self.side == "reviewer" and self.list.status == "drafting"
 
     @property
+    def dialogue_open(self) -> bool:
+        """Requests, replies and comments are taken until the list of observations is final."""
+        return self.list.status != "final"
+
+    @property
     def can_request(self) -> bool:
         return self.side == "reviewer"
 
     @property
     def can_reply(self) -> bool:
         return self.side == "state" and self.role in ("focal_point", "expert")
+
+    @property
+    def shows_dialogue_form(self) -> bool:
+        return (self.can_request or self.can_reply) and self.dialogue_open
 
     @property
     def can_mark_confidential(self) -> bool:

@@ -353,6 +353,13 @@ def post_message(
     allowed = {"reviewer": {"request", "comment"}, "state": {"reply", "comment"}}
     if kind not in allowed.get(side, set()):
         raise RuleViolation(_l("You cannot post this kind of message."))
+    status = db.exec(
+        select(ListOfObservations.status).where(ListOfObservations.review_id == review.id)
+    ).first()
+    if status == "final":
+        raise RuleViolation(
+            _l("The list of observations is final: the dialogue on this review is closed.")
+        )
     if not body.strip():
         raise RuleViolation(_l("Write the message."))
     if len(body) > MAX_TEXT:

@@ -267,17 +267,21 @@ def list_page(review_id: int) -> ResponseReturnValue:
         ):
             abort(403)
         if comment_form.validate():
-            services.post_message(
-                session,
-                access.review,
-                current_user,
-                side=access.side,
-                section_key="list",
-                kind="comment",
-                body=comment_form.body.data or "",
-            )
-            flash(_("Your comment has been added."), "success")
-            return redirect(url_for(".list_page", review_id=review_id) + "#comments")
+            try:
+                services.post_message(
+                    session,
+                    access.review,
+                    current_user,
+                    side=access.side,
+                    section_key="list",
+                    kind="comment",
+                    body=comment_form.body.data or "",
+                )
+            except RuleViolation as exc:
+                flash(str(exc), "error")
+            else:
+                flash(_("Your comment has been added."), "success")
+                return redirect(url_for(".list_page", review_id=review_id) + "#comments")
     observations = services.observations_of(session, access.review)
     order = {s.key: i for i, s in enumerate(access.bank.sections)}
     observations.sort(key=lambda o: (order.get(o.section_key, 999), o.id))
