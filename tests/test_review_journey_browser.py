@@ -113,6 +113,10 @@ def test_a_list_of_observations_is_written_shared_and_agreed(
     counter = reviewer.locator('[data-word-count-for="summary-summary"]')
     expect(counter).to_have_text("0 words / 500")
     summary = reviewer.get_by_label("Summary of the review")
+    summary.press_sequentially("Ghana")
+    expect(counter).to_have_text("1 word / 500")  # the singular, by the language's rule
+    summary.fill("")
+    expect(counter).to_have_text("0 words / 500")
     summary.press_sequentially(SUMMARY_START)
     expect(counter).to_have_text("2 words / 500")
     expect(counter).not_to_have_class(re.compile("is-over"))

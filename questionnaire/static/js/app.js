@@ -274,10 +274,18 @@
     var field = document.getElementById(counter.getAttribute("data-word-count-for"));
     var limit = parseInt(counter.getAttribute("data-word-limit"), 10);
     if (!field) return;
-    var template = counter.textContent.replace(/[0-9]+/, "{n}");
+    // The singular and plural forms come from the server's catalog ("1 word", "2 words");
+    // the language's plural rule picks one (French says "0 mot", English "0 words").
+    var forms = {
+      one: (counter.getAttribute("data-word-one") || "1").replace(/[0-9]+/, "{n}"),
+      other: (counter.getAttribute("data-word-other") || "2").replace(/[0-9]+/, "{n}")
+    };
+    var rules = window.Intl && Intl.PluralRules
+      ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
     function update() {
       var words = (field.value.match(/\S+/g) || []).length;
-      counter.textContent = template.replace("{n}", String(words)) + " / " + limit;
+      var form = rules && rules.select(words) === "one" ? forms.one : forms.other;
+      counter.textContent = form.replace("{n}", String(words)) + " / " + limit;
       counter.classList.add("word-count");
       counter.classList.toggle("is-over", words > limit);
     }
