@@ -17,7 +17,7 @@ from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
-from questionnaire.db import id_of, update_if_version, utcnow
+from questionnaire.db import id_of, update_if_version, update_row, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.responses.progress import missing_required, visible_questions
@@ -253,13 +253,16 @@ def _revise(
         and latest.changed_by_id == user.id
         and now - latest.started_at <= timedelta(seconds=coalesce_seconds)
     ):
-        latest.value = answer.value
-        latest.is_confidential = answer.is_confidential
-        latest.language = answer.language
-        latest.version = answer.version
-        latest.changed_at = now
-        latest.kind = kind
-        db.add(latest)
+        coalesced = {
+            "value": answer.value,
+            "is_confidential": answer.is_confidential,
+            "language": answer.language,
+            "version": answer.version,
+            "changed_at": now,
+            "kind": kind,
+        }
+        if not update_row(db, latest, coalesced):
+            raise RuntimeError(f"answer revision {latest.id} vanished while being updated")
         return
     revision_kind = kind
     if latest is not None and latest.value == answer.value and kind in ("save", "autosave"):
