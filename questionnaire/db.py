@@ -155,6 +155,35 @@ def check_schema(app: Flask) -> None:
         )
 
 
+def has_writes(db: Session) -> bool:
+    """Whether the session's transaction holds anything to commit: objects not yet flushed,
+    or any statement but a SELECT run on its connection (see `_watch_writes`)."""
+    if db.new or db.dirty or db.deleted:
+        return True
+    if not db.in_transaction():
+        return False
+    return bool(db.connection().info.get(WROTE_KEY, True))
+
+
+WROTE_KEY = "questionnaire.wrote"
+
+
+def _watch_writes(engine: Engine) -> None:
+    """Mark a connection's transaction as writing at its first statement other than a SELECT
+    (INSERT, UPDATE, DELETE, SAVEPOINT, anything else); the mark is cleared when a transaction
+    begins. Conservative by construction: only statements that start with SELECT count as
+    reads, and a connection never seen beginning counts as writing."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        connection.info[WROTE_KEY] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _statement(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip()[:6].upper() != "SELECT":
+            connection.info[WROTE_KEY] = True
+
+
 def after_commit(callback: Callable[[], None]) -> None:
     """Run `callback` once the request's transaction has committed (e.g. to enqueue a job
     that must see the rows just written); dropped if the request rolls back."""
@@ -162,7 +191,8 @@ def after_commit(callback: Callable[[], None]) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["questionnaire.engine"] = make_engine(str(app.config["DATABASE_URL"]))
+    app.extensions["questionnaire.engine"] = engine = make_engine(str(app.config["DATABASE_URL"]))
+    _watch_writes(engine)
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -170,11 +200,13 @@ def init_app(app: Flask) -> None:
         callbacks = g.pop("after_commit", [])
         if db is not None:
             try:
-                if response.status_code < 400:
-                    db.commit()
-                else:
+                if response.status_code >= 400:
                     db.rollback()
                     callbacks = []
+                elif callbacks or has_writes(db):
+                    db.commit()
+                # else: a request that only read ends its transaction when the session closes
+                # (the pool rolls the connection back), without a COMMIT of its own.
             finally:
                 db.close()
         for callback in callbacks:

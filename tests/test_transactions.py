@@ -1,0 +1,86 @@
+"""The request edge: a request that wrote commits, one that only read ends without a COMMIT,
+and nothing written is ever left uncommitted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from questionnaire import db as database
+from questionnaire.accounts.models import User
+from questionnaire.observations.models import ListOfObservations
+from questionnaire.responses import services
+from questionnaire.reviews.models import Review
+from tests.conftest import login
+from tests.test_answer_saving import answer_required, bank_of_review, fresh
+
+
+@pytest.fixture
+def commits(app: Flask) -> Iterator[list[str]]:
+    """The COMMITs the application's engine makes while the test runs."""
+    seen: list[str] = []
+    engine = database.get_engine(app)
+
+    def on_commit(_connection: object) -> None:
+        seen.append("commit")
+
+    event.listen(engine, "commit", on_commit)
+    yield seen
+    event.remove(engine, "commit", on_commit)
+
+
+def test_reading_commits_nothing_and_writing_commits(
+    app: Flask,
+    db: Session,
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+    commits: list[str],
+) -> None:
+    review = make_review("GHA")
+    expert = make_user("GHA")
+    member(review, expert, "expert")
+    client = app.test_client()
+    login(client, expert)
+    page = f"/reviews/{review.id}/sections/art-5"
+
+    commits.clear()
+    assert client.get(page).status_code == 200
+    assert client.get(f"/reviews/{review.id}/").status_code == 200
+    assert commits == []
+
+    item = {"key": "TIP-5-1", "value": "yes", "base_version": 0}
+    saved = client.post(f"{page}/autosave", json={"answers": [item]})
+    assert saved.status_code == 200 and saved.get_json()["saved"] == {"TIP-5-1": 1}
+    assert commits == ["commit"]
+    assert services.answers_of(fresh(db), review.id)["TIP-5-1"].value == "yes"
+
+
+def test_a_read_page_that_writes_is_committed(
+    app: Flask,
+    db: Session,
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+    commits: list[str],
+) -> None:
+    """The workspace creates the review's list of observations the first time it is opened."""
+    review = make_review("GHA")
+    focal = make_user("GHA")
+    member(review, focal, "focal_point")
+    answer_required(db, review, focal)
+    services.submit(db, review, bank_of_review(db, review), focal)
+    db.commit()
+    client = app.test_client()
+    login(client, focal)
+    commits.clear()
+    assert client.get(f"/reviews/{review.id}/workspace/").status_code == 200
+    assert commits == ["commit"]
+    lists = fresh(db).exec(
+        select(ListOfObservations).where(ListOfObservations.review_id == review.id)
+    )
+    assert len(lists.all()) == 1
