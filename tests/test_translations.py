@@ -227,3 +227,27 @@ def test_french_labels_keep_their_colon_in_the_translation(
     assert "Réponses obligatoires :" in page
     assert "Statut:" not in page
     assert re.search(r"0 sur \d+ réponses obligatoires", page)
+
+
+def test_wtforms_own_messages_follow_the_readers_language(app: Any) -> None:
+    from wtforms import IntegerField
+    from wtforms.validators import InputRequired
+
+    from questionnaire.forms import Form
+
+    class Sample(Form):
+        count = IntegerField(validators=[InputRequired()])
+
+    for language, expected in (("fr", "Ce champ est requis."), ("en", "This field is required.")):
+        with app.test_request_context(
+            "/", method="POST", data={}, headers={"Accept-Language": language}
+        ):
+            form = Sample(meta={"csrf": False})
+            assert not form.validate()
+            assert form.count.errors == [expected]
+    with app.test_request_context(
+        "/", method="POST", data={"count": "many"}, headers={"Accept-Language": "fr"}
+    ):
+        form = Sample(meta={"csrf": False})
+        assert not form.validate()
+        assert "N'est pas un entier valide." in form.count.errors

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from questionnaire.accounts.passwords import MAX_LENGTH, password_problems
+from questionnaire.forms import Form
 from questionnaire.i18n import INTERFACE_LANGUAGES, LANGUAGE_NAMES
 
 
@@ -25,7 +25,7 @@ def _email_field() -> EmailField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = _email_field()
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password")), Length(max=1024)]
@@ -33,7 +33,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The second step of a login, and the confirmation of a new authenticator."""
 
     code = StringField(
@@ -59,7 +59,7 @@ def _confirm_field() -> PasswordField:
     )
 
 
-class _PolicyChecked(FlaskForm):
+class _PolicyChecked(Form):
     """Checks `password` against the policy for the owner's e-mail address."""
 
     def __init__(self, *args: Any, email: str | None = None, **kwargs: Any) -> None:
@@ -88,7 +88,7 @@ class ChangePasswordForm(_PolicyChecked):
     confirm = _confirm_field()
 
 
-class ConfirmPasswordForm(FlaskForm):
+class ConfirmPasswordForm(Form):
     """The password again, before turning two-step verification off or replacing codes."""
 
     password = PasswordField(
@@ -97,11 +97,11 @@ class ConfirmPasswordForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = _email_field()
 
 
-class RegisterUserForm(FlaskForm):
+class RegisterUserForm(Form):
     """The secretariat registers a nominated person."""
 
     email = EmailField(
@@ -130,7 +130,7 @@ class RegisterUserForm(FlaskForm):
             raise ValidationError(_l("Choose the State that nominated the person."))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(
         _l("Language"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in INTERFACE_LANGUAGES],

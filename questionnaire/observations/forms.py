@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
+from questionnaire.forms import Form
 from questionnaire.observations.models import CATEGORIES
 from questionnaire.validators import MAX_INTEGER, WholeNumberRange
 
@@ -20,7 +20,7 @@ CATEGORY_LABELS = {
 }
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(Form):
     category = RadioField(
         _l("Category"),
         choices=[SelectChoice(key, CATEGORY_LABELS[key]) for key in CATEGORIES],
@@ -36,23 +36,23 @@ class ObservationForm(FlaskForm):
     )
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     body = TextAreaField(
         _l("Message"), validators=[DataRequired(_l("Write the message")), Length(max=20_000)]
     )
     kind = HiddenField()
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     summary = TextAreaField(_l("Summary"), validators=[Length(max=50_000)])
     version = IntegerField(
         widget=HiddenInput(), default=0, validators=[WholeNumberRange(min=0, max=MAX_INTEGER)]
     )
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     to_status = HiddenField(validators=[DataRequired()])
 
 
-class ConfidentialForm(FlaskForm):
+class ConfidentialForm(Form):
     is_confidential = HiddenField()

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from questionnaire.forms import Form
 from questionnaire.publishing.symbols import is_crp
 from questionnaire.validators import WholeNumberRange
 
@@ -19,7 +20,7 @@ def _crp_symbol(form: FlaskForm, field: StringField) -> None:
         )
 
 
-class CrpForm(FlaskForm):
+class CrpForm(Form):
     symbol = StringField(
         _l("Symbol"), validators=[DataRequired(_l("Give the symbol")), Length(max=120), _crp_symbol]
     )

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from questionnaire.banks.schema import Section
+from questionnaire.forms import Form
 from questionnaire.responses.models import Answer
 from questionnaire.responses.question_types import type_of
 from questionnaire.responses.services import StoredAnswer
@@ -42,7 +43,7 @@ def section_form_class(bank_version_id: int, section: Section) -> type[FlaskForm
                 label="", widget=HiddenInput(), validators=[Optional()], default=0
             )
             attributes[confidential_field(question.key)] = BooleanField(label="")
-        form_class = type(f"SectionForm_{bank_version_id}_{section.key}", (FlaskForm,), attributes)
+        form_class = type(f"SectionForm_{bank_version_id}_{section.key}", (Form,), attributes)
         _FORM_CLASSES[cache_key] = form_class
     return form_class
 
@@ -91,12 +92,12 @@ def states_from_form(section: Section, form: FlaskForm) -> dict[str, FieldState]
     return states
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     reason = TextAreaField(
         _l("Reason for reopening"),
         validators=[DataRequired(_l("Give the reason for reopening")), Length(max=2000)],
     )
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     """The focal point's submission; no fields beyond CSRF."""

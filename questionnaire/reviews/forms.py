@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -14,10 +13,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from questionnaire.forms import Form
 from questionnaire.validators import WholeNumberRange
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Name the phase")), Length(max=120)])
     cluster = SelectField(_l("Cluster"), choices=[])
     started_on = DateField(_l("Start date"), validators=[DataRequired(_l("Give the start date"))])
@@ -33,7 +33,7 @@ class PhaseForm(FlaskForm):
     )
 
 
-class DrawForm(FlaskForm):
+class DrawForm(Form):
     seed = StringField(
         _l("Seed (optional)"),
         validators=[Optional(), Length(max=64)],
@@ -43,14 +43,14 @@ class DrawForm(FlaskForm):
     )
 
 
-class ReplaceForm(FlaskForm):
+class ReplaceForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(_l("Give the reason for the replacement")), Length(max=2000)],
     )
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(Form):
     class Meta:
         csrf = False
 
