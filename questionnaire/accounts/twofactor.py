@@ -45,14 +45,22 @@ _TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: str.isdigit() takes "
 # --- who must use it ----------------------------------------------------------------------
 
 
+def _required_review_roles() -> frozenset[str]:
+    """The review roles (focal point...) whose holders must use a second factor."""
+    return frozenset(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ()) & frozenset(ROLES)
+
+
 def is_required(db: Session, user: User) -> bool:
     """The configured roles (secretariat, focal point of any review...) must use it."""
     roles = set(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ())
     if user.is_secretariat and "secretariat" in roles:
         return True
-    review_roles = roles & set(ROLES)
+    review_roles = _required_review_roles()
     if not review_roles:
         return False
+    known = g.get("two_factor_role")
+    if known is not None and known[:2] == (user.id, review_roles):
+        return bool(known[2])  # read with the user by load_session_user
     membership = db.exec(
         select(ReviewMembership.id)
         .where(ReviewMembership.user_id == user.id, col(ReviewMembership.role).in_(review_roles))
@@ -62,12 +70,7 @@ def is_required(db: Session, user: User) -> bool:
 
 
 def needs_enrolment(db: Session, user: User) -> bool:
-    if user.has_two_factor:
-        return False
-    known = g.get("two_factor_role")
-    if known is not None and known[0] == user.id and not user.is_secretariat:
-        return bool(known[1])  # read with the user by load_session_user
-    return is_required(db, user)
+    return not user.has_two_factor and is_required(db, user)
 
 
 _SESSION_USER_QUERIES: dict[frozenset[str], Any] = {}
@@ -102,14 +105,14 @@ def load_session_user(db: Session, session_id: str) -> User | None:
     user_id, _sep, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    roles = frozenset(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ()) & set(ROLES)
+    roles = _required_review_roles()
     row = db.exec(_session_user_query(roles), params={"user_id": int(user_id)}).first()
     if row is None:
         return None
     user, holds_role = row
     if not user.is_active or user.session_nonce != nonce:
         return None
-    g.two_factor_role = (user.id, bool(holds_role))
+    g.two_factor_role = (user.id, roles, bool(holds_role))
     return user
 
 

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from questionnaire import db
 from questionnaire.accounts.models import User
+from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
@@ -48,8 +49,7 @@ def _observation_form(section: Section, **kwargs: object) -> ObservationForm:
 
 
 def _people(ids: Iterable[int | None]) -> dict[int, User]:
-    session = db.session()
-    return {u.id: u for u in (session.get(User, i) for i in ids if i) if u and u.id}
+    return users_by_id(db.session(), ids)
 
 
 @bp.get("/")
