@@ -155,6 +155,10 @@ def check_schema(app: Flask) -> None:
         )
 
 
+#: On a connection's info: whether its current transaction ran anything but a SELECT.
+WROTE_KEY = "questionnaire.wrote"
+
+
 def has_writes(db: Session) -> bool:
     """Whether the session's transaction holds anything to commit: objects not yet flushed,
     or any statement but a SELECT run on its connection (see `_watch_writes`)."""
@@ -163,9 +167,6 @@ def has_writes(db: Session) -> bool:
     if not db.in_transaction():
         return False
     return bool(db.connection().info.get(WROTE_KEY, True))
-
-
-WROTE_KEY = "questionnaire.wrote"
 
 
 def _watch_writes(engine: Engine) -> None:

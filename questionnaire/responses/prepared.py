@@ -129,8 +129,25 @@ def _macros() -> Any:
     return current_app.jinja_env.get_template("macros/questions.html").module
 
 
-def _hashable(data: Any) -> Any:
-    return tuple(data) if isinstance(data, list) else data
+def _render_block(
+    p: PreparedQuestion,
+    state: FieldState,
+    hidden: bool,
+    editable: bool,
+    carried_from: str | None,
+    review_id: int | None,
+    conflict: Any = None,
+    people: Mapping[int, Any] | None = None,
+) -> Markup:
+    history_url = (
+        None
+        if review_id is None  # no answer yet, no history
+        else url_for("responses.history", review_id=review_id, question_key=p.question.key)
+    )
+    html = _macros().question(
+        p, state, hidden, editable, carried_from, history_url, conflict, people or {}
+    )
+    return Markup(html)
 
 
 @lru_cache(maxsize=BLOCK_CACHE_SIZE)
@@ -144,24 +161,12 @@ def _cached_block(
     editable: bool,
     carried_from: str | None,
     review_id: int | None,
-    script_root: str,
+    script_root: str,  # part of the key: the history address depends on it
 ) -> Markup:
-    prepared = _PREPARED[prepared_key]
-    question = prepared.questions[index]
-    history_url = _history_url(review_id, question.question.key)
-    state = FieldState(
-        data=list(data) if isinstance(data, tuple) else data,
-        version=version,
-        confidential=confidential,
-    )
-    return Markup(_macros().question(question, state, hidden, editable, carried_from, history_url))
-
-
-def _history_url(review_id: int | None, key: str) -> str | None:
-    """The answer's history page; None while there is no answer."""
-    if review_id is None:
-        return None
-    return url_for("responses.history", review_id=review_id, question_key=key)
+    data = list(data) if isinstance(data, tuple) else data
+    state = FieldState(data=data, version=version, confidential=confidential)
+    p = _PREPARED[prepared_key].questions[index]
+    return _render_block(p, state, hidden, editable, carried_from, review_id)
 
 
 def question_blocks(
@@ -185,23 +190,15 @@ def question_blocks(
         hidden = key not in shown
         conflict = conflicts.get(key)
         if conflict is not None or state.errors:
-            html = _macros().question(
-                p,
-                state,
-                hidden,
-                editable,
-                carried_from,
-                _history_url(review_id, key),
-                conflict,
-                people,
+            block = _render_block(
+                p, state, hidden, editable, carried_from, review_id, conflict, people
             )
-            blocks.append(Markup(html))
-            continue
-        blocks.append(
-            _cached_block(
+        else:
+            data = tuple(state.data) if isinstance(state.data, list) else state.data
+            block = _cached_block(
                 prepared.key,
                 index,
-                _hashable(state.data),
+                data,
                 state.version,
                 state.confidential,
                 hidden,
@@ -210,5 +207,5 @@ def question_blocks(
                 review_id,
                 script_root,
             )
-        )
+        blocks.append(block)
     return blocks
