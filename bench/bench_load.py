@@ -17,12 +17,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-import uuid
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from bench.fixtures import scratch_database
 
 USERS = int(os.environ.get("LOAD_USERS", "50"))
 RAMP_PER_S = 5
@@ -116,14 +116,14 @@ def _lost_writes(url: str, acks: list[list[object]]) -> int:
 
 
 def run() -> dict[str, float]:
-    admin_url = make_url(
-        os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    server_url = os.environ.get(
+        "BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
     )
-    name = f"bench_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    with scratch_database(server_url) as url:
+        return _run(url)
+
+
+def _run(url: str) -> dict[str, float]:
     port = _free_port()
     env = {
         **os.environ,
@@ -214,9 +214,6 @@ def run() -> dict[str, float]:
         if server is not None:
             server.terminate()
             server.wait(timeout=30)
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -2,6 +2,10 @@
 
 Everything lives in a temporary folder (never instance/): the SQLite database, migrated with
 `alembic upgrade head`, and a question_banks folder holding the bench-only bank of bench/bank.py.
+With BENCH_DATABASE_URL set to a PostgreSQL server (e.g. postgresql+psycopg://postgres@127.0.0.1/
+postgres), the paths run on a scratch database created there and dropped afterwards instead:
+`BENCH_DATABASE_URL=... python -m bench.profile save` shows what an autosave costs on PostgreSQL.
+The figures of `make bench` are SQLite's, as the targets of the article page and autosave are.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +23,8 @@ from pathlib import Path
 from alembic import command as alembic_command
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from bench import bank as bench_bank
 
@@ -58,6 +65,33 @@ def _prefill(session, review, bank, user) -> None:  # type: ignore[no-untyped-de
 
 
 @contextmanager
+def scratch_database(server_url: str) -> Iterator[str]:
+    """The URL of a new, empty database on the PostgreSQL server at `server_url`, dropped
+    (with any connection still open to it) when the block ends."""
+    admin_url = make_url(server_url)
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextmanager
+def _database_url(tmp: Path) -> Iterator[str]:
+    server = os.environ.get("BENCH_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp / 'bench.sqlite3'}"
+        return
+    with scratch_database(server) as url:
+        yield url
+
+
+@contextmanager
 def bench_env() -> Iterator[BenchEnv]:
     """A migrated temporary database with one review, its focal point logged in."""
     # config.from_environment writes instance/secret_key when SECRET_KEY is unset: avoid that.
@@ -69,14 +103,17 @@ def bench_env() -> Iterator[BenchEnv]:
     from questionnaire.reference import services as reference
     from questionnaire.reviews import services as reviews
 
-    with tempfile.TemporaryDirectory(prefix="questionnaire-bench-") as tmp_name:
+    with (
+        tempfile.TemporaryDirectory(prefix="questionnaire-bench-") as tmp_name,
+        _database_url(Path(tmp_name)) as database_url,
+    ):
         tmp = Path(tmp_name)
         banks_dir = tmp / "question_banks"
         bank_file = bench_bank.write_bank(banks_dir)
         app = create_app(
             {
                 "TESTING": True,
-                "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+                "DATABASE_URL": database_url,
                 "QUESTION_BANKS_DIR": banks_dir,
                 "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_ENABLED": False,

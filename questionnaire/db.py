@@ -5,9 +5,11 @@ Services flush; the request edge commits once (or rolls back), see `init_app`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +17,9 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, Response, current_app, g
-from sqlalchemy import JSON, MetaData, event, update
+from sqlalchemy import JSON, MetaData, Table, Update, bindparam, event, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -48,17 +51,33 @@ def id_of(row: Any) -> int:
     return int(row.id)
 
 
-def update_row(db: Session, row: Any, values: dict[str, Any], *conditions: Any) -> bool:
-    """UPDATE `row` (by id, and `conditions` on its table's columns) to `values`; when it
+@lru_cache(maxsize=64)
+def _update_statement(table: Table, names: tuple[str, ...], version_key: str | None) -> Update:
+    """UPDATE of `names` on one row of `table` (by id, and at a version when `version_key` is
+    given), with bound parameters: built once per shape, as building a statement cost more
+    than running it. The new values are bound as `new_<name>`, so they take the columns' types."""
+    statement = update(table).where(table.c.id == bindparam("row_id"))
+    if version_key is not None:
+        statement = statement.where(table.c[version_key] == bindparam("base_version"))
+    return statement.values({name: bindparam(f"new_{name}") for name in names})
+
+
+def update_row(
+    db: Session, row: Any, values: dict[str, Any], *, version: tuple[str, int] | None = None
+) -> bool:
+    """UPDATE `row` (by id, and at `version`, a (column name, value) pair) to `values`; when it
     matched, set them on `row` as loaded, without reading it again.
 
     A Core statement on the session's connection: the ORM's bulk-update path cost several
     times as much, on every autosave. Nothing of `row` may be pending in the session.
     """
-    table = type(row).__table__
-    result = db.connection().execute(
-        update(table).where(table.c.id == row.id, *conditions).values(**values)
-    )
+    params = {f"new_{name}": value for name, value in values.items()}
+    params["row_id"] = row.id
+    version_key = None
+    if version is not None:
+        version_key, params["base_version"] = version
+    statement = _update_statement(type(row).__table__, tuple(values), version_key)
+    result = db.connection().execute(statement, params)
     if result.rowcount != 1:
         return False
     for name, value in values.items():
@@ -77,8 +96,7 @@ def update_if_version(
     when loaded plus `values`; when it did not match, `row` is reloaded to show what the other
     edit left.
     """
-    table = type(row).__table__
-    if update_row(db, row, values, table.c[version_column.key] == base_version):
+    if update_row(db, row, values, version=(version_column.key, base_version)):
         return True
     db.refresh(row)
     return False
@@ -102,7 +120,42 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled server connection that has not been used for this long is checked before use.
+IDLE_PING_SECONDS = 10.0
+_RETURNED_AT = "questionnaire.returned_at"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection with a round trip before handing it out, as `pool_pre_ping`
+    does, but only when it has lain unused for IDLE_PING_SECONDS: a busy service would
+    otherwise pay one round trip more on every request, about a tenth of an autosave.
+
+    A connection that fails the check is replaced before the request sees it (the pool retries
+    on DisconnectionError, see PoolEvents.checkout). One the server dropped within the last
+    seconds fails its request's first statement instead; SQLAlchemy then discards every
+    connection of the pool opened before that moment, so a restart of the database costs at
+    most the requests under way on each process, whose pages and autosaves keep the text and
+    say it was not saved.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned_at = record.info.get(_RETURNED_AT)
+        if returned_at is None or time.monotonic() - returned_at < IDLE_PING_SECONDS:
+            return  # a new connection, or one in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"pooled connection failed its check: {exc}") from exc
 
 
 def get_engine(app: Flask | None = None) -> Engine:

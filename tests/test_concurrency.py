@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_login import current_user, login_user
 from sqlalchemy import func
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
@@ -30,6 +31,7 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.config import normalize_database_url
 from questionnaire.errors import RuleViolation
 from questionnaire.responses import services
+from questionnaire.responses.access import load_review
 from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import answer_required, bank_of_review, fresh
@@ -424,3 +426,60 @@ def test_a_save_that_loaded_the_review_before_the_submission_is_refused(
         request_session.rollback()
     after = services.answers_of(fresh(db), review.id)[key]  # type: ignore[arg-type]
     assert (after.value, after.version) == before
+
+
+def test_the_access_check_of_a_save_holds_back_the_submission_until_it_is_committed(
+    app: Flask, db: Session, ready_to_submit: tuple[Review, User, User]
+) -> None:
+    """As the first test above, with the review's lock taken by the autosave's own access
+    check (`load_review(..., for_change=True)`) rather than by the save: the submission that
+    starts after the check waits for the save, and then sees the emptied answer."""
+    review, focal, expert = ready_to_submit
+    key = "TIP-5-1-cite"
+    version = services.answers_of(db, review.id)[key].version  # type: ignore[arg-type]
+    submission: list[BaseException | str] = []
+
+    def submit() -> None:
+        with Session(database.get_engine(app), expire_on_commit=False) as session:
+            try:
+                other = session.get(Review, review.id)
+                assert other is not None
+                services.submit(
+                    session,
+                    other,
+                    bank_of_review(session, other),
+                    session.get(User, focal.id),  # type: ignore[arg-type]
+                )
+                session.commit()
+                submission.append("submitted")
+            except BaseException as exc:
+                session.rollback()
+                submission.append(exc)
+
+    with app.test_request_context():
+        request_db = database.session()
+        login_user(request_db.get(User, expert.id))  # type: ignore[arg-type]
+        access = load_review(review.id, for_change=True)  # type: ignore[arg-type]
+        assert access.locked and access.can_edit
+        thread = threading.Thread(target=submit)
+        thread.start()
+        time.sleep(1.0)  # the submission reaches the database while the request is open
+        outcome = services.save_answers(
+            request_db,
+            access.review,
+            access.bank,
+            current_user,  # type: ignore[arg-type]
+            [services.AnswerChange(key, None, False, version)],
+            kind="autosave",
+            language="en",
+            review_locked=access.locked,
+        )
+        assert key in outcome.saved
+        request_db.commit()
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+
+    assert len(submission) == 1
+    assert isinstance(submission[0], RuleViolation), submission
+    assert fresh(db).get(Review, review.id).status == "answering"  # type: ignore[union-attr]
+    assert services.answers_of(db, review.id)[key].value is None  # type: ignore[arg-type]

@@ -25,6 +25,8 @@ class ReviewAccess:
     version: BankVersion
     bank: Bank
     role: str
+    #: Whether the review's row is locked (FOR SHARE) until the request's transaction ends.
+    locked: bool = False
 
     @property
     def can_edit(self) -> bool:
@@ -55,18 +57,26 @@ _ACCESS_QUERY = (
     .where(Review.id == bindparam("review_id"))
     .options(defer(BankVersion.content))  # type: ignore[arg-type]
 )
+#: The same, with the review's row locked as `responses.services` locks it for a change of
+#: answers: the status read is then the one the change is made under, in the same round trip.
+_ACCESS_QUERY_FOR_CHANGE = _ACCESS_QUERY.with_for_update(read=True, of=Review).execution_options(
+    populate_existing=True
+)
 
 
-def load_review(review_id: int) -> ReviewAccess:
+def load_review(review_id: int, *, for_change: bool = False) -> ReviewAccess:
     """The review for the State's respondents and the secretariat; 404 for anyone else.
 
     404 rather than 403: a user of another State learns nothing about which reviews exist.
+    `for_change`: the request is about to change answers; the review's row is read with the
+    shared lock that holds a submission back until the request's transaction ends.
     """
     if not current_user.is_authenticated:
         abort(404)
+    query = _ACCESS_QUERY_FOR_CHANGE if for_change else _ACCESS_QUERY
     row = (
         db.session()
-        .exec(_ACCESS_QUERY, params={"review_id": review_id, "user_id": current_user.id})
+        .exec(query, params={"review_id": review_id, "user_id": current_user.id})
         .first()
     )
     if row is None:
@@ -78,4 +88,6 @@ def load_review(review_id: int) -> ReviewAccess:
         role = membership_role
     else:
         abort(404)
-    return ReviewAccess(review=review, version=version, bank=bank_of(version), role=role)
+    return ReviewAccess(
+        review=review, version=version, bank=bank_of(version), role=role, locked=for_change
+    )

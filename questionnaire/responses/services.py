@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
@@ -61,12 +62,30 @@ class SaveOutcome:
 # The statements of the article page and of autosaves are built once, with bound parameters:
 # building one took as long as running it.
 _ANSWERS_OF = select(Answer).where(Answer.review_id == bindparam("review_id"))
-_ANSWER = _ANSWERS_OF.where(Answer.question_key == bindparam("question_key"))
 _LATEST_REVISION = (
     select(AnswerRevision)
     .where(AnswerRevision.answer_id == bindparam("answer_id"))
-    .order_by(col(AnswerRevision.version).desc())
+    .order_by(col(AnswerRevision.version).desc(), col(AnswerRevision.id).desc())
     .limit(1)
+)
+_earlier = aliased(AnswerRevision)
+#: An answer with its latest revision (None before the first), in one round trip: a save
+#: needs both, the revision to coalesce into or to take the audit's "before" from.
+_ANSWER_AND_LATEST_REVISION = (
+    select(Answer, AnswerRevision)
+    .outerjoin(
+        AnswerRevision,
+        col(AnswerRevision.id)
+        == (
+            select(_earlier.id)
+            .where(_earlier.answer_id == Answer.id)
+            .order_by(col(_earlier.version).desc(), col(_earlier.id).desc())
+            .limit(1)
+            .scalar_subquery()
+        ),
+    )
+    .where(Answer.review_id == bindparam("review_id"))
+    .where(Answer.question_key == bindparam("question_key"))
 )
 
 
@@ -127,8 +146,12 @@ def _locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
     return db.exec(query, params={"review_id": review.id}).one()
 
 
-def _hold_open(db: Session, review: Review) -> None:
-    if _locked_status(db, review, exclusive=False) != "answering":
+def _hold_open(db: Session, review: Review, *, locked: bool = False) -> None:
+    """Refuse a change of answers unless the review is being answered, holding its row's
+    shared lock until the transaction ends. `locked`: the caller read `review` with that lock
+    in this transaction already (`access.load_review(..., for_change=True)`)."""
+    status = review.status if locked else _locked_status(db, review, exclusive=False)
+    if status != "answering":
         raise RuleViolation(_l("The answers have been submitted and can no longer be changed."))
 
 
@@ -142,24 +165,28 @@ def save_answers(
     kind: str,
     language: str,
     coalesce_seconds: int = 300,
+    review_locked: bool = False,
 ) -> SaveOutcome:
     """Save what changed; an edit based on an older version is refused as a conflict.
 
     The version check is part of the UPDATE statement itself, so two saves racing for the
     same answer can never both succeed, whatever the database's isolation level.
+    `review_locked`: see `_hold_open`.
     """
-    _hold_open(db, review)
+    _hold_open(db, review, locked=review_locked)
     outcome = SaveOutcome()
     for change in changes:
         question = bank.questions_by_key.get(change.key)
         if question is None:
             raise InvalidValue(f"unknown question {change.key}")
-        stored = db.exec(
-            _ANSWER, params={"review_id": review.id, "question_key": change.key}
+        found = db.exec(
+            _ANSWER_AND_LATEST_REVISION,
+            params={"review_id": review.id, "question_key": change.key},
         ).first()
-        if stored is None:
+        if found is None:
             _create(db, review, user, change, kind, language, outcome)
             continue
+        stored, latest = found
         if stored.value == change.value and stored.is_confidential == change.is_confidential:
             outcome.unchanged.append(change.key)
             continue
@@ -167,7 +194,7 @@ def save_answers(
             db.refresh(stored)
             outcome.conflicts[change.key] = _conflict(change, stored)
             continue
-        _revise(db, review, stored, user, kind, coalesce_seconds)
+        _revise(db, review, stored, latest, user, kind, coalesce_seconds)
         outcome.saved[change.key] = stored.version
     db.flush()
     return outcome
@@ -216,7 +243,7 @@ def _create(
         ).one()
         outcome.conflicts[change.key] = _conflict(change, stored)
         return
-    _revise(db, review, answer, user, kind, 0, before=None)
+    _revise(db, review, answer, None, user, kind, 0, before=None)
     outcome.saved[change.key] = answer.version
 
 
@@ -237,13 +264,16 @@ def _revise(
     db: Session,
     review: Review,
     answer: Answer,
+    latest: AnswerRevision | None,
     user: User,
     kind: str,
     coalesce_seconds: int,
     before: Any = "previous",
 ) -> None:
-    """Record the answer's new state in its history, coalescing one person's autosaves."""
-    latest = db.exec(_LATEST_REVISION, params={"answer_id": answer.id}).first()
+    """Record the answer's new state in its history, coalescing one person's autosaves.
+
+    `latest`: the answer's latest revision as read before this change, None if it has none.
+    """
     now = utcnow()
     if before == "previous":
         before = latest and {"value": latest.value, "is_confidential": latest.is_confidential}
@@ -316,9 +346,10 @@ def confirm_carried_forward(db: Session, review: Review, user: User, keys: list[
         answer.version += 1
         answer.updated_by_id = user.id
         answer.updated_at = utcnow()
+        latest = db.exec(_LATEST_REVISION, params={"answer_id": answer.id}).first()
         db.add(answer)
         db.flush()
-        _revise(db, review, answer, user, "confirm", 0)
+        _revise(db, review, answer, latest, user, "confirm", 0)
         confirmed += 1
     db.flush()
     return confirmed

@@ -105,7 +105,7 @@ def _changes_from_form(
 @bp.route("/sections/<section_key>", methods=["GET", "POST"])
 @login_required
 def section(review_id: int, section_key: str) -> ResponseReturnValue:
-    access = load_review(review_id)
+    access = load_review(review_id, for_change=request.method == "POST")
     section = _section(access, section_key)
     session = db.session()
     conflicts: dict[str, services.Conflict] = {}
@@ -126,6 +126,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
                 _changes_from_form(access, section, form),
                 kind="save",
                 language=current_language(),
+                review_locked=access.locked,
             )
             confirm_key = action.removeprefix("confirm:") if action.startswith("confirm:") else None
             if confirm_key and confirm_key not in outcome.conflicts:
@@ -222,7 +223,7 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
         ), 401
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
-    access = load_review(review_id)
+    access = load_review(review_id, for_change=True)
     section = _section(access, section_key)
     if not access.can_edit:
         return jsonify(error="read_only", message=_("These answers can no longer be changed.")), 403
@@ -257,6 +258,7 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
             kind="autosave",
             language=current_language(),
             coalesce_seconds=int(current_app.config["AUTOSAVE_COALESCE_SECONDS"]),
+            review_locked=access.locked,
         )
     except RuleViolation:  # submitted since the review was loaded by this request
         return jsonify(error="read_only", message=_("These answers can no longer be changed.")), 403

@@ -190,6 +190,13 @@
       }
       if (result.status !== 200) {
         keys.forEach(function (key) { self.dirty[key] = true; });
+        if (result.status >= 500) {
+          // A fault of the server's (a restart of its database, say) passes: try again, as
+          // when offline.
+          self.say(self.form.getAttribute("data-msg-server") || "Not saved: the server could not save it just now.", true);
+          self.schedule(10000);
+          return;
+        }
         self.say(result.body.message || "Not saved: please use the Save button.", true);
         return;
       }
