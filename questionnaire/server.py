@@ -19,7 +19,9 @@ class _Server(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self):  # type: ignore[no-untyped-def]
-        return create_app()
+        from questionnaire.wsgi import app  # as `gunicorn questionnaire.wsgi:app` builds it
+
+        return app
 
 
 def run_gunicorn(*, host: str, port: int, workers: int) -> None:
