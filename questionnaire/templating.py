@@ -8,9 +8,13 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from questionnaire.banks.schema import Bank, Section
+from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import LIST_FLOW
@@ -126,6 +130,23 @@ def layout_url(endpoint: str, **values: Any) -> str:
     return url
 
 
+def site_header() -> Markup:
+    """The header of every page (`templates/layout/header.html`), kept per language and kind of
+    account (`questionnaire.fragments`)."""
+    authenticated = bool(current_user.is_authenticated)
+    slots = {
+        "csrf_token_value": generate_csrf(),
+        "next_path": request.full_path if request.query_string else request.path,
+    }
+    if authenticated:
+        slots["user_name"] = current_user.full_name
+    fixed = {
+        "authenticated": authenticated,
+        "secretariat": authenticated and bool(current_user.is_secretariat),
+    }
+    return fragment("layout/header.html", fixed, slots)
+
+
 def review_url(review: Review) -> str:
     return url_for("responses.overview", review_id=review.id)
 
@@ -137,6 +158,7 @@ def init_app(app: Flask) -> None:
         "state_name": lambda state: state_name(state, current_language()),
         "review_url": review_url,
         "layout_url": layout_url,
+        "site_header": site_header,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
         "review_status_label": lambda status: REVIEW_STATUS_LABELS.get(status, status),
         "question_type_label": lambda kind: QUESTION_TYPE_LABELS.get(kind, kind),
