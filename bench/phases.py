@@ -4,7 +4,7 @@
 
 Wraps, in this process only, the calls the view makes (the app's files are not changed) and
 times each with perf_counter over N warm GETs (default 500). Nested phases are reported inside
-their parent: the template's url_for and csrf_token calls are part of the render. Medians per
+their parent: the template's url_for calls are part of the render. Medians per
 request, in milliseconds. Not part of bench.run: the wrappers add a little time of their own.
 """
 
@@ -49,10 +49,13 @@ def _instrument(app: Any) -> None:
     views.states_from_answers = _timed("field states from the answers", views.states_from_answers)
     views.prepared_section = _timed("prepared section (cached)", views.prepared_section)
     views.question_blocks = _timed("question blocks (kept or rendered)", views.question_blocks)
-    views.render_template = _timed("render_template (layout and page)", views.render_template)
+    views.header_slots = _timed("header values (CSRF token, name)", views.header_slots)
+    views.flashed_notices = _timed("flashed messages", views.flashed_notices)
+    views.fragment = _timed("page fragment (kept, slots filled)", views.fragment)
+    # A page with errors only; kept pages render nothing.
+    views.render_template = _timed("render_template (pages with errors)", views.render_template)
     globals_ = app.jinja_env.globals
     globals_["url_for"] = _timed("  of which url_for() calls", globals_["url_for"])
-    globals_["csrf_token"] = _timed("  of which csrf_token() calls", globals_["csrf_token"])
     templating.layout_url = _timed("  of which layout_url() calls", templating.layout_url)
     globals_["layout_url"] = templating.layout_url
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, get_flashed_messages, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from questionnaire import fragments
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
@@ -130,21 +131,40 @@ def layout_url(endpoint: str, **values: Any) -> str:
     return url
 
 
-def site_header() -> Markup:
-    """The header of every page (`templates/layout/header.html`), kept per language and kind of
-    account (`questionnaire.fragments`)."""
+def header_fixed() -> dict[str, bool]:
+    """What the site header is kept by, besides the language and the application's root."""
     authenticated = bool(current_user.is_authenticated)
+    return {
+        "authenticated": authenticated,
+        "secretariat": authenticated and bool(current_user.is_secretariat),
+    }
+
+
+def header_slots() -> dict[str, str]:
+    """The site header's values of this request."""
     slots = {
         "csrf_token_value": generate_csrf(),
         "next_path": request.full_path if request.query_string else request.path,
     }
-    if authenticated:
+    if current_user.is_authenticated:
         slots["user_name"] = current_user.full_name
-    fixed = {
-        "authenticated": authenticated,
-        "secretariat": authenticated and bool(current_user.is_secretariat),
-    }
-    return fragment("layout/header.html", fixed, slots)
+    return slots
+
+
+def site_header() -> Markup:
+    """The header of every page (`templates/layout/header.html`), kept per language and kind of
+    account (`questionnaire.fragments`)."""
+    return fragment("layout/header.html", header_fixed(), header_slots())
+
+
+def flashed_notices() -> Markup:
+    """The messages flashed for this request, as notices (read once: reading removes them)."""
+    if fragments.preparing():
+        return fragments.marker("flashes")
+    messages = get_flashed_messages(with_categories=True)
+    if not messages:
+        return Markup("")
+    return Markup(render_template("layout/flashes.html", messages=messages))
 
 
 def review_url(review: Review) -> str:
@@ -159,6 +179,7 @@ def init_app(app: Flask) -> None:
         "review_url": review_url,
         "layout_url": layout_url,
         "site_header": site_header,
+        "flashed_notices": flashed_notices,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
         "review_status_label": lambda status: REVIEW_STATUS_LABELS.get(status, status),
         "question_type_label": lambda kind: QUESTION_TYPE_LABELS.get(kind, kind),

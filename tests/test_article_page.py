@@ -14,8 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from questionnaire import fragments
 from questionnaire.accounts.models import User
-from questionnaire.responses import prepared, services
+from questionnaire.responses import prepared, services, views
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
 from tests.conftest import login
@@ -35,6 +36,8 @@ def page(client: FlaskClient, review: Review) -> str:
 def forget_rendered() -> None:
     prepared._cached_block.cache_clear()
     prepared._PREPARED.clear()
+    fragments._parts.cache_clear()
+    views._section_urls.cache_clear()
 
 
 def question_block(html: str, key: str) -> str:
@@ -137,3 +140,64 @@ def test_each_reader_gets_the_page_for_their_language_and_rights(app: Flask, gha
     assert read_only.count(" readonly") >= 1 and read_only.count(" disabled") >= 3
     # The English reader's page, once more after the others: still theirs.
     assert page(client_of(app, ghana["focal_point"]), review) == english
+
+
+def test_the_pages_of_two_states_on_one_bank_version_are_each_their_own(
+    app: Flask,
+    ghana: dict,
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+) -> None:
+    """The page is kept per bank version, section, language and rights: whatever belongs to
+    the review (its links, its answers) must come from the request, never from the page kept
+    for another State."""
+    nigeria = make_review("NGA")
+    expert = make_user("NGA")
+    member(nigeria, expert, "focal_point")
+    forget_rendered()
+    ghana_page = page(client_of(app, ghana["focal_point"]), ghana["review"])
+    nigeria_client = client_of(app, expert)
+    kept = page(nigeria_client, nigeria)
+    forget_rendered()
+    assert page(nigeria_client, nigeria) == kept
+    assert f"/reviews/{nigeria.id}/" in kept and f"/reviews/{ghana['review'].id}/" not in kept
+    assert f'data-draft-key="review-{nigeria.id}-{SECTION}"' in kept
+    assert "Criminal Code" not in kept and "Criminal Code" in ghana_page
+    assert expert.full_name in kept
+
+
+def as_posted(db: Session, review: Review, first_answer: str) -> dict[str, str]:
+    """The page's form as the browser sends it with Save, the first answer set as given."""
+    stored = services.answers_of(fresh(db), review.id)
+    data = {"action": "save", "TIP-5-1": first_answer}
+    data["TIP-5-1-cite"] = stored["TIP-5-1-cite"].value
+    data["confidential__TIP-5-1-cite"] = "y"
+    for key, answer in stored.items():
+        data[f"version__{key}"] = str(answer.version)
+    return data
+
+
+def test_a_flashed_message_shows_once_on_the_kept_page(
+    app: Flask, db: Session, ghana: dict
+) -> None:
+    client = client_of(app, ghana["focal_point"])
+    review = ghana["review"]
+    page(client, review)  # kept
+    saved = client.post(URL.format(id=review.id), data=as_posted(db, review, "yes"))
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert "Your answers have been saved." in page(client, review)
+    assert "Your answers have been saved." not in page(client, review)
+
+
+def test_a_page_with_errors_is_rendered_afresh_with_its_summary(
+    app: Flask, db: Session, ghana: dict
+) -> None:
+    client = client_of(app, ghana["focal_point"])
+    review = ghana["review"]
+    page(client, review)  # kept without errors
+    response = client.post(URL.format(id=review.id), data=as_posted(db, review, "perhaps"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'class="error-summary' in html and 'href="#q-TIP-5-1-input"' in html
+    assert "error-summary" not in page(client, review)

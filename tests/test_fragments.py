@@ -98,3 +98,29 @@ def test_a_slot_printed_through_a_filter_is_refused(
     with app.test_request_context("/"), pytest.raises(fragments.FragmentError, match="name"):
         fragments.fragment("any.html", {}, {"name": "Ana"})
     fragments._parts.cache_clear()
+
+
+def test_a_fragment_inside_another_must_be_kept_by_the_enclosing_ones_values(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Were the header kept inside the article page by a value the page is not kept by (the
+    kind of account), one reader's header would be shown to all."""
+
+    def render(template: str, **context: object) -> str:
+        if template == "inner.html":
+            return f"<b>{context['name']}</b>"
+        inner = fragments.fragment("inner.html", {"secretariat": True}, {"name": "Ana"})
+        return f"<p>{inner}{context['page']}</p>"
+
+    monkeypatch.setattr(fragments, "render_template", render)
+    fragments._parts.cache_clear()
+    with app.test_request_context("/"):
+        with pytest.raises(fragments.FragmentError, match="among its own fixed values"):
+            fragments.fragment("outer.html", {}, {"name": "Ana", "page": 1})
+        kept = fragments.fragment("outer.html", {"secretariat": True}, {"name": "<Ana>", "page": 1})
+        assert kept == "<p><b>&lt;Ana&gt;</b>1</p>"
+        assert (
+            fragments.fragment("outer.html", {"secretariat": True}, {"name": "Bo", "page": 2})
+            == "<p><b>Bo</b>2</p>"
+        )
+    fragments._parts.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -20,12 +21,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from questionnaire import db
 from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
+from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.publishing.pdf import render_pdf
 from questionnaire.reference.models import State
@@ -48,7 +52,13 @@ from questionnaire.responses.prepared import prepared_section, question_blocks
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.security import csrf, takes_json
-from questionnaire.templating import REVIEW_STATUS_LABELS, section_title
+from questionnaire.templating import (
+    REVIEW_STATUS_LABELS,
+    flashed_notices,
+    header_fixed,
+    header_slots,
+    section_title,
+)
 
 bp = Blueprint("responses", __name__, url_prefix="/reviews/<int:review_id>")
 
@@ -193,19 +203,63 @@ def _render_section(
         for key in missing
     ]
     prepared = prepared_section(access.version, access.bank, section)
-    return render_template(
-        "responses/section.html",
-        access=access,
-        section=section,
-        prepared=prepared,
-        question_blocks=question_blocks(
-            prepared, fields, answers, shown, access.can_edit, conflicts, people
+    blocks = question_blocks(prepared, fields, answers, shown, access.can_edit, conflicts, people)
+    review_id = id_of(access.review)
+    slots = {
+        **header_slots(),
+        **_section_urls(
+            request.script_root,
+            review_id,
+            section.key,
+            request.path,
+            prepared.previous[0] if prepared.previous else None,
+            prepared.next[0] if prepared.next else None,
         ),
-        errors=errors,
-        provision=provision_text(access.bank.instrument, section.article, current_language())
+        "csrf_token_value": generate_csrf(),
+        "questions": Markup("\n").join(blocks),
+    }
+    # What the page is kept by (templates/responses/section.html says what it may read).
+    fixed = {
+        **header_fixed(),
+        "prepared_key": prepared.key,
+        "editable": access.can_edit,
+        "status": access.review.status,
+    }
+    derived = {
+        "section": section,
+        "prepared": prepared,
+        "provision": provision_text(access.bank.instrument, section.article, current_language())
         if section.article
         else None,
-    )
+    }
+    if errors:  # rendered afresh, with its error summary
+        return render_template("responses/section.html", **fixed, **derived, **slots, errors=errors)
+    slots["flashes"] = flashed_notices()
+    return fragment("responses/section.html", {**fixed, "errors": ()}, slots, derived)
+
+
+@lru_cache(maxsize=4096)
+def _section_urls(
+    root: str,
+    review_id: int,
+    section_key: str,
+    path: str,
+    previous_key: str | None,
+    next_key: str | None,
+) -> dict[str, str]:
+    """The links of an article page, built once per review and section: five url_for calls
+    on every page added up. `root` is part of the key only (url_for reads it). Not to be
+    changed by the caller."""
+    urls = {
+        "overview_url": url_for("responses.overview", review_id=review_id),
+        "autosave_url": url_for("responses.autosave", review_id=review_id, section_key=section_key),
+        "login_url": url_for("accounts.login", next=path),
+        "draft_key": f"review-{review_id}-{section_key}",
+    }
+    for name, key in (("previous_url", previous_key), ("next_url", next_key)):
+        if key is not None:
+            urls[name] = url_for("responses.section", review_id=review_id, section_key=key)
+    return urls
 
 
 def _text(access: ReviewAccess, key: str) -> str:
