@@ -22,7 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import current_user, login_user
 from sqlalchemy import func
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, select
 
 from questionnaire import db as database
@@ -327,6 +327,28 @@ def test_concurrent_saves_through_the_services_each_leave_one_revision(
     assert entries == len(acknowledged)
 
 
+def submitting(
+    engine: Engine, review: Review, focal: User, outcome: list[BaseException | str]
+) -> None:
+    """The focal point submits in a session of its own (run in a thread): "submitted", or the
+    exception that refused it, goes in `outcome`."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            other = session.get(Review, review.id)
+            assert other is not None
+            services.submit(
+                session,
+                other,
+                bank_of_review(session, other),
+                session.get(User, focal.id),  # type: ignore[arg-type]
+            )
+            session.commit()
+            outcome.append("submitted")
+        except BaseException as exc:
+            session.rollback()
+            outcome.append(exc)
+
+
 @pytest.fixture
 def ready_to_submit(db, make_user, make_review, member) -> Iterator[tuple[Review, User, User]]:
     """Ghana's review with every required answer given, its focal point and an expert."""
@@ -362,25 +384,7 @@ def test_a_save_under_way_holds_back_the_submission_until_it_is_committed(
         )
         assert key in outcome.saved
         submission: list[BaseException | str] = []
-
-        def submit() -> None:
-            with Session(engine, expire_on_commit=False) as session:
-                try:
-                    other = session.get(Review, review.id)
-                    assert other is not None
-                    services.submit(
-                        session,
-                        other,
-                        bank_of_review(session, other),
-                        session.get(User, focal.id),  # type: ignore[arg-type]
-                    )
-                    session.commit()
-                    submission.append("submitted")
-                except BaseException as exc:
-                    session.rollback()
-                    submission.append(exc)
-
-        thread = threading.Thread(target=submit)
+        thread = threading.Thread(target=submitting, args=(engine, review, focal, submission))
         thread.start()
         time.sleep(1.0)  # the submission reaches the database while the save is open
         saving.commit()
@@ -438,30 +442,14 @@ def test_the_access_check_of_a_save_holds_back_the_submission_until_it_is_commit
     key = "TIP-5-1-cite"
     version = services.answers_of(db, review.id)[key].version  # type: ignore[arg-type]
     submission: list[BaseException | str] = []
-
-    def submit() -> None:
-        with Session(database.get_engine(app), expire_on_commit=False) as session:
-            try:
-                other = session.get(Review, review.id)
-                assert other is not None
-                services.submit(
-                    session,
-                    other,
-                    bank_of_review(session, other),
-                    session.get(User, focal.id),  # type: ignore[arg-type]
-                )
-                session.commit()
-                submission.append("submitted")
-            except BaseException as exc:
-                session.rollback()
-                submission.append(exc)
+    engine = database.get_engine(app)
 
     with app.test_request_context():
         request_db = database.session()
         login_user(request_db.get(User, expert.id))  # type: ignore[arg-type]
         access = load_review(review.id, for_change=True)  # type: ignore[arg-type]
         assert access.locked and access.can_edit
-        thread = threading.Thread(target=submit)
+        thread = threading.Thread(target=submitting, args=(engine, review, focal, submission))
         thread.start()
         time.sleep(1.0)  # the submission reaches the database while the request is open
         outcome = services.save_answers(
