@@ -11,10 +11,11 @@ cache of its own, and Flask-Caching's `{% cache %}` tag keeps whole rendered fra
 per-request values included; this keeps the template's output split at the slots instead, and
 fills them in on each request.
 
-A slot is rendered as a marker of private-use characters, which no translation or URL holds;
-the template must print it as it is (`{{ name }}`, no filter), and every slot must come
-through. A value is escaped as Jinja's autoescaping would have escaped it, so a kept fragment
-gives the very bytes of a fresh rendering (tests/test_fragments.py, tests/test_article_page.py).
+A slot is rendered as a marker: private-use characters around a random token of the process
+and the slot's name, which no translation, bank text or URL holds; the template must print it
+as it is (`{{ name }}`, no filter), and every slot must come through. A value is escaped as
+Jinja's autoescaping would have escaped it, so a kept fragment gives the very bytes of a fresh
+rendering (tests/test_fragments.py, tests/test_article_page.py).
 
 A fragment rendered while another is being prepared (the header inside the article page) keeps
 its slots as markers, which become slots of the enclosing fragment; its fixed values must be
@@ -25,6 +26,7 @@ checked when the enclosing fragment is prepared.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import lru_cache
@@ -35,8 +37,9 @@ from markupsafe import Markup, escape
 
 from questionnaire.i18n import current_language
 
-_MARK = "\ue000{}\ue001"
-_SLOT = re.compile("\ue000([a-z_]+)\ue001")
+_TOKEN = secrets.token_hex(8)
+_MARK = "\ue000" + _TOKEN + ":{}\ue001"
+_SLOT = re.compile("\ue000" + _TOKEN + ":([a-z_]+)\ue001")
 
 Fixed = tuple[tuple[str, Any], ...]
 
@@ -82,7 +85,7 @@ def _parts(
     finally:
         _preparing.reset(token)
     printed = set(parts[1::2])
-    if printed != set(slots) or "\ue000" in "".join(parts[0::2]):
+    if printed != set(slots) or _TOKEN in "".join(parts[0::2]):
         raise FragmentError(
             f"{template}: slots {sorted(slots)} must each be printed as they are; "
             f"found {sorted(printed)}"

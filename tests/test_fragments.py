@@ -124,3 +124,19 @@ def test_a_fragment_inside_another_must_be_kept_by_the_enclosing_ones_values(
             == "<p><b>Bo</b>2</p>"
         )
     fragments._parts.cache_clear()
+
+
+def test_private_use_characters_in_the_kept_text_are_kept_as_they_are(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bank's text may hold the private-use characters the markers are made of."""
+
+    def render(_template: str, **context: object) -> str:
+        return f"<p>\ue000name\ue001 {context['name']} \ue000x\ue001</p>"
+
+    monkeypatch.setattr(fragments, "render_template", render)
+    fragments._parts.cache_clear()
+    with app.test_request_context("/"):
+        kept = fragments.fragment("any.html", {}, {"name": "Ana"})
+    assert kept == "<p>\ue000name\ue001 Ana \ue000x\ue001</p>"
+    fragments._parts.cache_clear()
