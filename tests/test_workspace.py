@@ -452,7 +452,7 @@ def test_a_request_for_clarification_and_the_reply_reach_the_other_members(
         "art-5", "request", "Which court applied section 12 in 2023?", follow=True
     )
     assert "Your message has been sent." in flashes(response)
-    request_mail = recipients(outbox(db), "New request on the review of GHA")
+    request_mail = recipients(outbox(db), "Request for clarification on the review of Ghana")
     # Everyone in the review but the author, and not Kenya, whose seat was replaced.
     assert request_mail == {
         u.email for u in (cast.focal_point, cast.expert, cast.observer, cast.other_reviewer)
@@ -484,7 +484,7 @@ def test_a_request_for_clarification_and_the_reply_reach_the_other_members(
         ("request", "art-5", cast.reviewer.id, "NGA"),
         ("reply", "art-5", cast.expert.id, "GHA"),
     ]
-    reply_mail = recipients(outbox(db), "New reply on the review of GHA")
+    reply_mail = recipients(outbox(db), "Reply on the review of Ghana")
     assert reply_mail == {
         u.email for u in (cast.focal_point, cast.observer, cast.reviewer, cast.other_reviewer)
     }
@@ -494,6 +494,25 @@ def test_a_request_for_clarification_and_the_reply_reach_the_other_members(
     ]
     thread = page_text(reviewer.get("/sections/art-5"))
     assert thread.index("Which court applied") < thread.index("The High Court of Accra")
+
+
+def test_each_member_is_told_in_their_own_language(db, cast, client_for) -> None:
+    observer = fresh(db).get(User, cast.observer.id)
+    observer.locale = "fr"
+    db.add(observer)
+    db.commit()
+    reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
+    reviewer.message("art-5", "request", "Which court applied section 12?", follow=True)
+
+    mail = {m.to_email: m for m in outbox(db)}
+    french = mail[cast.observer.email]
+    assert french.subject == "Demande d'éclaircissements — examen de l'État suivant : Ghana"
+    assert "Chidi Okafor a écrit sur la section art-5 :" in french.body
+    assert "Which court applied section 12?" in french.body
+    assert "module sécurisé" in french.body  # the signature, in French too
+    english = mail[cast.expert.email]
+    assert english.subject == "Request for clarification on the review of Ghana"
+    assert "Chidi Okafor wrote on section art-5:" in english.body
 
 
 def test_the_dialogue_closes_when_the_list_is_final(db, cast, client_for) -> None:
@@ -639,12 +658,12 @@ def test_the_list_is_shared_sent_back_agreed_and_made_final(db, cast, client_for
         )
     }
     for status, author in (
-        ("with state", cast.reviewer),
-        ("drafting", cast.focal_point),
-        ("agreed", cast.focal_point),
-        ("final", cast.reviewer),
+        ("With the State under review", cast.reviewer),
+        ("Drafting", cast.focal_point),
+        ("Agreed", cast.focal_point),
+        ("Final", cast.reviewer),
     ):
-        told = recipients(mail, f"List of observations: {status}")
+        told = recipients(mail, f"List of observations on the review of Ghana: {status}")
         assert told == everyone - {author.email}, status
     assert cast.unassigned.email not in {m.to_email for m in mail}
 

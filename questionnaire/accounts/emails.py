@@ -27,7 +27,8 @@ def public_url(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def _signature() -> str:
+def signature() -> str:
+    """The closing lines of every e-mail, in the language in force."""
     return _(
         "This message was sent by the secure module of the Mechanism for the Review of the "
         "Implementation of the United Nations Convention against Transnational Organized Crime. "
@@ -50,7 +51,7 @@ def activation(user: User, url: str, expires_at: datetime) -> Message:
             url=url,
             expires=format_datetime(expires_at, "medium", rebase=False),
         )
-        return subject, f"{body}\n\n-- \n{_signature()}"
+        return subject, f"{body}\n\n-- \n{signature()}"
 
 
 def password_reset(user: User, url: str, minutes: int) -> Message:
@@ -66,7 +67,7 @@ def password_reset(user: User, url: str, minutes: int) -> Message:
             url=url,
             minutes=minutes,
         )
-        return subject, f"{body}\n\n-- \n{_signature()}"
+        return subject, f"{body}\n\n-- \n{signature()}"
 
 
 def security_notice(user: User, event: str, **values: object) -> Message:
@@ -101,4 +102,4 @@ def security_notice(user: User, event: str, **values: object) -> Message:
             name=user.full_name,
             event=texts[event],
         )
-        return subject, f"{body}\n\n-- \n{_signature()}"
+        return subject, f"{body}\n\n-- \n{signature()}"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-from flask_babel import LazyString, ngettext
+from flask_babel import LazyString, force_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from questionnaire.accounts.emails import signature
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.schema import Bank
@@ -23,7 +26,10 @@ from questionnaire.observations.models import (
     ListTransition,
     Observation,
 )
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership
+from questionnaire.templating import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS
 
 MAX_TEXT = 20_000
 #: Who may move a list from one status to another: the reviewers, the State under review,
@@ -325,13 +331,24 @@ def transition(
         before={"status": from_status},
         after={"status": to_status},
     )
-    _notify(
-        db,
-        review,
-        user,
-        f"List of observations: {to_status.replace('_', ' ')}",
-        f"The list of observations of review {review.id} is now {to_status.replace('_', ' ')}.",
-    )
+
+    def transition_mail(state: str) -> tuple[str, str]:
+        status = str(LIST_STATUS_LABELS[to_status])
+        return (
+            _(
+                "List of observations on the review of %(state)s: %(status)s",
+                state=state,
+                status=status,
+            ),
+            _(
+                "The list of observations on the review of %(state)s is now at this stage: "
+                "%(status)s.",
+                state=state,
+                status=status,
+            ),
+        )
+
+    _notify(db, review, user, transition_mail)
     db.flush()
     return lst
 
@@ -383,13 +400,16 @@ def post_message(
         review_id=review.id,
         after={"section": section_key, "body": body},
     )
-    _notify(
-        db,
-        review,
-        user,
-        f"New {kind} on the review of {review.state_code}",
-        f"{user.full_name} wrote on section {section_key}:\n\n{body}",
-    )
+
+    def message_mail(state: str) -> tuple[str, str]:
+        label = str(MESSAGE_KIND_LABELS[kind])
+        return (
+            _("%(kind)s on the review of %(state)s", kind=label, state=state),
+            _("%(name)s wrote on section %(section)s:", name=user.full_name, section=section_key)
+            + f"\n\n{body}",
+        )
+
+    _notify(db, review, user, message_mail)
     return message
 
 
@@ -403,9 +423,13 @@ def messages_of(db: Session, review: Review) -> list[DialogueMessage]:
     )
 
 
-def _notify(db: Session, review: Review, author: User, subject: str, body: str) -> None:
+def _notify(
+    db: Session, review: Review, author: User, mail: Callable[[str], tuple[str, str]]
+) -> None:
     """Tell everyone in the review but the author, reviewers only while their State holds an
-    active seat, as in the workspace (the outbox delivers after the commit)."""
+    active seat, as in the workspace (the outbox delivers after the commit). Each is told in
+    their own language: `mail` gives the subject and text for the name of the State under
+    review, called with that language in force."""
     seated = select(ReviewAssignment.reviewing_state).where(
         ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True)
     )
@@ -418,4 +442,13 @@ def _notify(db: Session, review: Review, author: User, subject: str, body: str) 
             or_(col(ReviewMembership.role) != "reviewer", col(User.state_code).in_(seated)),
         )
     ).all()
-    queue_message(db, to=[member.email for member in members], subject=subject, body=body)
+    by_language: dict[str, list[str]] = {}
+    for member in members:
+        by_language.setdefault(member.locale or "en", []).append(member.email)
+    state = db.get(State, review.state_code)
+    for language, emails in sorted(by_language.items()):
+        with force_locale(language):
+            name = state_name(state, language) if state else review.state_code
+            subject, body = mail(name)
+            body = f"{body}\n\n-- \n{signature()}"
+        queue_message(db, to=emails, subject=subject, body=body)
