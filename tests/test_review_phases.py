@@ -3,6 +3,8 @@ the secretariat's dashboard, and the demo data."""
 
 from __future__ import annotations
 
+import html
+import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -30,7 +32,7 @@ from questionnaire.reviews.models import (
     ReviewPhase,
 )
 from questionnaire.reviews.queries import DashboardFilters, DashboardRow, dashboard
-from tests.conftest import BANKS_DIR
+from tests.conftest import BANKS_DIR, login
 
 CLUSTER_I = ("SOM", "TIP", "UNTOC")  # the instruments with a shipped cluster I questionnaire
 #: Party to all three, to two (CHN: UNTOC and TIP; PAK: UNTOC and SOM), to UNTOC only, no group.
@@ -287,6 +289,25 @@ def test_an_impossible_draw_names_the_state_and_saves_nothing(
     assert "cap" in raised.value.reason
     assert count(db, ReviewDraw) == count(db, ReviewAssignment) == 0
     assert not db.exec(select(AuditEntry).where(AuditEntry.action == "phase.draw")).all()
+
+
+def test_an_impossible_draw_is_explained_in_the_readers_language(
+    app: Flask, db: Session, shipped_banks: Banks, make_user: Callable[..., User]
+) -> None:
+    french = make_user(None, secretariat=True, locale="fr")
+    phase = open_phase(db, french, ["GHA", "FRA"], cap=0)
+    client = app.test_client()
+    login(client, french)
+    response = client.post(
+        f"/phases/{phase.id}/draw", data={"seed": "never"}, follow_redirects=True
+    )
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Nothing was saved" not in page
+    assert re.search(
+        r"(GHA|FRA), siège (de la même région|d'une autre région) pour [A-Z]+ : chaque État", page
+    ), page
+    assert "(le plafond de la phase)" in page
+    assert count(db, ReviewDraw) == 0
 
 
 # --- Replacing a reviewing State ------------------------------------------------------------------

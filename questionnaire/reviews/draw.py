@@ -23,6 +23,10 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from flask import has_request_context
+from flask_babel import LazyString, force_locale
+from flask_babel import lazy_gettext as _l
+
 SAME_REGION = "same_region"
 OTHER_REGION = "other_region"
 NO_GROUP = "none"
@@ -52,14 +56,43 @@ class SeatDraw:
 
 
 class DrawImpossible(ValueError):
-    """The rules cannot be met; names the State and the rule, and nothing is saved."""
+    """The rules cannot be met; names the State and the rule, and nothing is saved.
 
-    def __init__(self, state: str, seat: str, instrument: str, reason: str) -> None:
-        super().__init__(f"{state}, {seat.replace('_', '-')} seat for {instrument}: {reason}")
+    The message is translated when it is shown, as RuleViolation's: in the reader's language
+    during a request, in English for the command line and outside the application.
+    """
+
+    def __init__(self, state: str, seat: str, instrument: str, reason: LazyString) -> None:
+        super().__init__(state, seat, instrument, reason)
         self.state = state
         self.seat = seat
         self.instrument = instrument
-        self.reason = reason
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        """The rule that cannot be met."""
+        return _shown(self._reason)
+
+    def __str__(self) -> str:
+        seat = _l("same-region seat") if self.seat == SAME_REGION else _l("other-region seat")
+        return _shown(
+            _l(
+                "%(state)s, %(seat)s for %(instrument)s: %(reason)s",
+                state=self.state,
+                seat=seat,
+                instrument=self.instrument,
+                reason=self._reason,
+            )
+        )
+
+
+def _shown(text: LazyString) -> str:
+    """`text` in the reader's language during a request, in English otherwise."""
+    if has_request_context():
+        return str(text)
+    with force_locale("en"):
+        return str(text)
 
 
 @dataclass
@@ -138,18 +171,41 @@ class _Search:
     def why_not(self, state: str, seat: str, instrument: str) -> DrawImpossible:
         group = self.parties[state].group
         pool = self.eligible(state, seat, instrument)
-        where = f"the {group} group" if seat == SAME_REGION else "other groups"
+        same = seat == SAME_REGION
+        words = {"group": group, "instrument": instrument, "cap": self.max_reviews, "state": state}
         if not pool:
-            reason = f"no State of {where} is party to {instrument}"
+            reason = (
+                _l("no State of the %(group)s group is party to %(instrument)s", **words)
+                if same
+                else _l("no State of other groups is party to %(instrument)s", **words)
+            )
         elif all(self.board.load.get(p.code, 0) >= self.max_reviews for p in pool):
             reason = (
-                f"every State of {where} party to {instrument} already reviews "
-                f"{self.max_reviews} States (the cap of the phase)"
+                _l(
+                    "every State of the %(group)s group party to %(instrument)s already reviews "
+                    "%(cap)d States (the cap of the phase)",
+                    **words,
+                )
+                if same
+                else _l(
+                    "every State of other groups party to %(instrument)s already reviews "
+                    "%(cap)d States (the cap of the phase)",
+                    **words,
+                )
             )
         else:
             reason = (
-                f"the States of {where} party to {instrument} are all drawn already for "
-                f"{state} or at the cap of {self.max_reviews} reviews"
+                _l(
+                    "the States of the %(group)s group party to %(instrument)s are all drawn "
+                    "already for %(state)s or at the cap of %(cap)d reviews",
+                    **words,
+                )
+                if same
+                else _l(
+                    "the States of other groups party to %(instrument)s are all drawn already "
+                    "for %(state)s or at the cap of %(cap)d reviews",
+                    **words,
+                )
             )
         return DrawImpossible(state, seat, instrument, reason)
 
@@ -219,15 +275,29 @@ class _Search:
             supply += max(0, min(free, can_serve))
         if supply >= len(needing):
             return None
-        where = f"the {group} group" if seat == SAME_REGION else "other groups"
-        return DrawImpossible(
-            needing[0],
-            seat,
-            instrument,
-            f"the States of {where} party to {instrument} can take {supply} of the "
-            f"{len(needing)} such seats the States of the {group} group need "
-            f"(cap of {self.max_reviews} reviews)",
+        words = {
+            "group": group,
+            "instrument": instrument,
+            "supply": supply,
+            "needed": len(needing),
+            "cap": self.max_reviews,
+        }
+        reason = (
+            _l(
+                "the States of the %(group)s group party to %(instrument)s can take %(supply)d "
+                "of the %(needed)d such seats the States of the %(group)s group need (cap of "
+                "%(cap)d reviews)",
+                **words,
+            )
+            if seat == SAME_REGION
+            else _l(
+                "the States of other groups party to %(instrument)s can take %(supply)d of the "
+                "%(needed)d such seats the States of the %(group)s group need (cap of %(cap)d "
+                "reviews)",
+                **words,
+            )
         )
+        return DrawImpossible(needing[0], seat, instrument, reason)
 
     def fail(self, depth: int, error: DrawImpossible) -> bool:
         if self.deepest is None or depth >= self.deepest[0]:
@@ -338,7 +408,9 @@ def draw_reviewers(
     needs = {state: frozenset(instruments) for state, instruments in under_review.items()}
     for state in needs:
         if state not in by_code:
-            raise DrawImpossible(state, SAME_REGION, "-", f"{state} is not a known State")
+            raise DrawImpossible(
+                state, SAME_REGION, "-", _l("%(state)s is not a known State", state=state)
+            )
     order = sorted(needs)
     seed_random(seed, "order").shuffle(order)
     # Every same-region seat first: their pools are the smaller ones.
