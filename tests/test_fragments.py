@@ -4,7 +4,7 @@ was rendered before, for whichever reader, a page shows what a fresh rendering s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
@@ -15,6 +15,8 @@ from questionnaire import fragments
 from questionnaire.accounts.models import User
 from tests.conftest import login
 
+Renderer = Callable[..., str]
+Install = Callable[[Renderer], None]
 PATHS = ("/questionnaires/", "/questionnaires/?instrument=TIP")
 
 
@@ -87,21 +89,27 @@ def test_the_user_name_is_escaped_in_a_kept_header(
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in shown
 
 
-def test_a_slot_printed_through_a_filter_is_refused(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def render(_template: str, **context: object) -> str:
-        return f"<p>{str(context['name']).upper()}</p>"
+@pytest.fixture
+def rendered_by(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Renderer], None]]:
+    """Put a function in the place of the template rendering fragments use; what was kept is
+    forgotten before and after."""
 
-    monkeypatch.setattr(fragments, "render_template", render)
+    def install(render: Renderer) -> None:
+        monkeypatch.setattr(fragments, "render_template", render)
+        fragments._parts.cache_clear()
+
+    yield install
     fragments._parts.cache_clear()
+
+
+def test_a_slot_printed_through_a_filter_is_refused(app: Flask, rendered_by: Install) -> None:
+    rendered_by(lambda _template, **context: f"<p>{str(context['name']).upper()}</p>")
     with app.test_request_context("/"), pytest.raises(fragments.FragmentError, match="name"):
         fragments.fragment("any.html", {}, {"name": "Ana"})
-    fragments._parts.cache_clear()
 
 
 def test_a_fragment_inside_another_must_be_kept_by_the_enclosing_ones_values(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, rendered_by: Install
 ) -> None:
     """Were the header kept inside the article page by a value the page is not kept by (the
     kind of account), one reader's header would be shown to all."""
@@ -112,8 +120,7 @@ def test_a_fragment_inside_another_must_be_kept_by_the_enclosing_ones_values(
         inner = fragments.fragment("inner.html", {"secretariat": True}, {"name": "Ana"})
         return f"<p>{inner}{context['page']}</p>"
 
-    monkeypatch.setattr(fragments, "render_template", render)
-    fragments._parts.cache_clear()
+    rendered_by(render)
     with app.test_request_context("/"):
         with pytest.raises(fragments.FragmentError, match="among its own fixed values"):
             fragments.fragment("outer.html", {}, {"name": "Ana", "page": 1})
@@ -123,20 +130,15 @@ def test_a_fragment_inside_another_must_be_kept_by_the_enclosing_ones_values(
             fragments.fragment("outer.html", {"secretariat": True}, {"name": "Bo", "page": 2})
             == "<p><b>Bo</b>2</p>"
         )
-    fragments._parts.cache_clear()
 
 
 def test_private_use_characters_in_the_kept_text_are_kept_as_they_are(
-    app: Flask, monkeypatch: pytest.MonkeyPatch
+    app: Flask, rendered_by: Install
 ) -> None:
     """A bank's text may hold the private-use characters the markers are made of."""
-
-    def render(_template: str, **context: object) -> str:
-        return f"<p>\ue000name\ue001 {context['name']} \ue000x\ue001</p>"
-
-    monkeypatch.setattr(fragments, "render_template", render)
-    fragments._parts.cache_clear()
+    rendered_by(
+        lambda _template, **context: f"<p>\ue000name\ue001 {context['name']} \ue000x\ue001</p>"
+    )
     with app.test_request_context("/"):
         kept = fragments.fragment("any.html", {}, {"name": "Ana"})
     assert kept == "<p>\ue000name\ue001 Ana \ue000x\ue001</p>"
-    fragments._parts.cache_clear()
