@@ -38,7 +38,6 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _instrument(app: Any) -> None:
-    from questionnaire import templating
     from questionnaire.accounts import twofactor
     from questionnaire.responses import services as responses
     from questionnaire.responses import views
@@ -56,8 +55,6 @@ def _instrument(app: Any) -> None:
     views.render_template = _timed("render_template (pages with errors)", views.render_template)
     globals_ = app.jinja_env.globals
     globals_["url_for"] = _timed("  of which url_for() calls", globals_["url_for"])
-    templating.layout_url = _timed("  of which layout_url() calls", templating.layout_url)
-    globals_["layout_url"] = templating.layout_url
 
 
 def main(argv: list[str]) -> int:

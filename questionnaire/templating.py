@@ -118,19 +118,6 @@ def section_title(bank: Bank, section: Section) -> str:
     return f"{number}. {heading}" if heading else str(number)
 
 
-_LAYOUT_URLS: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
-
-
-def layout_url(endpoint: str, **values: Any) -> str:
-    """`url_for` for the fixed links of the layout (no per-request values), built once per
-    endpoint and application root: a dozen of them on every page added up."""
-    key = (request.script_root, endpoint, tuple(sorted(values.items())))
-    url = _LAYOUT_URLS.get(key)
-    if url is None:
-        url = _LAYOUT_URLS[key] = url_for(endpoint, **values)
-    return url
-
-
 def header_fixed() -> dict[str, bool]:
     """What the site header is kept by, besides the language and the application's root."""
     authenticated = bool(current_user.is_authenticated)
@@ -177,7 +164,6 @@ def init_app(app: Flask) -> None:
         "section_title": section_title,
         "state_name": lambda state: state_name(state, current_language()),
         "review_url": review_url,
-        "layout_url": layout_url,
         "site_header": site_header,
         "flashed_notices": flashed_notices,
         "role_label": lambda role: ROLE_LABELS.get(role, role),

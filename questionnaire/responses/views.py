@@ -21,7 +21,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from questionnaire import db
@@ -206,7 +205,7 @@ def _render_section(
     blocks = question_blocks(prepared, fields, answers, shown, access.can_edit, conflicts, people)
     review_id = id_of(access.review)
     slots = {
-        **header_slots(),
+        **header_slots(),  # the CSRF token among them, which the page's form carries too
         **_section_urls(
             request.script_root,
             review_id,
@@ -215,7 +214,6 @@ def _render_section(
             prepared.previous[0] if prepared.previous else None,
             prepared.next[0] if prepared.next else None,
         ),
-        "csrf_token_value": generate_csrf(),
         "questions": Markup("\n").join(blocks),
     }
     # What the page is kept by (templates/responses/section.html says what it may read).
