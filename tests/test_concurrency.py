@@ -349,6 +349,24 @@ def submitting(
             outcome.append(exc)
 
 
+def assert_submission_refused_after_the_save(
+    db: Session,
+    review: Review,
+    key: str,
+    thread: threading.Thread,
+    submission: list[BaseException | str],
+) -> None:
+    """The submission waited for the save that emptied `key`, saw the emptied answer and was
+    refused: the review is still being answered, the answer still empty."""
+    thread.join(timeout=60)
+    assert not thread.is_alive()
+
+    assert len(submission) == 1
+    assert isinstance(submission[0], RuleViolation), submission
+    assert fresh(db).get(Review, review.id).status == "answering"  # type: ignore[union-attr]
+    assert services.answers_of(db, review.id)[key].value is None  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def ready_to_submit(db, make_user, make_review, member) -> Iterator[tuple[Review, User, User]]:
     """Ghana's review with every required answer given, its focal point and an expert."""
@@ -388,13 +406,7 @@ def test_a_save_under_way_holds_back_the_submission_until_it_is_committed(
         thread.start()
         time.sleep(1.0)  # the submission reaches the database while the save is open
         saving.commit()
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-
-    assert len(submission) == 1
-    assert isinstance(submission[0], RuleViolation), submission
-    assert fresh(db).get(Review, review.id).status == "answering"  # type: ignore[union-attr]
-    assert services.answers_of(db, review.id)[key].value is None  # type: ignore[arg-type]
+    assert_submission_refused_after_the_save(db, review, key, thread, submission)
 
 
 def test_a_save_that_loaded_the_review_before_the_submission_is_refused(
@@ -464,10 +476,4 @@ def test_the_access_check_of_a_save_holds_back_the_submission_until_it_is_commit
         )
         assert key in outcome.saved
         request_db.commit()
-    thread.join(timeout=60)
-    assert not thread.is_alive()
-
-    assert len(submission) == 1
-    assert isinstance(submission[0], RuleViolation), submission
-    assert fresh(db).get(Review, review.id).status == "answering"  # type: ignore[union-attr]
-    assert services.answers_of(db, review.id)[key].value is None  # type: ignore[arg-type]
+    assert_submission_refused_after_the_save(db, review, key, thread, submission)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlmodel import Session, select
 
@@ -33,19 +34,31 @@ def commits(app: Flask) -> Iterator[list[str]]:
     event.remove(engine, "commit", on_commit)
 
 
-def test_reading_commits_nothing_and_writing_commits(
-    app: Flask,
-    db: Session,
+@pytest.fixture
+def ghana(
     make_user: Callable[..., User],
     make_review: Callable[..., Review],
     member: Callable[[Review, User, str], None],
-    commits: list[str],
-) -> None:
+) -> tuple[Review, dict[str, User]]:
+    """Ghana's review, with its focal point and an expert."""
     review = make_review("GHA")
-    expert = make_user("GHA")
-    member(review, expert, "expert")
+    people = {role: make_user("GHA") for role in ("focal_point", "expert")}
+    for role, user in people.items():
+        member(review, user, role)
+    return review, people
+
+
+def logged_in(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
-    login(client, expert)
+    login(client, user)
+    return client
+
+
+def test_reading_commits_nothing_and_writing_commits(
+    app: Flask, db: Session, ghana: tuple[Review, dict[str, User]], commits: list[str]
+) -> None:
+    review, people = ghana
+    client = logged_in(app, people["expert"])
     page = f"/reviews/{review.id}/sections/art-5"
 
     commits.clear()
@@ -61,22 +74,15 @@ def test_reading_commits_nothing_and_writing_commits(
 
 
 def test_a_read_page_that_writes_is_committed(
-    app: Flask,
-    db: Session,
-    make_user: Callable[..., User],
-    make_review: Callable[..., Review],
-    member: Callable[[Review, User, str], None],
-    commits: list[str],
+    app: Flask, db: Session, ghana: tuple[Review, dict[str, User]], commits: list[str]
 ) -> None:
     """The workspace creates the review's list of observations the first time it is opened."""
-    review = make_review("GHA")
-    focal = make_user("GHA")
-    member(review, focal, "focal_point")
+    review, people = ghana
+    focal = people["focal_point"]
     answer_required(db, review, focal)
     services.submit(db, review, bank_of_review(db, review), focal)
     db.commit()
-    client = app.test_client()
-    login(client, focal)
+    client = logged_in(app, focal)
     commits.clear()
     assert client.get(f"/reviews/{review.id}/workspace/").status_code == 200
     assert commits == ["commit"]
