@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from questionnaire.audit.services import record
 from questionnaire.banks.services import bank_of
 from questionnaire.responses import services as responses
 from tests.conftest import login
@@ -57,3 +58,24 @@ def test_nobody_else_sees_the_log_and_nothing_can_change_it(
     assert client.get("/audit/export.csv").status_code == 404
     audit_rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")]
     assert audit_rules and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_rules)
+
+
+def test_the_export_escapes_text_a_spreadsheet_would_run_as_a_formula(client, db, make_user):
+    secretariat = make_user(None, secretariat=True)
+    record(
+        db,
+        actor=secretariat,
+        action="review.reopen",
+        object_type="review",
+        object_id="-2+3",
+        reason='=HYPERLINK("https://attacker.example","Open")',
+    )
+    db.commit()
+    login(client, secretariat)
+
+    export = client.get("/audit/export.csv?action=review.reopen")
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    header, row = rows[0], rows[1]
+    assert row[header.index("reason")] == '\'=HYPERLINK("https://attacker.example","Open")'
+    assert row[header.index("object_id")] == "'-2+3"
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
