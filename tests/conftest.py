@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command as alembic_command
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -36,6 +37,22 @@ os.environ.setdefault("RATELIMIT_ENABLED", "false")
 PASSWORD = "correct horse battery staple"
 #: Tables filled once per session and kept between tests.
 KEPT_TABLES = {"state", "alembic_version"}
+
+
+#: argon2id at the lowest cost: a hash takes well under a millisecond instead of ~270 ms.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+CHEAP_DUMMY_HASH = CHEAP_HASHER.hash("dummy")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test hashes passwords at the lowest argon2id cost, the unknown-account dummy hash
+    included; the stored hashes are still argon2id. A test about how passwords are stored asks
+    for the production cost with `@pytest.mark.production_hashing`."""
+    if request.node.get_closest_marker("production_hashing"):
+        return
+    monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_DUMMY_HASH)
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

@@ -40,7 +40,6 @@ from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import login
 from tests.test_answer_saving import answer_required, bank_of_review, fresh, page_data
-from tests.test_workspace import quick_passwords  # noqa: F401 (an autouse fixture)
 
 ACTORS = ("anon", "focal", "expert", "observer", "reviewer", "other", "secretariat")
 

@@ -18,11 +18,10 @@ from questionnaire.accounts import twofactor
 from questionnaire.responses import services as responses
 from tests.browser import log_in
 from tests.test_answer_saving import fresh
-from tests.test_workspace import (  # noqa: F401 (quick_passwords is an autouse fixture)
+from tests.test_workspace import (
     CONFIDENTIAL_KEY,
     Cast,
     cast_review,
-    quick_passwords,
 )
 
 pytest_plugins = ("tests.browser",)

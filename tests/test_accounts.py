@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import itsdangerous.timed
 import pyotp
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
@@ -93,15 +92,6 @@ def is_logged_in(client: FlaskClient) -> bool:
 
 def submit_password(client: FlaskClient, path: str, password: str) -> TestResponse:
     return client.post(path, data={"password": password, "confirm": password})
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2id parameters: these tests log in a great many times; the stored hashes
-    are still argon2id (checked in the activation test)."""
-    monkeypatch.setattr(
-        services, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    )
 
 
 class Clock:

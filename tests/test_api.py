@@ -35,10 +35,9 @@ from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_exports import no_rate_limits  # noqa: F401 (an autouse fixture)
-from tests.test_workspace import (  # noqa: F401 (quick_passwords is an autouse fixture)
+from tests.test_workspace import (
     Cast,
     cast_review,
-    quick_passwords,
 )
 
 Banks = dict[tuple[str, str, int], BankVersion]

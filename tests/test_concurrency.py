@@ -35,7 +35,6 @@ from questionnaire.responses.access import load_review
 from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import answer_required, bank_of_review, fresh
-from tests.test_workspace import quick_passwords  # noqa: F401 (an autouse fixture)
 
 IS_POSTGRES = (
     make_url(

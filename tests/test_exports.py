@@ -26,10 +26,9 @@ from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import answer_required
-from tests.test_workspace import (  # noqa: F401 (quick_passwords is an autouse fixture)
+from tests.test_workspace import (
     Cast,
     cast_review,
-    quick_passwords,
 )
 
 LABEL = "Includes confidential answers — secretariat only, never publish"

@@ -33,7 +33,6 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
-from questionnaire.accounts import services as accounts
 from questionnaire.accounts import tokens
 from questionnaire.accounts.models import User
 from questionnaire.api import services as api
@@ -54,7 +53,6 @@ from tests.test_access_matrix import (
     restore,
 )
 from tests.test_answer_saving import fresh
-from tests.test_workspace import quick_passwords  # noqa: F401 (an autouse fixture)
 
 SQL = "'; DROP TABLE answer; --"
 SCRIPT = "<script>alert('x')</script>"
@@ -200,9 +198,6 @@ def _methods(app: Flask, endpoint: str) -> set[str]:
 def stage(
     app: Flask, db: Session, shipped_banks, make_user, member, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Stage]:
-    # Unknown e-mail addresses are checked against a dummy hash: made with the cheap parameters
-    # of quick_passwords too, or every hostile login would take half a second.
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", accounts._hasher.hash("dummy"))
     scene = build_scene(db, make_user, member)
     clients = {"anon": app.test_client()}
     for actor in ACTORS[1:]:

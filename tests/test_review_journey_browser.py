@@ -20,11 +20,10 @@ from questionnaire.accounts import twofactor
 from questionnaire.audit.models import AuditEntry
 from questionnaire.observations.models import DialogueMessage, Observation
 from tests.browser import log_in, shoot
-from tests.test_workspace import (  # noqa: F401 (quick_passwords is an autouse fixture)
+from tests.test_workspace import (
     CONFIDENTIAL_KEY,
     cast_review,
     observations_of,
-    quick_passwords,
     the_list,
     transitions,
 )

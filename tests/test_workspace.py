@@ -16,14 +16,12 @@ from datetime import date
 from typing import Any, TypeVar
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
-from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
@@ -242,14 +240,6 @@ class Workspace:
 
     def move(self, to_status: str, follow: bool = False) -> TestResponse:
         return self.post("/list/transition", {"to_status": to_status}, follow)
-
-
-@pytest.fixture(autouse=True)
-def quick_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2 parameters: every test logs in a handful of the review's nine accounts,
-    and these tests are about the workspace, not about how passwords are stored."""
-    hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(accounts, "_hasher", hasher)
 
 
 @pytest.fixture

@@ -42,10 +42,9 @@ from questionnaire.reviews.models import (
 )
 from tests.conftest import login
 from tests.test_answer_saving import fresh
-from tests.test_workspace import (  # noqa: F401 (quick_passwords is an autouse fixture)
+from tests.test_workspace import (
     Cast,
     cast_review,
-    quick_passwords,
     settled,
 )
 
