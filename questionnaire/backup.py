@@ -10,6 +10,8 @@ and the exact content snapshot they were made from are kept; they can be rendere
 from __future__ import annotations
 
 import json
+import os
+import secrets
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -103,7 +105,18 @@ def export_all(engine: Engine, revision: str | None) -> dict[str, Any]:
 
 
 def write_archive(path: Path, archive: dict[str, Any]) -> None:
-    path.write_text(json.dumps(archive, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Write the archive readable by its owner only (mode 0600), whatever the umask: it holds
+    every answer, confidential ones included. An existing file is replaced, not rewritten in
+    place, so that it does not keep a wider mode."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            json.dump(archive, out, ensure_ascii=False, indent=1)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def read_archive(path: Path) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from questionnaire.accounts import services as accounts
 from questionnaire.accounts import twofactor
 from questionnaire.accounts.models import User
 from questionnaire.api import services as api
+from questionnaire.cli import cli
 from questionnaire.demo import load_demo
 from tests.conftest import BANKS_DIR
 
@@ -121,3 +124,21 @@ def test_an_archive_from_something_else_is_refused_with_its_name(tmp_path):
     path.write_text("{broken", encoding="utf-8")
     with pytest.raises(backup.ArchiveError, match="not a readable JSON archive"):
         backup.read_archive(path)
+
+
+def test_export_all_writes_an_archive_only_its_owner_can_read(app, db, tmp_path, monkeypatch):
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    load_demo(db, BANKS_DIR)
+    db.commit()
+    fresh, existing = tmp_path / "fresh.json", tmp_path / "existing.json"
+    existing.write_text("{}", encoding="utf-8")
+    existing.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        for path in (fresh, existing):
+            result = app.test_cli_runner().invoke(cli, ["export-all", str(path)])
+            assert result.exit_code == 0, result.output
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+            assert backup.read_archive(path)["tables"]["user_account"]["rows"]
+    finally:
+        os.umask(previous)
