@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from questionnaire import config, db, i18n, security, templating
+from questionnaire import config, db, error_pages, i18n, security, templating
 from questionnaire.accounts import views as accounts_views
 from questionnaire.analysis import views as analysis_views
 from questionnaire.api import views as api_views
@@ -42,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
+    error_pages.init_app(app)
     accounts_views.init_app(app)
     app.register_blueprint(analysis_views.bp)
     app.register_blueprint(banks_views.bp)
