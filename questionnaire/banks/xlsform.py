@@ -33,13 +33,11 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import yaml
-from openpyxl.utils.exceptions import InvalidFileException
 
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import discover_bank_files
@@ -47,6 +45,7 @@ from questionnaire.banks.validation import Problem, ValidatedBank, validate_file
 from questionnaire.banks.xlsform_format import FormProblem, read_sheets
 from questionnaire.banks.xlsform_reader import FormContent, FormReader
 from questionnaire.banks.xlsform_writer import xlsform_workbook
+from questionnaire.banks.xlsx import WorkbookError
 from questionnaire.reference.instruments import InstrumentData, load_instrument_data
 
 #: The survey column that holds what a field of the bank file says.
@@ -108,9 +107,9 @@ def import_xlsform(
     data = data or load_instrument_data()
     try:
         sheets = read_sheets(source)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError) as exc:
-        problem = FormProblem("workbook", 0, "", f"cannot read it as an XLSX workbook: {exc}")
-        return XlsFormImport(problems=[problem])
+    except WorkbookError as exc:
+        sheet = exc.place.removesuffix(" sheet")
+        return XlsFormImport(problems=[FormProblem(sheet, 0, "", exc.message)])
     target: dict[str, Any] = {
         "instrument": instrument,
         "cluster": cluster,

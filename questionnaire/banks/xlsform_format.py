@@ -8,15 +8,13 @@ Headers are matched without regard to case or surrounding spaces; translated col
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from questionnaire.banks.xlsx import read_workbook
 from questionnaire.reference.instruments import InstrumentData
 
 _CODE_IN_PARENTHESES = re.compile(r"\(([A-Za-z]{2,3})\)\s*$")
@@ -53,19 +51,6 @@ def language_code(name: str) -> str:
     if match:
         return match[1].lower()
     return LANGUAGE_CODES.get(name.strip().lower(), name.strip().lower())
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing `.0`, booleans as yes/no, stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 @dataclass
@@ -125,26 +110,15 @@ class Row:
 
 
 def read_sheets(source: Path | IO[bytes]) -> dict[str, Sheet]:
-    """Every sheet of the workbook by lower-case name; rows without any text are left out."""
-    with warnings.catch_warnings():
-        # openpyxl warns about spreadsheet features it does not read (data validation
-        # extensions, conditional formatting); none of them matter to a form.
-        warnings.simplefilter("ignore", UserWarning)
-        book = load_workbook(source, read_only=True, data_only=True)
-    try:
-        sheets = {}
-        for worksheet in book.worksheets:
-            rows = worksheet.iter_rows(values_only=True)
-            header_values = next(rows, ())
-            sheet = Sheet(worksheet.title.strip(), [cell_text(v) for v in header_values])
-            for number, values in enumerate(rows, start=2):
-                row = Row(sheet, number, tuple(cell_text(value) for value in values))
-                if row.has_content():
-                    sheet.rows.append(row)
-            sheets[sheet.name.lower()] = sheet
-        return sheets
-    finally:
-        book.close()
+    """Every sheet of the workbook by lower-case name, read within bounds (see `xlsx`); rows
+    without any text are left out. Raises WorkbookError."""
+    sheets = {}
+    for cells in read_workbook(source):
+        header = cells.rows[0][1] if cells.rows and cells.rows[0][0] == 1 else ()
+        sheet = Sheet(cells.name, list(header))
+        sheet.rows = [Row(sheet, number, values) for number, values in cells.rows if number > 1]
+        sheets[sheet.name.lower()] = sheet
+    return sheets
 
 
 # -- the conventions of bank forms ----------------------------------------------------------
@@ -227,7 +201,7 @@ class FormProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.sheet} sheet"
+        where = "workbook" if self.sheet == "workbook" else f"{self.sheet} sheet"
         if self.row:
             where += f", row {self.row}"
         if self.column:
