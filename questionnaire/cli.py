@@ -181,6 +181,14 @@ def banks_diff(old: Path, new: Path) -> None:
     "(default: <INSTRUMENT>/<CLUSTER>/v<VERSION>.yaml in the question banks)",
 )
 @click.option("--overwrite", is_flag=True, help="replace the bank file if it exists")
+@click.option(
+    "--title",
+    "titles",
+    multiple=True,
+    metavar="LANG=TEXT",
+    help="the bank's title in a language (e.g. fr=...), where the form's settings have no "
+    "form_title::<Language> (xx) column, or to override it; repeat for each language",
+)
 @with_appcontext
 def banks_import_xlsform(
     source: Path,
@@ -190,6 +198,7 @@ def banks_import_xlsform(
     status: str,
     out: Path | None,
     overwrite: bool,
+    titles: tuple[str, ...],
 ) -> None:
     """Turn the XLSForm SOURCE into a bank file; nothing is written on any problem.
 
@@ -207,9 +216,12 @@ def banks_import_xlsform(
         version=version,
         status=status,
         banks_dir=banks_dir,
+        titles=xlsform.parse_titles(titles),
     )
     for line in result.skipped:
         click.echo(f"skipped {line}", err=True)
+    for line in result.notes:
+        click.echo(line, err=True)
     if result.bank is None:
         for problem in result.problems:
             click.echo(str(problem), err=True)
@@ -401,7 +413,10 @@ def publish_crp(
             if publication.job_status != "done" and not publishing.render(db_session, publication):
                 raise click.ClickException(f"rendering failed: {publication.job_error}")
             if make_public:
-                publishing.publish(db_session, publication, user)
+                try:
+                    publishing.publish(db_session, publication, user)
+                except RuleViolation as exc:
+                    raise click.ClickException(str(exc)) from exc
             db_session.commit()
             click.echo(
                 f"  {symbol} [{language}] revision {publication.revision}: "

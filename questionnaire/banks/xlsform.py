@@ -21,7 +21,10 @@ The conventions (reading and writing follow the same ones):
 * Columns that ODK ignores carry what XLSForm has no place for: `provision`, `replaces` (keys
   separated by spaces), `follow_up`, `bank_type` (`links`; or `single_choice`, which keeps a
   yes/partial/no list from becoming `yes_no_partial`) and `article`.
-* settings sheet: `form_title` (the English title) and `bank_title::French (fr)` and so on.
+* settings sheet: `form_title` is the title in the default language (`default_language`,
+  English when absent); the titles in other languages come from `form_title::French (fr)`
+  columns (or `bank_title::French (fr)`, which the export writes), or from the command's
+  `--title fr=TEXT`, which takes precedence. The import says where each one came from.
 
 Whatever the bank format cannot express is an error naming the sheet, the row and the column,
 and nothing is produced. The bank file produced is then checked by the bank validator, as
@@ -37,12 +40,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import click
 import yaml
 
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import discover_bank_files
 from questionnaire.banks.validation import Problem, ValidatedBank, validate_file
-from questionnaire.banks.xlsform_format import FormProblem, read_sheets
+from questionnaire.banks.xlsform_format import (
+    LANGUAGE_NAMES,
+    FormProblem,
+    language_code,
+    read_sheets,
+)
 from questionnaire.banks.xlsform_reader import FormContent, FormReader
 from questionnaire.banks.xlsform_writer import xlsform_workbook
 from questionnaire.banks.xlsx import WorkbookError
@@ -90,6 +99,8 @@ class XlsFormImport:
     problems: list[FormProblem] = field(default_factory=list)
     #: rows left out on purpose (metadata), to tell the user
     skipped: list[str] = field(default_factory=list)
+    #: where the titles in other languages were taken from, to tell the user
+    notes: list[str] = field(default_factory=list)
 
 
 def import_xlsform(
@@ -101,9 +112,11 @@ def import_xlsform(
     status: str = "draft",
     banks_dir: Path | None = None,
     data: InstrumentData | None = None,
+    titles: dict[str, str] | None = None,
 ) -> XlsFormImport:
     """Read an XLSForm into the text of a bank file; `banks_dir` holds the earlier versions
-    that `replaces` may refer to."""
+    that `replaces` may refer to, `titles` the bank's title per language where the form's
+    settings do not give it (or to override them)."""
     data = data or load_instrument_data()
     try:
         sheets = read_sheets(source)
@@ -116,8 +129,8 @@ def import_xlsform(
         "version": version,
         "status": status,
     }
-    content = FormReader(sheets, target, data).read()
-    result = XlsFormImport(problems=content.problems, skipped=content.skipped)
+    content = FormReader(sheets, target, data, titles).read()
+    result = XlsFormImport(problems=content.problems, skipped=content.skipped, notes=content.notes)
     if content.spec is None:
         return result
     name = source.name if isinstance(source, Path) else "an XLSForm"
@@ -127,6 +140,19 @@ def import_xlsform(
     if validated.is_valid:
         result.yaml_text, result.bank = text, validated.bank
     return result
+
+
+def parse_titles(options: tuple[str, ...] | list[str]) -> dict[str, str]:
+    """`("fr=Traite", ...)` -> `{"fr": "Traite"}`; raises click's BadParameter on a bad one."""
+    titles = {}
+    for option in options:
+        language, separator, text = option.partition("=")
+        language = language_code(language)
+        if not separator or not text.strip() or language not in LANGUAGE_NAMES:
+            message = f"{option!r}: write LANG=TEXT with LANG one of {', '.join(LANGUAGE_NAMES)}"
+            raise click.BadParameter(message, param_hint="--title")
+        titles[language] = text.strip()
+    return titles
 
 
 def export_xlsform(

@@ -42,6 +42,8 @@ class FormContent:
     skipped: list[str] = field(default_factory=list)
     #: question and section keys -> their survey row, to place later problems
     rows: dict[str, int] = field(default_factory=dict)
+    #: where texts that standard XLSForm has no fixed place for were taken from (titles)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -54,8 +56,16 @@ class _Question:
 class FormReader:
     """Walks the rows of an XLSForm in order, building the content of a bank file."""
 
-    def __init__(self, sheets: dict[str, Sheet], target: dict[str, Any], data: InstrumentData):
+    def __init__(
+        self,
+        sheets: dict[str, Sheet],
+        target: dict[str, Any],
+        data: InstrumentData,
+        titles: dict[str, str] | None = None,
+    ):
         self.sheets = sheets
+        self.titles = titles or {}  # language -> title given on the command line
+        self.notes: list[str] = []
         self.target = target  # instrument, cluster, version, status
         self.instrument: str = target["instrument"]
         self.data = data
@@ -117,13 +127,13 @@ class FormReader:
             self.problem(None, "type", "the form has no group: each section is a begin_group")
         title = self._read_title()
         if self.problems:
-            return FormContent(None, self.problems, self.skipped, self.rows)
+            return FormContent(None, self.problems, self.skipped, self.rows, self.notes)
         spec: dict[str, Any] = {"schema_version": 1, **self.target, "languages": self.languages}
         spec["title"] = title
         if self.guidance:
             spec["guidance"] = self.guidance
         spec["sections"] = self.sections
-        return FormContent(spec, self.problems, self.skipped, self.rows)
+        return FormContent(spec, self.problems, self.skipped, self.rows, self.notes)
 
     def _read_languages(self) -> None:
         survey = self.sheets["survey"]
@@ -160,21 +170,46 @@ class FormReader:
             options.append({"key": key, "label": self.texts(row, "label", required=True)})
 
     def _read_title(self) -> dict[str, str]:
+        """The bank's title per language: from the `--title` option, else `bank_title::` and
+        `form_title::<Language> (xx)` columns, else `form_title` for the default language."""
         sheet = self.sheets.get("settings")
         row = sheet.rows[0] if sheet and sheet.rows else None
-        if row is None:
-            message = "there is no settings row with the form_title and bank_title::French (fr)"
-            self.problems.append(FormProblem("settings", 2, "", message))
-            return {}
-        title = {lang: text for lang in LANGUAGE_NAMES if (text := row.text("bank_title", lang))}
-        if row.get("form_title") and "en" not in title:
-            title["en"] = row.get("form_title")
+        title: dict[str, str] = {}
+        for language in LANGUAGE_NAMES:
+            found = self._title_in(row, language) if row else None
+            if language in self.titles:
+                title[language] = self.titles[language]
+                self.notes.append(f"the {LANGUAGE_NAMES[language]} title comes from --title")
+            elif found:
+                title[language] = found[1]
+                if found[0] != "form_title":  # the standard place needs no word
+                    origin = f"settings sheet, column {found[0]}"
+                    self.notes.append(
+                        f"the {LANGUAGE_NAMES[language]} title comes from the {origin}"
+                    )
         for language in ("en", "fr"):
             if language not in title:
-                column = "form_title" if language == "en" else column_of("bank_title", language)
-                message = f"the {LANGUAGE_NAMES[language]} title is missing"
+                column = (
+                    "form_title"
+                    if language == self.default_language
+                    else (column_of("form_title", language))
+                )
+                message = (
+                    f"the {LANGUAGE_NAMES[language]} title is missing: write it in a {column} "
+                    f"column or give --title {language}=TEXT"
+                )
                 self.problem(row, column, message, "settings")
         return title
+
+    def _title_in(self, row: Row, language: str) -> tuple[str, str] | None:
+        """(column, text) of the title in `language` on the settings row, if any."""
+        for base in ("bank_title", "form_title"):
+            header = row.sheet.translated(base, language)
+            if header and (text := row.get(header)):
+                return header, text
+        if language == self.default_language and (text := row.get("form_title")):
+            return "form_title", text
+        return None
 
     def _read_row(self, row: Row) -> None:
         kind, args = parse_type(row.get("type"))
