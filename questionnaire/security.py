@@ -10,6 +10,9 @@ from flask import Flask, Response, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
+
+from questionnaire.validators import MAX_INTEGER
 
 csrf = CSRFProtect()
 View = TypeVar("View", bound=Callable[..., Any])
@@ -33,6 +36,22 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a whole number that fits the INTEGER columns ids are
+    stored in. A larger one matches no route (404) instead of reaching the database, which
+    raises on it (PostgreSQL past 2**31 - 1, SQLite past 2**63 - 1)."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = MAX_INTEGER,
+        signed: bool = False,
+    ) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def takes_json(view: View) -> View:
@@ -92,6 +111,8 @@ def refuse_unstorable_input() -> ResponseReturnValue | None:
 
 
 def init_app(app: Flask) -> None:
+    """Before any blueprint is registered: the converter applies to the rules added after."""
+    app.url_map.converters["int"] = DatabaseIdConverter
     csrf.init_app(app)
     app.before_request(refuse_unstorable_input)
 

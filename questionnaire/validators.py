@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from flask_babel import format_date, gettext
 from wtforms import Field
 from wtforms.validators import NumberRange, ValidationError
 
@@ -27,3 +29,26 @@ class WholeNumberRange(NumberRange):
             return
         message = self.message or field.gettext("Number must be between %(min)s and %(max)s.")
         raise ValidationError(message % {"min": self.min, "max": self.max})
+
+
+#: Dates the application takes: the review mechanism's documents and phases fall within
+#: these, and date arithmetic (deadlines months later) stays far from the calendar's end.
+FIRST_DATE = date(2000, 1, 1)
+LAST_DATE = date(2099, 12, 31)
+
+
+class DateInRange:
+    """A date between FIRST_DATE and LAST_DATE: 9999-12-31 is a valid date to WTForms, but a
+    deadline six months after it is not, and would fail with a 500 instead of a message."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        value = field.data
+        if value is None or FIRST_DATE <= value <= LAST_DATE:
+            return
+        raise ValidationError(
+            gettext(
+                "Give a date between %(first)s and %(last)s.",
+                first=format_date(FIRST_DATE, "d MMMM y"),
+                last=format_date(LAST_DATE, "d MMMM y"),
+            )
+        )

@@ -27,6 +27,7 @@ from questionnaire.reference.models import REGIONAL_GROUPS
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.queries import DashboardFilters
 from questionnaire.security import csrf
+from questionnaire.validators import MAX_INTEGER
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -111,8 +112,10 @@ def _filters() -> DashboardFilters:
         if name in args and args[name] not in allowed:
             abort(400, description=f"{name} must be one of: {', '.join(allowed)}")
     phase = args.get("phase_id")
-    if phase is not None and not (phase.isascii() and phase.isdigit()):
-        abort(400, description="phase_id must be a whole number")
+    if phase is not None and not (
+        phase.isascii() and phase.isdigit() and int(phase) <= MAX_INTEGER
+    ):
+        abort(400, description=f"phase_id must be a whole number up to {MAX_INTEGER}")
     return DashboardFilters(
         phase_id=int(phase) if phase else None,
         instrument=args.get("instrument"),

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from questionnaire.forms import Form
 from questionnaire.publishing.symbols import is_crp
-from questionnaire.validators import WholeNumberRange
+from questionnaire.validators import DateInRange, WholeNumberRange
 
 
 def _crp_symbol(form: FlaskForm, field: StringField) -> None:
@@ -31,7 +31,7 @@ class CrpForm(Form):
         default=["en"],
     )
     issued_on = DateField(
-        _l("Date of the document"), validators=[DataRequired(_l("Give the date"))]
+        _l("Date of the document"), validators=[DataRequired(_l("Give the date")), DateInRange()]
     )
     session = StringField(
         _l("Session"),

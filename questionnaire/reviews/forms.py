@@ -14,13 +14,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from questionnaire.forms import Form
-from questionnaire.validators import WholeNumberRange
+from questionnaire.reviews.draw import NO_GROUP_ANY
+from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
+from questionnaire.validators import DateInRange, WholeNumberRange
 
 
 class PhaseForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Name the phase")), Length(max=120)])
     cluster = SelectField(_l("Cluster"), choices=[])
-    started_on = DateField(_l("Start date"), validators=[DataRequired(_l("Give the start date"))])
+    started_on = DateField(
+        _l("Start date"), validators=[DataRequired(_l("Give the start date")), DateInRange()]
+    )
     max_reviews_per_state = IntegerField(
         _l("Most reviews one State conducts in the phase"),
         validators=[DataRequired(), WholeNumberRange(min=1, max=20)],
@@ -31,15 +35,49 @@ class PhaseForm(Form):
         choices=[],
         validators=[DataRequired(_l("Choose the States under review"))],
     )
+    no_group_rule = SelectField(
+        _l("Entities in no regional group"),
+        choices=[(rule, label) for rule, label in NO_GROUP_RULE_LABELS.items()],
+        default=NO_GROUP_ANY,
+        description=_l(
+            "How the seats of the European Union, the Cook Islands, Niue and any other entity "
+            "outside the five regional groups are drawn in this phase."
+        ),
+    )
 
 
 class DrawForm(Form):
+    """The draw itself takes nothing but its CSRF token: the server draws the seed."""
+
+
+class DrawPreviewForm(Form):
+    """A preview stores nothing, so it may take a seed (to show what a seed would draw)."""
+
+    class Meta:
+        csrf = False
+
     seed = StringField(
-        _l("Seed (optional)"),
+        _l("Seed of the preview (optional)"),
         validators=[Optional(), Length(max=64)],
         description=_l(
-            "Leave empty for a random seed. The seed is stored so the draw can be reproduced."
+            "Leave empty for a random seed. The real draw never takes a seed: the server "
+            "draws its own."
         ),
+    )
+
+
+class GroupDrawForm(Form):
+    sizes = StringField(
+        _l("Sizes of the groups"),
+        validators=[DataRequired(_l("Give the sizes of the groups")), Length(max=200)],
+        description=_l("Whole numbers separated by commas, in the order the groups start."),
+    )
+    first_year = IntegerField(
+        _l("Year the first group starts"),
+        validators=[
+            DataRequired(_l("Give the year the first group starts")),
+            WholeNumberRange(min=2000, max=2100),
+        ],
     )
 
 
