@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from questionnaire.db import JSONColumn, utcnow
@@ -45,17 +45,20 @@ class Answer(SQLModel, table=True):
 
 
 class AnswerRevision(SQLModel, table=True):
-    """The state of an answer after one change; autosaves by one person are coalesced."""
+    """The state of an answer after one change; only one person's consecutive autosaves of
+    the text are coalesced (questionnaire.responses.revisions)."""
 
     __tablename__ = "answer_revision"
     __table_args__ = (
         CheckConstraint(
             "kind IN ('save', 'autosave', 'carry_forward', 'confirm', 'flag')", name="kind"
         ),
+        # An answer's latest revision, read by every save, without sorting its history.
+        Index("ix_answer_revision_latest", "answer_id", "version", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    answer_id: int = Field(foreign_key="answer.id", index=True, description="the answer")
+    answer_id: int = Field(foreign_key="answer.id", description="the answer")
     version: int = Field(description="the answer's version after this change")
     kind: str = Field(max_length=16, description="save, autosave, carry_forward, confirm or flag")
     value: Any = Field(default=None, sa_column=Column(JSONColumn, nullable=True))

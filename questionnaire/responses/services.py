@@ -1,16 +1,16 @@
-"""Saving answers without ever losing one, and the submission of a State's answers."""
+"""Reading answers, confirming carried-forward ones, marking sections, submitting and reopening.
+
+Saving answers is `questionnaire.responses.saving` (its names are importable from here too).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
@@ -18,75 +18,27 @@ from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
-from questionnaire.db import id_of, update_if_version, update_row, utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.responses.progress import missing_required, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
+from questionnaire.responses.revisions import Revised, record_revisions
+from questionnaire.responses.saving import AnswerChange as AnswerChange
+from questionnaire.responses.saving import Conflict as Conflict
+from questionnaire.responses.saving import SaveOutcome as SaveOutcome
+from questionnaire.responses.saving import (
+    current_answers,
+    hold_open,
+    locked_status,
+    write_answers,
+)
+from questionnaire.responses.saving import save_answers as save_answers
 from questionnaire.reviews.models import Review
 
-
-@dataclass(frozen=True)
-class AnswerChange:
-    """What a respondent sent for one question, and the version their edit started from."""
-
-    key: str
-    value: Any
-    is_confidential: bool
-    base_version: int  # 0 when the page showed no stored answer
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """Someone else saved the answer since the respondent's page was loaded."""
-
-    key: str
-    yours: Any
-    yours_confidential: bool
-    theirs: Any
-    theirs_confidential: bool
-    theirs_version: int
-    theirs_by_id: int | None
-    theirs_at: Any
-
-
-@dataclass
-class SaveOutcome:
-    """Per question: saved (with its new version), unchanged, or in conflict."""
-
-    saved: dict[str, int] = field(default_factory=dict)
-    unchanged: list[str] = field(default_factory=list)
-    conflicts: dict[str, Conflict] = field(default_factory=dict)
-
-
-# The statements of the article page and of autosaves are built once, with bound parameters:
-# building one took as long as running it.
+# The statements of the article page are built once, with bound parameters: building one took
+# as long as running it.
 _ANSWERS_OF = select(Answer).where(Answer.review_id == bindparam("review_id"))
-_LATEST_REVISION = (
-    select(AnswerRevision)
-    .where(AnswerRevision.answer_id == bindparam("answer_id"))
-    .order_by(col(AnswerRevision.version).desc(), col(AnswerRevision.id).desc())
-    .limit(1)
-)
-_earlier = aliased(AnswerRevision)
-#: An answer with its latest revision (None before the first), in one round trip: a save
-#: needs both, the revision to coalesce into or to take the audit's "before" from.
-_ANSWER_AND_LATEST_REVISION = (
-    select(Answer, AnswerRevision)
-    .outerjoin(
-        AnswerRevision,
-        col(AnswerRevision.id)
-        == (
-            select(_earlier.id)
-            .where(_earlier.answer_id == Answer.id)
-            .order_by(col(_earlier.version).desc(), col(_earlier.id).desc())
-            .limit(1)
-            .scalar_subquery()
-        ),
-    )
-    .where(Answer.review_id == bindparam("review_id"))
-    .where(Answer.question_key == bindparam("question_key"))
-)
 
 
 class StoredAnswer(NamedTuple):
@@ -121,207 +73,6 @@ def answers_of(db: Session, review_id: int) -> dict[str, Answer]:
     return {answer.question_key: answer for answer in rows}
 
 
-def _snapshot(answer: Answer) -> dict[str, Any]:
-    return {
-        "value": answer.value,
-        "is_confidential": answer.is_confidential,
-        "version": answer.version,
-    }
-
-
-_STATUS = select(Review.status).where(Review.id == bindparam("review_id"))
-_STATUS_SHARED = _STATUS.with_for_update(read=True)
-_STATUS_EXCLUSIVE = _STATUS.with_for_update()
-
-
-def _locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
-    """The review's status as committed now, its row locked until the transaction ends.
-
-    Changes to answers share the lock, the submission and the reopening take it alone: a
-    save under way holds the submission back until it is committed (and seen by the check
-    of missing answers), and a save that loaded the review before a submission was committed
-    finds it submitted. SQLite serialises writers and ignores the clause.
-    """
-    query = _STATUS_EXCLUSIVE if exclusive else _STATUS_SHARED
-    return db.exec(query, params={"review_id": review.id}).one()
-
-
-def _hold_open(db: Session, review: Review, *, locked: bool = False) -> None:
-    """Refuse a change of answers unless the review is being answered, holding its row's
-    shared lock until the transaction ends. `locked`: the caller read `review` with that lock
-    in this transaction already (`access.load_review(..., for_change=True)`)."""
-    status = review.status if locked else _locked_status(db, review, exclusive=False)
-    if status != "answering":
-        raise RuleViolation(_l("The answers have been submitted and can no longer be changed."))
-
-
-def save_answers(
-    db: Session,
-    review: Review,
-    bank: Bank,
-    user: User,
-    changes: list[AnswerChange],
-    *,
-    kind: str,
-    language: str,
-    coalesce_seconds: int = 300,
-    review_locked: bool = False,
-) -> SaveOutcome:
-    """Save what changed; an edit based on an older version is refused as a conflict.
-
-    The version check is part of the UPDATE statement itself, so two saves racing for the
-    same answer can never both succeed, whatever the database's isolation level.
-    `review_locked`: see `_hold_open`.
-    """
-    _hold_open(db, review, locked=review_locked)
-    outcome = SaveOutcome()
-    for change in changes:
-        question = bank.questions_by_key.get(change.key)
-        if question is None:
-            raise InvalidValue(f"unknown question {change.key}")
-        found = db.exec(
-            _ANSWER_AND_LATEST_REVISION,
-            params={"review_id": review.id, "question_key": change.key},
-        ).first()
-        if found is None:
-            _create(db, review, user, change, kind, language, outcome)
-            continue
-        stored, latest = found
-        if stored.value == change.value and stored.is_confidential == change.is_confidential:
-            outcome.unchanged.append(change.key)
-            continue
-        if stored.version != change.base_version or not _update(db, stored, user, change, language):
-            db.refresh(stored)
-            outcome.conflicts[change.key] = _conflict(change, stored)
-            continue
-        _revise(db, review, stored, latest, user, kind, coalesce_seconds)
-        outcome.saved[change.key] = stored.version
-    db.flush()
-    return outcome
-
-
-def _conflict(change: AnswerChange, stored: Answer) -> Conflict:
-    return Conflict(
-        key=change.key,
-        yours=change.value,
-        yours_confidential=change.is_confidential,
-        theirs=stored.value,
-        theirs_confidential=stored.is_confidential,
-        theirs_version=stored.version,
-        theirs_by_id=stored.updated_by_id,
-        theirs_at=stored.updated_at,
-    )
-
-
-def _create(
-    db: Session,
-    review: Review,
-    user: User,
-    change: AnswerChange,
-    kind: str,
-    language: str,
-    outcome: SaveOutcome,
-) -> None:
-    if change.value is None and not change.is_confidential:
-        outcome.unchanged.append(change.key)
-        return
-    answer = Answer(
-        review_id=review.id,  # type: ignore[arg-type]
-        question_key=change.key,
-        value=change.value,
-        is_confidential=change.is_confidential,
-        language=language,
-        updated_by_id=user.id,
-    )
-    try:
-        with db.begin_nested():
-            db.add(answer)
-    except IntegrityError:
-        # Another respondent created the answer a moment ago: theirs stands, ours conflicts.
-        stored = db.exec(
-            select(Answer).where(Answer.review_id == review.id, Answer.question_key == change.key)
-        ).one()
-        outcome.conflicts[change.key] = _conflict(change, stored)
-        return
-    _revise(db, review, answer, None, user, kind, 0, before=None)
-    outcome.saved[change.key] = answer.version
-
-
-def _update(db: Session, stored: Answer, user: User, change: AnswerChange, language: str) -> bool:
-    values = {
-        "value": change.value,
-        "is_confidential": change.is_confidential,
-        "version": change.base_version + 1,
-        "language": language,
-        "is_carried_forward": False,
-        "updated_at": utcnow(),
-        "updated_by_id": user.id,
-    }
-    return update_if_version(db, stored, col(Answer.version), change.base_version, values)
-
-
-def _revise(
-    db: Session,
-    review: Review,
-    answer: Answer,
-    latest: AnswerRevision | None,
-    user: User,
-    kind: str,
-    coalesce_seconds: int,
-    before: Any = "previous",
-) -> None:
-    """Record the answer's new state in its history, coalescing one person's autosaves.
-
-    `latest`: the answer's latest revision as read before this change, None if it has none.
-    """
-    now = utcnow()
-    if before == "previous":
-        before = latest and {"value": latest.value, "is_confidential": latest.is_confidential}
-    if (
-        latest is not None
-        and latest.kind == "autosave"
-        and latest.changed_by_id == user.id
-        and now - latest.started_at <= timedelta(seconds=coalesce_seconds)
-    ):
-        coalesced = {
-            "value": answer.value,
-            "is_confidential": answer.is_confidential,
-            "language": answer.language,
-            "version": answer.version,
-            "changed_at": now,
-            "kind": kind,
-        }
-        if not update_row(db, latest, coalesced):
-            raise RuntimeError(f"answer revision {latest.id} vanished while being updated")
-        return
-    revision_kind = kind
-    if latest is not None and latest.value == answer.value and kind in ("save", "autosave"):
-        revision_kind = "flag"  # only the confidentiality changed; a confirmation stays one
-    db.add(
-        AnswerRevision(
-            answer_id=answer.id,  # type: ignore[arg-type]
-            version=answer.version,
-            kind=revision_kind,
-            value=answer.value,
-            is_confidential=answer.is_confidential,
-            language=answer.language,
-            changed_by_id=user.id,
-            started_at=now,
-            changed_at=now,
-        )
-    )
-    record(
-        db,
-        actor=user,
-        action=f"answer.{revision_kind}",
-        object_type="answer",
-        object_id=answer.id,
-        review_id=review.id,
-        before=before,
-        after={"value": answer.value, "is_confidential": answer.is_confidential},
-    )
-
-
 def history_of(db: Session, answer: Answer) -> list[AnswerRevision]:
     """The answer's revisions, newest first."""
     return list(
@@ -334,25 +85,62 @@ def history_of(db: Session, answer: Answer) -> list[AnswerRevision]:
 
 
 def confirm_carried_forward(db: Session, review: Review, user: User, keys: list[str]) -> int:
-    """Confirm carried-forward answers as the State's current answers; returns how many."""
-    _hold_open(db, review)
-    answers = answers_of(db, review.id)  # type: ignore[arg-type]
-    confirmed = 0
-    for key in keys:
-        answer = answers.get(key)
-        if answer is None or not answer.is_carried_forward:
+    """Confirm carried-forward answers as the State's current answers; returns how many.
+
+    Each confirmation is a revision and an audit entry; the answers are read and written in
+    one statement each, however many there are.
+    """
+    hold_open(db, review)
+    rows = current_answers(db, id_of(review), list(dict.fromkeys(keys)))
+    now = utcnow()
+    params, revised = [], []
+    for row in rows.values():
+        if not row.is_carried_forward:
             continue
-        answer.is_carried_forward = False
-        answer.version += 1
-        answer.updated_by_id = user.id
-        answer.updated_at = utcnow()
-        latest = db.exec(_LATEST_REVISION, params={"answer_id": answer.id}).first()
-        db.add(answer)
-        db.flush()
-        _revise(db, review, answer, latest, user, "confirm", 0)
-        confirmed += 1
-    db.flush()
-    return confirmed
+        params.append(
+            {
+                "row_id": row.id,
+                "base_version": row.version,
+                "new_value": row.value,
+                "new_confidential": row.is_confidential,
+                "new_version": row.version + 1,
+                "new_language": row.language,
+                "new_carried": False,
+                "new_at": now,
+                "new_by": user.id,
+            }
+        )
+        revised.append(Revised.of_change(row, _Confirmation(row), row.language))
+    if write_answers(db, params) != len(params):
+        # Changed or confirmed by someone else since read: only ours are recorded.
+        now_rows = current_answers(db, id_of(review), [row.question_key for row in rows.values()])
+        mine = {
+            row.id
+            for row in now_rows.values()
+            if (row.updated_by_id, row.updated_at) == (user.id, now)
+        }
+        revised = [item for item in revised if item.answer_id in mine]
+    record_revisions(db, review, user, revised, kind="confirm")
+    return len(revised)
+
+
+@dataclass(frozen=True)
+class _Confirmation:
+    """A carried-forward answer confirmed as it stands (shaped as an AnswerChange)."""
+
+    row: Any
+
+    @property
+    def value(self) -> Any:
+        return self.row.value
+
+    @property
+    def is_confidential(self) -> bool:
+        return bool(self.row.is_confidential)
+
+    @property
+    def base_version(self) -> int:
+        return int(self.row.version)
 
 
 def progress_rows(db: Session, review_id: int) -> dict[str, SectionProgress]:
@@ -367,7 +155,7 @@ def mark_section(
 
     Returns the keys of the missing required questions; nothing is changed when there are any.
     """
-    _hold_open(db, review)
+    hold_open(db, review)
     values = {key: answer.value for key, answer in answers_of(db, review.id).items()}  # type: ignore[arg-type]
     missing = [q.key for q in missing_required(bank, section, values)] if is_complete else []
     if missing:
@@ -425,7 +213,7 @@ def submission_blockers(db: Session, review: Review, bank: Bank) -> list[Submiss
 
 def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
     """The focal point submits the State's answers; they become read-only."""
-    if _locked_status(db, review, exclusive=True) != "answering":
+    if locked_status(db, review, exclusive=True) != "answering":
         raise RuleViolation(_l("The answers have already been submitted."))
     if submission_blockers(db, review, bank):
         raise RuleViolation(_l("Some required answers are missing or not confirmed."))
@@ -448,7 +236,7 @@ def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
 
 def reopen(db: Session, review: Review, user: User, reason: str) -> None:
     """The secretariat reopens submitted answers for changes; the reason is recorded."""
-    if _locked_status(db, review, exclusive=True) != "submitted":
+    if locked_status(db, review, exclusive=True) != "submitted":
         raise RuleViolation(_l("Only submitted answers can be reopened."))
     if not reason.strip():
         raise RuleViolation(_l("Give the reason for reopening the answers."))
@@ -470,12 +258,13 @@ def reopen(db: Session, review: Review, user: User, reason: str) -> None:
     db.flush()
 
 
-def carry_forward(db: Session, review: Review, bank: Bank) -> int:
+def carry_forward(db: Session, review: Review, bank: Bank, actor: User | None = None) -> int:
     """Pre-fill answers from the State's latest earlier submission on the same questionnaire.
 
     Questions keep their key across versions, and `replaces` names the keys a new question
     continues. A value that no longer fits the question (an option that was removed) is not
-    carried; the earlier answer stays on record with its own review.
+    carried; the earlier answer stays on record with its own review. Each carried answer is
+    a revision and an audit entry (by `actor`, or by the system when None).
     """
     earlier = db.exec(
         select(Review, BankVersion)
@@ -533,6 +322,19 @@ def carry_forward(db: Session, review: Review, bank: Bank) -> int:
                 is_confidential=answer.is_confidential,
                 language=answer.language,
             )
+        )
+        record(
+            db,
+            actor=actor,
+            action="answer.carry_forward",
+            object_type="answer",
+            object_id=answer.id,
+            review_id=review.id,
+            after={
+                "value": value,
+                "is_confidential": answer.is_confidential,
+                "carried_from": answer.carried_from,
+            },
         )
         carried += 1
     db.flush()
