@@ -248,3 +248,32 @@ def test_editing_a_carried_forward_answer_is_never_merged_into_its_carried_revis
         "carry_forward",
     ]
     assert not stored(db, review, "TIP-3-6").is_carried_forward
+
+
+@pytest.mark.parametrize("flag", ["false", "true", 0, 1, None, [], {}])
+def test_autosave_refuses_a_confidentiality_flag_that_is_not_a_json_boolean(
+    client, db, focal, flag
+) -> None:
+    review, user = focal
+    login(client, user)
+    body = {"answers": [{"key": KEY, "value": "Criminal Code", "is_confidential": flag,
+                         "base_version": 0}]}  # fmt: skip
+    response = client.post(f"/reviews/{review.id}/sections/{SECTION}/autosave", json=body)
+
+    assert response.status_code == 400
+    assert response.get_json()["message"] == (
+        f"The confidentiality of question {KEY} must be true or false."
+    )
+    db.rollback()
+    assert KEY not in services.answers_of(db, review.id)  # type: ignore[arg-type]
+
+
+def test_autosave_takes_json_booleans_and_a_missing_flag_as_public(client, db, focal) -> None:
+    review, user = focal
+    login(client, user)
+    autosave(client, review, "Criminal Code", 0, confidential=True)
+    assert stored(db, review).is_confidential
+    body = {"answers": [{"key": KEY, "value": "Criminal Code, s. 12", "base_version": 1}]}
+    response = client.post(f"/reviews/{review.id}/sections/{SECTION}/autosave", json=body)
+    assert response.get_json()["saved"] == {KEY: 2}
+    assert not stored(db, review).is_confidential

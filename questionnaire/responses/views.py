@@ -222,13 +222,15 @@ def _render_section(
         "prepared_key": prepared.key,
         "editable": access.can_edit,
         "status": access.review.status,
+        # Part of the key: the secretariat may load a provision's text anew at any time.
+        "provision": provision_text(access.bank.instrument, section.article, current_language())
+        if section.article
+        else None,
     }
     derived = {
         "section": section,
         "prepared": prepared,
-        "provision": provision_text(access.bank.instrument, section.article, current_language())
-        if section.article
-        else None,
+        "instrument": access.bank.instrument,
     }
     if errors:  # rendered afresh, with its error summary
         return render_template("responses/section.html", **fixed, **derived, **slots, errors=errors)
@@ -299,7 +301,12 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
         except InvalidValue as exc:
             problems[key] = str(exc)
             continue
-        changes.append(services.AnswerChange(key, value, bool(item.get("is_confidential")), base))
+        flag = item.get("is_confidential", False)
+        if not isinstance(flag, bool):
+            # A string "false" is true to bool(): only JSON true and false are taken.
+            message = _("The confidentiality of question %(key)s must be true or false.", key=key)
+            return jsonify(error="bad_request", message=message, key=key), 400
+        changes.append(services.AnswerChange(key, value, flag, base))
     try:
         outcome = services.save_answers(
             db.session(),
