@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaire.banks.schema import Condition
+from questionnaire.banks.schema import Bank, Condition
 from questionnaire.banks.services import discover_bank_files
 from questionnaire.banks.validation import Problem, validate_file
 from tests.conftest import BANKS_DIR
@@ -407,6 +407,40 @@ CASES = [
         "sections[general]",
         "a general section (no article) needs a title",
     ),
+    case(
+        "assistance-role-on-a-follow-up",
+        edited(
+            "          - key: TIP-5-1-cite\n",
+            "          - key: TIP-5-1-cite\n            role: technical_assistance\n",
+        ),
+        "            role: technical_assistance",
+        f"{Q_5_1}.follow_ups[TIP-5-1-cite].role",
+        "a follow-up cannot be an article's technical assistance question",
+    ),
+    case(
+        "assistance-role-outside-an-article",
+        edited(
+            "      - key: TIP-GEN-1\n",
+            "      - key: TIP-GEN-1\n        role: technical_assistance\n",
+        ),
+        "        role: technical_assistance",
+        "sections[general].questions[TIP-GEN-1].role",
+        "a technical assistance question belongs to an article's section",
+    ),
+    case(
+        "assistance-role-on-a-text-question",
+        edited(TIP_5_2_TYPE, "        role: technical_assistance\n" + TIP_5_2_TYPE),
+        "        role: technical_assistance",
+        f"{Q_5_2}.role",
+        "a technical assistance question is a choice question, not text",
+    ),
+    case(
+        "unknown-role",
+        edited(TIP_5_2_TYPE, "        role: assistance\n" + TIP_5_2_TYPE),
+        "        role: assistance",
+        f"{Q_5_2}.role",
+        "Input should be 'technical_assistance'",
+    ),
 ]
 
 
@@ -550,3 +584,72 @@ def test_shipped_bank_is_valid(path: Path) -> None:
     assert (result.bank.instrument, result.bank.cluster) == (instrument, cluster)
     assert f"v{result.bank.version}.yaml" == path.name
     assert set(result.coverage) == {"ar", "es", "ru", "zh"}
+
+
+ASSISTANCE = """\
+      - key: TIP-5-TA
+        type: single_choice
+        text:
+          en: "Does your country require technical assistance to implement this article?"
+          fr: "Votre pays a-t-il besoin d’une assistance technique pour appliquer l’article ?"
+        options:
+          - key: "yes"
+            label: {en: "Yes", fr: "Oui"}
+          - key: "no"
+            label: {en: "No", fr: "Non"}
+"""
+
+
+def test_a_bank_declaring_no_role_reads_its_ta_questions_as_technical_assistance(
+    tmp_path: Path,
+) -> None:
+    result = validate_file(write_bank(tmp_path, VALID_BANK + ASSISTANCE))
+
+    assert result.bank is not None, [str(p) for p in result.problems]
+    roles = {q.key: q.role for q in result.bank.questions}
+    assert roles["TIP-5-TA"] == "technical_assistance"
+    assert {key for key, role in roles.items() if role} == {"TIP-5-TA"}
+
+
+DECLARED_ASSISTANCE = """\
+        type: single_choice
+        role: technical_assistance
+        options:
+          - key: "yes"
+            label: {en: "Yes", fr: "Oui"}
+          - key: "no"
+            label: {en: "No", fr: "Non"}
+        show_if"""
+
+
+def test_a_bank_declaring_roles_must_declare_every_ta_question(tmp_path: Path) -> None:
+    text = edited(TIP_5_2_TYPE, DECLARED_ASSISTANCE)
+
+    valid = validate_file(write_bank(tmp_path, text))
+    undeclared = validate_file(write_bank(tmp_path / "b", text + ASSISTANCE))
+
+    assert valid.bank is not None, [str(p) for p in valid.problems]
+    assert valid.bank.questions_by_key["TIP-5-2"].is_technical_assistance
+    assert [(p.field, p.message) for p in undeclared.problems] == [
+        (
+            "sections[art-5].questions[TIP-5-TA].role",
+            "TIP-5-TA ends with -TA: declare role: technical_assistance, or choose another key",
+        )
+    ]
+
+
+def test_content_recorded_before_roles_reads_its_ta_questions_as_technical_assistance(
+    tmp_path: Path,
+) -> None:
+    bank = validate_file(write_bank(tmp_path, VALID_BANK + ASSISTANCE)).bank
+    assert bank is not None
+    content = bank.model_dump(mode="json")
+    for section in content["sections"]:
+        for question in section["questions"]:
+            del question["role"]
+
+    recorded = Bank.model_validate(content)
+
+    assert recorded.questions_by_key["TIP-5-TA"].is_technical_assistance
+    assert not recorded.questions_by_key["TIP-5-1"].is_technical_assistance
+    assert "role" not in content["sections"][1]["questions"][0]

@@ -8,9 +8,9 @@ questions carrying a `show_if` on their parent. The runtime form is what the dat
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 SCHEMA_VERSION = 1
 LANGUAGES = ("en", "fr", "ar", "es", "ru", "zh")
@@ -27,6 +27,13 @@ OptionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
 SectionKey = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$")]
 Provision = Annotated[str, StringConstraints(pattern=r"^[0-9]+(\([a-z0-9]+\))*$")]
 QuestionType = Literal["yes_no_partial", "single_choice", "multiple_choice", "text", "links"]
+#: What a question is for, where the application treats it apart: `technical_assistance` is an
+#: article's question on the assistance the State needs (tallied by the analysis pages).
+QuestionRole = Literal["technical_assistance"]
+QUESTION_ROLES = ("technical_assistance",)
+#: Banks written before roles were declared mark the technical assistance question of an
+#: article by this key suffix; such a bank (one declaring no role) is read accordingly.
+LEGACY_ASSISTANCE_SUFFIX = "-TA"
 
 # The fixed answer scale of the adopted guidance: Yes / Yes, in part / No.
 YES_NO_PARTIAL_LABELS: dict[str, TranslatedText] = {
@@ -65,6 +72,7 @@ class QuestionSpec(_Strict):
     """A question as written in the bank file."""
 
     key: QuestionKey
+    role: QuestionRole | None = None
     provision: Provision | None = None
     type: QuestionType
     text: TranslatedText
@@ -121,10 +129,15 @@ class Question(_Strict):
     show_if: Condition | None
     replaces: tuple[str, ...]
     parent: str | None
+    role: QuestionRole | None = None
 
     @property
     def is_choice(self) -> bool:
         return self.type in CHOICE_TYPES
+
+    @property
+    def is_technical_assistance(self) -> bool:
+        return self.role == "technical_assistance"
 
     def option_keys(self) -> tuple[str, ...]:
         return tuple(option.key for option in self.options)
@@ -154,6 +167,32 @@ class Bank(BaseModel):
     guidance: TranslatedText | None
     sections: tuple[Section, ...]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_roles(cls, data: Any) -> Any:
+        """Content recorded before roles existed: its `-TA` questions are technical assistance."""
+        if not isinstance(data, dict) or not isinstance(data.get("sections"), list | tuple):
+            return data
+        sections = [s for s in data["sections"] if isinstance(s, dict)]
+        if len(sections) != len(data["sections"]) or any(
+            isinstance(q, dict) and q.get("role") for s in sections for q in s.get("questions", ())
+        ):
+            return data
+
+        def with_role(question: Any) -> Any:
+            if isinstance(question, dict) and _is_legacy_assistance(
+                question.get("key"), question.get("parent")
+            ):
+                return {**question, "role": "technical_assistance"}
+            return question
+
+        return {
+            **data,
+            "sections": [
+                {**s, "questions": [with_role(q) for q in s.get("questions", ())]} for s in sections
+            ],
+        }
+
     @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for section in self.sections for q in section.questions)
@@ -171,13 +210,34 @@ class Bank(BaseModel):
         return f"{self.instrument} cluster {self.cluster} v{self.version}"
 
 
+def _is_legacy_assistance(key: Any, parent: Any) -> bool:
+    return isinstance(key, str) and key.endswith(LEGACY_ASSISTANCE_SUFFIX) and parent is None
+
+
+def declares_roles(spec: BankSpec) -> bool:
+    """Whether the bank file declares question roles (else the legacy suffix applies)."""
+    return any(
+        question.role or any(f.role for f in question.follow_ups)
+        for section in spec.sections
+        for question in section.questions
+    )
+
+
 def flatten(spec: BankSpec) -> Bank:
     """Turn a validated bank file into its run-time form."""
+    legacy = not declares_roles(spec)
     sections = []
     for section in spec.sections:
         questions: list[Question] = []
         for question in section.questions:
             _flatten_question(question, section, question.show_if, None, questions)
+        if legacy:
+            questions = [
+                q.model_copy(update={"role": "technical_assistance"})
+                if _is_legacy_assistance(q.key, q.parent)
+                else q
+                for q in questions
+            ]
         sections.append(
             Section(
                 key=section.key,
@@ -225,6 +285,7 @@ def _flatten_question(
             show_if=show_if,
             replaces=tuple(spec.replaces),
             parent=parent,
+            role=spec.role,
         )
     )
     for follow_up in spec.follow_ups:

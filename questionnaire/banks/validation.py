@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from questionnaire.banks import yamlsource
+from questionnaire.banks.rules import role_problems, walk_questions
 from questionnaire.banks.schema import (
     CHOICE_TYPES,
     LANGUAGES,
@@ -24,7 +25,6 @@ from questionnaire.banks.schema import (
     Bank,
     BankSpec,
     QuestionSpec,
-    SectionSpec,
     flatten,
 )
 from questionnaire.reference.instruments import InstrumentData, load_instrument_data
@@ -178,24 +178,12 @@ def _texts(spec: BankSpec) -> Iterator[tuple[tuple[str | int, ...], Mapping[Any,
             yield (*base, "title"), section.title
         if section.intro:
             yield (*base, "intro"), section.intro
-        for q_loc, question in _walk_questions(section, base):
+        for q_loc, question in walk_questions(section, base):
             yield (*q_loc, "text"), question.text
             if question.help:
                 yield (*q_loc, "help"), question.help
             for o_index, option in enumerate(question.options or []):
                 yield (*q_loc, "options", o_index, "label"), option.label
-
-
-def _walk_questions(
-    section: SectionSpec, base: tuple[str | int, ...]
-) -> Iterator[tuple[tuple[str | int, ...], QuestionSpec]]:
-    def walk(questions: Sequence[QuestionSpec], loc: tuple[str | int, ...], name: str):
-        for index, question in enumerate(questions):
-            q_loc = (*loc, name, index)
-            yield q_loc, question
-            yield from walk(question.follow_ups, q_loc, "follow_ups")
-
-    yield from walk(section.questions, base, "questions")
 
 
 def _check_bank(
@@ -209,6 +197,8 @@ def _check_bank(
     _check_languages(spec, report)
     _check_sections(spec, report, data)
     _check_questions(spec, report)
+    for loc, message in role_problems(spec):
+        report.add(loc, message)
     _check_replaces(spec, path, report, data, known)
 
 
@@ -268,7 +258,7 @@ def _check_sections(spec: BankSpec, report: _Reporter, data: InstrumentData) -> 
                 f"article {section.article} of {spec.instrument} is not in cluster {spec.cluster} "
                 "(see questionnaire/reference/data/instruments.yaml)",
             )
-        for q_loc, question in _walk_questions(section, loc):
+        for q_loc, question in walk_questions(section, loc):
             provision = question.provision
             if provision and not re.match(rf"^{section.article}(\(|$)", provision):
                 report.add(
@@ -280,7 +270,7 @@ def _check_sections(spec: BankSpec, report: _Reporter, data: InstrumentData) -> 
 def _check_questions(spec: BankSpec, report: _Reporter) -> None:
     earlier: dict[str, QuestionSpec] = {}
     for s_index, section in enumerate(spec.sections):
-        for q_loc, question in _walk_questions(section, ("sections", s_index)):
+        for q_loc, question in walk_questions(section, ("sections", s_index)):
             _check_question(spec, question, q_loc, earlier, report)
             earlier.setdefault(question.key, question)
             for f_index, follow_up in enumerate(question.follow_ups):
@@ -369,7 +359,7 @@ def _check_replaces(
     replacing = [
         (q_loc, question)
         for index, section in enumerate(spec.sections)
-        for q_loc, question in _walk_questions(section, ("sections", index))
+        for q_loc, question in walk_questions(section, ("sections", index))
         if question.replaces
     ]
     if not replacing:

@@ -20,7 +20,8 @@ The conventions (reading and writing follow the same ones):
   a `show_if`, or the `when` of a follow-up when the `follow_up` column says yes.
 * Columns that ODK ignores carry what XLSForm has no place for: `provision`, `replaces` (keys
   separated by spaces), `follow_up`, `bank_type` (`links`; or `single_choice`, which keeps a
-  yes/partial/no list from becoming `yes_no_partial`) and `article`.
+  yes/partial/no list from becoming `yes_no_partial`), `role` (`technical_assistance`) and
+  `article`.
 * settings sheet: `form_title` is the title in the default language (`default_language`,
   English when absent); the titles in other languages come from `form_title::French (fr)`
   columns (or `bank_title::French (fr)`, which the export writes), or from the command's
@@ -72,6 +73,7 @@ _FIELD_COLUMNS = {
     "replaces": "replaces",
     "article": "article",
     "required": "required",
+    "role": "role",
 }
 
 

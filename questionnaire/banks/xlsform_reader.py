@@ -321,6 +321,8 @@ class FormReader:
         condition = self._condition(row)
         is_follow_up = self.flag(row, "follow_up")
         spec: dict[str, Any] = {"key": key}
+        if role := row.get("role"):
+            spec["role"] = role
         if is_follow_up and condition:
             spec["when"] = condition[1]
         if provision := row.get("provision"):

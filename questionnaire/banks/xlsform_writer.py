@@ -31,6 +31,7 @@ SURVEY_COLUMNS = (
     "replaces",
     "follow_up",
     "bank_type",
+    "role",
 )
 _BOLD = Font(bold=True)
 #: A translated text; keys are language codes (the bank's own type narrows them).
@@ -127,6 +128,7 @@ class _Survey:
             replaces=" ".join(question.replaces) or None,
             follow_up="yes" if question.parent else None,
             bank_type=bank_type,
+            role=question.role,
         )
 
 

@@ -1,0 +1,69 @@
+"""Rules on a bank's content beyond its shape: question roles and the coverage of its cluster.
+
+Each rule returns (location, message) pairs; `validation` turns them into problems with the
+file's line numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from questionnaire.banks.schema import (
+    CHOICE_TYPES,
+    LEGACY_ASSISTANCE_SUFFIX,
+    BankSpec,
+    QuestionSpec,
+    SectionSpec,
+    declares_roles,
+)
+
+Location = tuple[str | int, ...]
+
+
+def walk_questions(section: SectionSpec, base: Location) -> Iterator[tuple[Location, QuestionSpec]]:
+    """Every question of the section with its location, follow-ups after their question."""
+
+    def walk(questions: Sequence[QuestionSpec], loc: Location, name: str):
+        for index, question in enumerate(questions):
+            q_loc = (*loc, name, index)
+            yield q_loc, question
+            yield from walk(question.follow_ups, q_loc, "follow_ups")
+
+    yield from walk(section.questions, base, "questions")
+
+
+def role_problems(spec: BankSpec) -> list[tuple[Location, str]]:
+    """A technical assistance question is an article's own choice question, one per article;
+    in a bank declaring roles, a key with the legacy `-TA` suffix must declare the role."""
+    problems: list[tuple[Location, str]] = []
+    declared = declares_roles(spec)
+    for s_index, section in enumerate(spec.sections):
+        seen: str | None = None
+        for q_loc, question in walk_questions(section, ("sections", s_index)):
+            is_top = len(q_loc) == 4  # sections[i].questions[j], not a follow-up
+            if question.role == "technical_assistance":
+                message = _assistance_problem(section, question, is_top, seen)
+                if message:
+                    problems.append(((*q_loc, "role"), message))
+                seen = seen or question.key
+            elif declared and is_top and question.key.endswith(LEGACY_ASSISTANCE_SUFFIX):
+                message = (
+                    f"{question.key} ends with {LEGACY_ASSISTANCE_SUFFIX}: declare "
+                    "role: technical_assistance, or choose another key"
+                )
+                problems.append(((*q_loc, "role"), message))
+    return problems
+
+
+def _assistance_problem(
+    section: SectionSpec, question: QuestionSpec, is_top: bool, seen: str | None
+) -> str | None:
+    if not is_top:
+        return "a follow-up cannot be an article's technical assistance question"
+    if section.article is None:
+        return "a technical assistance question belongs to an article's section"
+    if question.type not in CHOICE_TYPES:
+        return f"a technical assistance question is a choice question, not {question.type}"
+    if seen is not None:
+        return f"the section already has its technical assistance question, {seen}"
+    return None
