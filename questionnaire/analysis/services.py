@@ -230,7 +230,7 @@ def _assistance(bank: Bank, sections: tuple[SectionTally, ...]) -> tuple[Assista
     needs = []
     for section in bank.sections:
         for question in section.questions:
-            if not (question.key.endswith(ASSISTANCE_SUFFIX) and question.is_choice):
+            if not (question.is_technical_assistance and question.is_choice):
                 continue
             kinds = [
                 q
