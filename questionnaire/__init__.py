@@ -15,6 +15,7 @@ from questionnaire.api import views as api_views
 from questionnaire.audit import views as audit_views
 from questionnaire.banks import views as banks_views
 from questionnaire.exports import views as exports_views
+from questionnaire.nominations import views as nominations_views
 from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
 from questionnaire.responses import views as responses_views
@@ -53,6 +54,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(api_views.bp)
+    app.register_blueprint(nominations_views.bp)
 
     if check_schema:
         db.check_schema(app)

@@ -21,6 +21,7 @@ from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS
 from questionnaire.banks.validation import validate_file
 from questionnaire.errors import RuleViolation
+from questionnaire.nominations import bulk as nominations_bulk
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
 from questionnaire.reference import services as reference_services
@@ -336,6 +337,49 @@ def demo_command() -> None:
     click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
     for email, role in logins:
         click.echo(f"  {email:32} {role}")
+
+
+@cli.group("nominations")
+def nominations_group() -> None:
+    """Nominations of people to reviews, from the States' notes verbales."""
+
+
+@nominations_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--by", "email", required=True, help="e-mail of the secretariat member recording")
+@click.option("--dry-run", is_flag=True, help="check every row and show it; record nothing")
+@with_appcontext
+def nominations_import(path: Path, email: str, dry_run: bool) -> None:
+    """Record the nominations of a CSV or XLSX file (docs/nominations.md): all or nothing."""
+    _require_current_schema()
+    session = db.session()
+    actor = find_user(session, email)
+    if actor is None or not actor.is_secretariat:
+        raise click.ClickException(f"{email} is not a secretariat account")
+    try:
+        rows, problems = nominations_bulk.read_file(path.name, path.read_bytes())
+    except nominations_bulk.ImportFileError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    report = nominations_bulk.ImportReport(problems=problems)
+    if not problems:
+        report = nominations_bulk.import_rows(session, rows, actor, save=not dry_run)
+    for problem in report.problems:
+        click.echo(
+            f"{path}: row {problem.row}, column {problem.column}: {problem.message}", err=True
+        )
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} problems: nothing was recorded")
+    for p in report.planned:
+        account = "new account, activation link queued" if p.is_new_account else "existing account"
+        click.echo(
+            f"row {p.row}: {p.full_name} <{p.email}>, {p.role} of {p.nominating_state} "
+            f"for {p.state_under_review} ({p.reviews} reviews; {account})"
+        )
+    if dry_run:
+        click.echo(f"{len(report.planned)} nominations checked; nothing recorded (--dry-run)")
+        return
+    session.commit()
+    click.echo(f"{len(report.planned)} nominations recorded")
 
 
 @cli.group("publish")

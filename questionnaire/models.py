@@ -5,6 +5,7 @@ from questionnaire.api.models import ApiToken
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
+from questionnaire.nominations.models import Nomination
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations.models import (
     DialogueMessage,
@@ -32,6 +33,7 @@ __all__ = [
     "DialogueMessage",
     "ListOfObservations",
     "ListTransition",
+    "Nomination",
     "Observation",
     "OutboxMessage",
     "Publication",

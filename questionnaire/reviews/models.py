@@ -55,6 +55,12 @@ class ReviewMembership(SQLModel, table=True):
     review_id: int = Field(foreign_key="review.id", index=True, description="the review")
     user_id: int = Field(foreign_key="user_account.id", index=True, description="the person")
     role: str = Field(max_length=12, description="focal_point, expert, observer or reviewer")
+    nomination_id: int | None = Field(
+        default=None,
+        foreign_key="nomination.id",
+        index=True,
+        description="the nomination it comes from; ending that nomination removes it",
+    )
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
 
 

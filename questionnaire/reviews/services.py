@@ -57,17 +57,22 @@ def open_review(
     return review
 
 
-def add_member(db: Session, review: Review, user: User, role: str) -> ReviewMembership:
-    """Give `user` a role in `review`; one focal point per review, respondents of its State."""
+def add_member(
+    db: Session, review: Review, user: User, role: str, *, nomination_id: int | None = None
+) -> ReviewMembership:
+    """Give `user` a role in `review`; one focal point per review, respondents of its State.
+
+    `nomination_id`: the nomination the role comes from (ending it removes the membership).
+    A person holds one role per review: a second nomination covering the same review is
+    refused, naming the role the person already has.
+    """
     if role not in ROLES:
         raise RuleViolation(_l("Unknown role: %(role)s.", role=role))
-    existing = db.exec(
-        select(ReviewMembership).where(
-            ReviewMembership.review_id == review.id, ReviewMembership.user_id == user.id
-        )
-    ).first()
+    existing = membership_of(db, review, user)
     if existing is not None:
-        if existing.role != role:
+        if existing.role != role or (
+            nomination_id is not None and existing.nomination_id not in (None, nomination_id)
+        ):
             raise RuleViolation(
                 _l(
                     "%(email)s already has the role %(role)s in this review.",
@@ -75,20 +80,57 @@ def add_member(db: Session, review: Review, user: User, role: str) -> ReviewMemb
                     role=existing.role,
                 )
             )
+        if nomination_id is not None and existing.nomination_id is None:
+            existing.nomination_id = nomination_id  # a role given before nominations were kept
+            db.add(existing)
         return existing
+    _check_member(db, review, user, role)
+    membership = ReviewMembership(
+        review_id=review.id,  # type: ignore[arg-type]
+        user_id=user.id,  # type: ignore[arg-type]
+        role=role,
+        nomination_id=nomination_id,
+    )
+    db.add(membership)
+    db.flush()
+    return membership
+
+
+def _check_member(db: Session, review: Review, user: User, role: str) -> None:
     if role in RESPONDENT_ROLES and user.state_code != review.state_code:
         raise RuleViolation(_l("Respondents must belong to the State under review."))
     if role == "reviewer" and user.state_code in (None, review.state_code):
         raise RuleViolation(_l("Reviewers must belong to another State."))
     if role == "focal_point" and focal_point_of(db, review) is not None:
         raise RuleViolation(_l("The review already has a focal point."))
-    membership = ReviewMembership(review_id=review.id, user_id=user.id, role=role)  # type: ignore[arg-type]
+
+
+def membership_of(db: Session, review: Review, user: User) -> ReviewMembership | None:
+    """The user's membership of the review, if any."""
+    return db.exec(
+        select(ReviewMembership).where(
+            ReviewMembership.review_id == review.id, ReviewMembership.user_id == user.id
+        )
+    ).first()
+
+
+def change_member_role(db: Session, membership: ReviewMembership, role: str) -> None:
+    """Give a member another role in the same review, under the rules of `add_member`."""
+    if role == membership.role:
+        return
+    review = db.get(Review, membership.review_id)
+    user = db.get(User, membership.user_id)
+    assert review is not None and user is not None
+    if role not in ROLES:
+        raise RuleViolation(_l("Unknown role: %(role)s.", role=role))
+    _check_member(db, review, user, role)
+    membership.role = role
     db.add(membership)
     db.flush()
-    return membership
 
 
 def focal_point_of(db: Session, review: Review) -> ReviewMembership | None:
+    """The focal point's membership of the review, if one is named."""
     return db.exec(
         select(ReviewMembership).where(
             ReviewMembership.review_id == review.id, ReviewMembership.role == "focal_point"

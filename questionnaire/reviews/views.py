@@ -16,6 +16,7 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language, localize
+from questionnaire.nominations.due import overdue as overdue_nominations
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reference.names import state_name
@@ -134,6 +135,7 @@ def dashboard() -> ResponseReturnValue:
         states=states,
         draw_form=DrawForm(),
         deadlines=Deadlines.configured(),
+        overdue_nominations=overdue_nominations(db.session(), date.today(), filters.phase_id),
     )
 
 

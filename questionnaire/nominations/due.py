@@ -1,0 +1,168 @@
+"""Who still has to be named, and by when: focal points within two weeks of the start and
+governmental experts within four (configured durations), for the State under review and for
+each reviewing State. Read only: for the dashboard, reminders and people's home pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from questionnaire.accounts.models import User
+from questionnaire.banks.models import BankVersion
+from questionnaire.nominations.models import Nomination
+from questionnaire.observations.models import ListOfObservations
+from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewMembership
+
+
+@dataclass(frozen=True)
+class DueNomination:
+    """A role a State has yet to name people to, in some reviews, by a date.
+
+    `state_code` is the State that must nominate; `side` says whether for its own review
+    (`under_review`) or for the seats it was drawn for (`reviewing`); `role` is `focal_point`
+    or `experts`; `review_ids` and `instruments` are the reviews (seats) still without anyone
+    in that role."""
+
+    state_code: str
+    side: str
+    role: str
+    state_under_review: str
+    phase_id: int | None
+    review_ids: tuple[int, ...]
+    instruments: tuple[str, ...]
+    due_on: date
+
+    @property
+    def key(self) -> str:
+        """Stable across days, for sending one reminder per item and threshold."""
+        scope = f"phase-{self.phase_id}" if self.phase_id else f"review-{self.review_ids[0]}"
+        parts = (self.side, self.state_code, self.state_under_review, scope, self.role)
+        return "nomination:" + ":".join(parts)
+
+    def is_overdue(self, today: date) -> bool:
+        return today > self.due_on
+
+
+@dataclass
+class _Group:
+    """The reviews one State has to staff for one State under review, in a phase (or alone)."""
+
+    state_code: str
+    side: str
+    state_under_review: str
+    phase_id: int | None
+    started_on: date
+    reviews: dict[int, str]  # review id -> instrument
+
+
+def _named(db: Session, review_ids: list[int]) -> dict[tuple[int, str], set[str]]:
+    """(review id, State of the member) -> the roles named there; a reviewing State's
+    members count by their nomination's role (an unnominated reviewer counts as an expert)."""
+    rows = db.exec(
+        select(ReviewMembership.review_id, ReviewMembership.role, User.state_code, Nomination.role)
+        .join(User, col(User.id) == ReviewMembership.user_id)
+        .join(Nomination, col(Nomination.id) == ReviewMembership.nomination_id, isouter=True)
+        .where(col(ReviewMembership.review_id).in_(review_ids))
+    )
+    named: dict[tuple[int, str], set[str]] = {}
+    for review_id, role, state_code, nominated_as in rows:
+        if role == "reviewer":
+            role = nominated_as or "expert"
+        named.setdefault((review_id, state_code or ""), set()).add(role)
+    return named
+
+
+def _groups(db: Session) -> list[_Group]:
+    rows = db.exec(
+        select(Review, BankVersion.instrument).join(
+            BankVersion, col(BankVersion.id) == Review.bank_version_id
+        )
+    ).all()
+    groups: dict[tuple[Any, ...], _Group] = {}
+
+    def add(key: tuple[Any, ...], review: Review, instrument: str, started: date) -> None:
+        state, side = key[0], key[1]
+        group = groups.setdefault(
+            key, _Group(state, side, review.state_code, review.phase_id, started, {})
+        )
+        group.started_on = max(group.started_on, started)
+        group.reviews[review.id] = instrument  # type: ignore[index]
+
+    for review, instrument in rows:
+        scope = review.phase_id or f"review-{review.id}"
+        add((review.state_code, "under_review", scope), review, instrument, review.started_on)
+    by_id = {review.id: (review, instrument) for review, instrument in rows}
+    seats = db.exec(
+        select(ReviewAssignment, ReviewDraw.created_at)
+        .join(ReviewDraw, col(ReviewDraw.id) == ReviewAssignment.draw_id)
+        .where(col(ReviewAssignment.is_active).is_(True))
+    )
+    for seat, drawn_at in seats:
+        review, instrument = by_id[seat.review_id]
+        # A State cannot name anyone before it is drawn: its time runs from the draw.
+        started = max(review.started_on, drawn_at.date())
+        key = (seat.reviewing_state, "reviewing", review.state_code, review.phase_id)
+        add(key, review, instrument, started)
+    return list(groups.values())
+
+
+def _missing(
+    groups: Iterable[_Group], named: dict[tuple[int, str], set[str]], deadlines: Deadlines
+) -> list[DueNomination]:
+    items = []
+    for group in groups:
+        for role, member_roles, due in (
+            ("focal_point", {"focal_point"}, deadlines.focal_point_due(group.started_on)),
+            ("experts", {"expert"}, deadlines.experts_due(group.started_on)),
+        ):
+            missing = sorted(
+                review_id
+                for review_id in group.reviews
+                if not member_roles & named.get((review_id, group.state_code), set())
+            )
+            if missing:
+                items.append(
+                    DueNomination(
+                        state_code=group.state_code,
+                        side=group.side,
+                        role=role,
+                        state_under_review=group.state_under_review,
+                        phase_id=group.phase_id,
+                        review_ids=tuple(missing),
+                        instruments=tuple(sorted(group.reviews[i] for i in missing)),
+                        due_on=due,
+                    )
+                )
+    return items
+
+
+def nominations_due(
+    db: Session, today: date, deadlines: Deadlines | None = None
+) -> list[DueNomination]:
+    """Every role still to be named, overdue or not (`DueNomination.is_overdue(today)`),
+    soonest deadline first. Reviews whose list of observations is final need nobody more."""
+    groups = _groups(db)
+    final = set(
+        db.exec(select(ListOfObservations.review_id).where(ListOfObservations.status == "final"))
+    )
+    for group in groups:
+        group.reviews = {k: v for k, v in group.reviews.items() if k not in final}
+    groups = [g for g in groups if g.reviews]
+    ids = [review_id for group in groups for review_id in group.reviews]
+    named = _named(db, ids) if ids else {}
+    items = _missing(groups, named, deadlines or Deadlines.configured())
+    return sorted(items, key=lambda i: (i.due_on, i.state_under_review, i.side, i.state_code))
+
+
+def overdue(db: Session, today: date, phase_id: int | None = None) -> list[DueNomination]:
+    """The items past their deadline (of one phase, if given)."""
+    return [
+        item
+        for item in nominations_due(db, today)
+        if item.is_overdue(today) and (phase_id is None or item.phase_id == phase_id)
+    ]
