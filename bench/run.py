@@ -1,7 +1,8 @@
 """Run the benchmarks, merge their metrics into bench/results.json and print a table.
 
     python -m bench.run              # every benchmark
-    python -m bench.run page save    # some of them, by module name
+    python -m bench.run page save    # some of them, by name
+    python -m bench.run save_section # the Save button of a 20-question section
 
 results.json is one flat JSON object, metric name -> number. Keys written by other benchmarks
 are kept; the keys measured in this run replace their previous values.
@@ -15,13 +16,22 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import banks_load, bench_consolidation, bench_crp, bench_load, page, save
+from bench import (
+    banks_load,
+    bench_consolidation,
+    bench_crp,
+    bench_load,
+    page,
+    save,
+    save_section,
+)
 
 RESULTS = Path(__file__).parent / "results.json"
 BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
     "banks_load": banks_load.run,
     "page": page.run,
     "save": save.run,
+    "save_section": save_section.run,
     "consolidation": bench_consolidation.run,
     "crp": bench_crp.run,
     "load": bench_load.run,
@@ -31,6 +41,8 @@ TARGETS: dict[str, float] = {
     "banks_load_ms": 300,
     "page_p50_ms": 10,
     "save_p50_ms": 15,
+    "save_section_p50_ms": 12,
+    "save_section_queries": 15,
     "page_vs_bare_ratio": 3,
     "consolidation_ms": 200,
     "crp_peak_rss_mb": 250,

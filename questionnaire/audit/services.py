@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
+from questionnaire.db import utcnow
 
 
 def record(
@@ -35,3 +37,30 @@ def record(
     )
     db.add(entry)
     return entry
+
+
+def record_many(db: Session, actor: User | None, entries: list[dict[str, Any]]) -> None:
+    """Add many entries by one actor in one statement (a section's Save changes 20 answers).
+
+    Each item holds the keyword arguments of `record` but the actor: `action`, `object_type`,
+    `object_id`, and optionally `review_id`, `before`, `after`, `reason`. The entries are
+    inserted at once, without reading their ids back.
+    """
+    if not entries:
+        return
+    at = utcnow()
+    rows = [
+        {
+            "at": at,
+            "actor_id": actor.id if actor else None,
+            "action": entry["action"],
+            "object_type": entry["object_type"],
+            "object_id": str(entry["object_id"]),
+            "review_id": entry.get("review_id"),
+            "before": entry.get("before"),
+            "after": entry.get("after"),
+            "reason": entry.get("reason"),
+        }
+        for entry in entries
+    ]
+    db.connection().execute(insert(AuditEntry.__table__), rows)  # type: ignore[attr-defined]

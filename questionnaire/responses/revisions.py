@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
-from questionnaire.audit.services import record
+from questionnaire.audit.services import record_many
 from questionnaire.db import utcnow
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.reviews.models import Review
@@ -155,7 +155,9 @@ def record_revisions(
     if not revised:
         return
     now = utcnow()
-    merged, added = [], []
+    merged: list[dict[str, Any]] = []
+    added: list[dict[str, Any]] = []
+    audited: list[dict[str, Any]] = []
     for item in revised:
         if user is not None and coalesces(item, kind, user, now, coalesce_seconds):
             merged.append(
@@ -170,21 +172,22 @@ def record_revisions(
             continue
         this_kind = revision_kind(item, kind)
         added.append(_revision_row(item, this_kind, user, now))
-        record(
-            db,
-            actor=user,
-            action=f"answer.{this_kind}",
-            object_type="answer",
-            object_id=item.answer_id,
-            review_id=review.id,
-            before=item.before,
-            after=item.after(),
+        audited.append(
+            {
+                "action": f"answer.{this_kind}",
+                "object_type": "answer",
+                "object_id": item.answer_id,
+                "review_id": review.id,
+                "before": item.before,
+                "after": item.after(),
+            }
         )
     connection = db.connection()
     if merged and connection.execute(_COALESCE, merged).rowcount != len(merged):
         raise RuntimeError("an answer revision vanished while being updated")
     if added:
         connection.execute(_INSERT, added)
+    record_many(db, user, audited)
 
 
 def _revision_row(item: Revised, kind: str, user: User | None, now: datetime) -> dict[str, Any]:

@@ -90,7 +90,13 @@ _WRITTEN_ATTRIBUTES = (
     ("updated_at", "new_at"),
     ("updated_by_id", "new_by"),
 )
-_INSERT = insert(_ANSWER).returning(_ANSWER.c.id, sort_by_parameter_order=True)
+# Inserted without RETURNING, then their ids read by key: SQLite cannot return the ids of an
+# executemany in order, and inserting row by row took a statement per answer.
+_INSERT = insert(_ANSWER)
+_IDS = select(_ANSWER.c.question_key, _ANSWER.c.id).where(
+    _ANSWER.c.review_id == bindparam("review_id"),
+    _ANSWER.c.question_key.in_(bindparam("keys", expanding=True)),
+)
 
 
 def locked_status(db: Session, review: Review, *, exclusive: bool) -> str:
@@ -314,4 +320,10 @@ def _insert(
         }
         for change in creations
     ]
-    return [row.id for row in db.connection().execute(_INSERT, params)]
+    connection = db.connection()
+    connection.execute(_INSERT, params)
+    keys = [change.key for change in creations]
+    ids = {
+        key: id_ for key, id_ in connection.execute(_IDS, {"review_id": review.id, "keys": keys})
+    }
+    return [ids[key] for key in keys]
