@@ -81,6 +81,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the session
         "AUTOSAVE_COALESCE_SECONDS": _int("AUTOSAVE_COALESCE_SECONDS", 300),
+        # Largest request body, in bytes; a larger one is refused (413) before it is read.
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024),
         # Durations of the procedures and rules of the review mechanism.
         "REVIEW_DEADLINES": {
             "focal_point_days": _int("DEADLINE_FOCAL_POINT_DAYS", 14),

@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, Response, abort, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFProtect
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, Map
 
 from questionnaire.validators import MAX_INTEGER
@@ -77,14 +79,56 @@ def _strings(value: Any) -> list[str]:
     return found
 
 
+def _view_takes_json() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "takes_json", False))
+
+
+def _csrf_applies() -> bool:
+    """Whether Flask-WTF will check this request's CSRF token (its own exemptions)."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True) or not config.get("WTF_CSRF_CHECK_DEFAULT", True):
+        return False
+    if request.method not in config.get("WTF_CSRF_METHODS", ("POST", "PUT", "PATCH", "DELETE")):
+        return False
+    return bool(request.endpoint) and not csrf._is_exempt()
+
+
+def check_before_reading_the_body() -> ResponseReturnValue | None:
+    """Refuse what can be refused without reading the request's body, before anything reads
+    it (Flask-WTF reads a form to find its CSRF token): a body past MAX_CONTENT_LENGTH (413),
+    a form from a client whose session holds no CSRF token (it cannot pass the check), and
+    a JSON body from anyone not logged in or without the CSRF header (views that take JSON
+    are for logged-in users; their token comes in a header)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > int(limit):
+        raise RequestEntityTooLarge()
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.is_json and _view_takes_json():
+        if not current_user.is_authenticated:
+            return jsonify(
+                error="session_ended",
+                message=_(
+                    "Your session has ended. Log in again: your text is kept in this browser."
+                ),
+            ), 401
+        if current_app.config.get("WTF_CSRF_ENABLED", True):
+            csrf.protect()  # the token of a JSON request is in its X-CSRFToken header
+        return None
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if _csrf_applies() and field not in session:
+        raise CSRFError("The CSRF session token is missing.")  # as Flask-WTF says it
+    return None
+
+
 def _input_problem() -> str | None:
     """Why the request's input cannot be used, or None."""
     texts = [request.path, *(text for pair in request.args.items(multi=True) for text in pair)]
     if request.method in ("GET", "HEAD"):
         pass
     elif request.is_json:
-        view = current_app.view_functions.get(request.endpoint or "")
-        if not getattr(view, "takes_json", False):
+        if not _view_takes_json():
             return _("This address does not take a JSON body.")
         try:
             texts += _strings(request.get_json(silent=True))
@@ -107,12 +151,14 @@ def refuse_unstorable_input() -> ResponseReturnValue | None:
         return None
     if request.is_json:
         return jsonify(error="bad_request", message=problem), 400
-    abort(400, description=problem)
+    title = _("The request could not be understood")
+    return render_template("errors/error.html", title=title, message=problem, status=400), 400
 
 
 def init_app(app: Flask) -> None:
     """Before any blueprint is registered: the converter applies to the rules added after."""
     app.url_map.converters["int"] = DatabaseIdConverter
+    app.before_request(check_before_reading_the_body)
     csrf.init_app(app)
     app.before_request(refuse_unstorable_input)
 
