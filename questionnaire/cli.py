@@ -25,6 +25,7 @@ from questionnaire.nominations import bulk as nominations_bulk
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
 from questionnaire.reference import services as reference_services
+from questionnaire.reference.cli import import_treaty_status, provisions_group
 
 
 def _cli_app() -> Flask:
@@ -39,6 +40,7 @@ def cli() -> None:
 
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+cli.add_command(provisions_group)
 
 
 # --- database -----------------------------------------------------------------------------
@@ -324,6 +326,9 @@ def states_load(path: Path | None) -> None:
         raise click.ClickException(str(exc)) from exc
     session.commit()
     click.echo(f"{count} States loaded")
+
+
+states_group.add_command(import_treaty_status)
 
 
 @cli.command("demo")

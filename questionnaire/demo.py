@@ -21,6 +21,7 @@ from questionnaire.banks.schema import Bank, Question
 from questionnaire.observations import services as observations
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
+from questionnaire.reference.provisions import load_provisions
 from questionnaire.responses import services as responses
 from questionnaire.responses.progress import visible_questions
 from questionnaire.reviews import services as reviews
@@ -207,6 +208,7 @@ def load_demo(db: Session, banks_dir: Path, today: date | None = None) -> list[t
     """Load States, banks and the demo; returns (e-mail, role) pairs for every demo login."""
     today = today or date.today()
     reference.load_states(db)
+    load_provisions(db)
     banks.load_banks(db, banks.discover_bank_files(banks_dir))
     people = {
         email: _user(

@@ -25,6 +25,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.config import normalize_database_url
 from questionnaire.models import metadata
 from questionnaire.reference import services as reference
+from questionnaire.reference.provisions import load_provisions
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
 
@@ -36,7 +37,7 @@ os.environ.setdefault("RATELIMIT_ENABLED", "false")
 
 PASSWORD = "correct horse battery staple"
 #: Tables filled once per session and kept between tests.
-KEPT_TABLES = {"state", "alembic_version"}
+KEPT_TABLES = {"state", "state_participation", "provision_text", "alembic_version"}
 
 
 #: argon2id at the lowest cost: a hash takes well under a millisecond instead of ~270 ms.
@@ -93,6 +94,7 @@ def app(test_config: dict[str, object]) -> Iterator[Flask]:
     alembic_command.upgrade(database.alembic_config(app), "head")
     with database.standalone_session(app) as session:
         reference.load_states(session)
+        load_provisions(session)
     yield app
     database.get_engine(app).dispose()
 

@@ -20,7 +20,7 @@ from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.reference.models import State
-from questionnaire.reference.names import state_name
+from questionnaire.reference.names import sort_states, state_name
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -50,8 +50,8 @@ def index() -> ResponseReturnValue:
 
 
 def _state_choices(form: RegisterUserForm) -> None:
-    states = db.session().exec(select(State).order_by(col(State.name_en))).all()
     language = current_language()
+    states = sort_states(db.session().exec(select(State)).all(), language)
     form.state_code.choices = [SelectChoice("", _("No State (secretariat)"))] + [
         SelectChoice(s.code, f"{state_name(s, language)} ({s.code})") for s in states
     ]

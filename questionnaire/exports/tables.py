@@ -23,7 +23,7 @@ from questionnaire.i18n import localize
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
-from questionnaire.reference.names import state_name
+from questionnaire.reference.names import collation_key, state_name
 from questionnaire.responses.models import Answer
 from questionnaire.responses.progress import is_visible
 from questionnaire.responses.question_types import type_of
@@ -123,7 +123,7 @@ def bank_answers_table(
     bank = bank_of(version)
     titles = _section_titles(bank)
     reviews = latest_submitted_reviews(db, version.id)
-    reviews.sort(key=lambda pair: state_name(pair[1], language))
+    reviews.sort(key=lambda pair: collation_key(state_name(pair[1], language)))
     answers: dict[int, dict[str, Answer]] = {}
     for stored in db.exec(
         select(Answer).where(col(Answer.review_id).in_([review.id for review, _s in reviews]))

@@ -7,6 +7,7 @@ The mapping of articles to clusters is data the secretariat edits
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,6 +35,10 @@ class Instrument:
     title: dict[str, str]
     working_group: str | None
     articles: dict[int, Article]
+    #: the instrument's own entry into force; for a later party, see `treaty_status`
+    in_force: date | None = None
+    #: how many articles the instrument has (provision coverage counts against it)
+    article_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ def parse_instrument_data(raw: dict) -> InstrumentData:
             title=_texts(body["title"])[0],
             working_group=body.get("working_group"),
             articles=articles,
+            in_force=body.get("in_force"),
+            article_count=int(body.get("article_count") or 0),
         )
     clusters = {
         str(entry["id"]): Cluster(
@@ -100,3 +107,23 @@ def load_instrument_data(path: Path = INSTRUMENTS_FILE) -> InstrumentData:
     """Read and cache the instruments file."""
     with path.open(encoding="utf-8") as handle:
         return parse_instrument_data(yaml.safe_load(handle))
+
+
+@dataclass(frozen=True)
+class ArticleHeading:
+    """An article's heading in the reader's language, and whether it is checked."""
+
+    number: int
+    text: str | None
+    is_unverified: bool
+
+
+def article_heading(instrument: str, number: int, language: str) -> ArticleHeading:
+    """The heading in `language`, else in English; None when no heading is on file."""
+    article = load_instrument_data().article(instrument, number)
+    if article is None:
+        return ArticleHeading(number, None, False)
+    if article.title.get(language):
+        return ArticleHeading(number, article.title[language], language in article.unverified)
+    english = article.title.get("en")
+    return ArticleHeading(number, english, "en" in article.unverified)

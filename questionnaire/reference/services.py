@@ -1,18 +1,27 @@
-"""Loading States from the editable reference file."""
+"""Loading States from the editable reference file, and who is party to what as at a date."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import yaml
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from questionnaire.reference.instruments import DATA_DIR
-from questionnaire.reference.models import REGIONAL_GROUPS, State
-from questionnaire.reference.names import english_name
+from questionnaire.audit.services import record
+from questionnaire.reference.instruments import DATA_DIR, load_instrument_data
+from questionnaire.reference.models import REGIONAL_GROUPS, Participation, State
+from questionnaire.reference.names import english_name, names_of
+from questionnaire.reference.treaty_status import (
+    StatusRow,
+    TreatyStatusError,
+    entry_into_force,
+    parse_status_table,
+)
 
 STATES_FILE = DATA_DIR / "states.yaml"
 INSTRUMENT_CODES = ("UNTOC", "TIP", "SOM", "FIR")
+DEMO_SOURCE = "demo data (states.yaml), not from the UN Treaty Collection"
 
 
 class StatesFileError(ValueError):
@@ -62,8 +71,136 @@ def load_states(db: Session, path: Path = STATES_FILE) -> int:
         state.iso2 = entry["iso2"]
         state.regional_group = entry["group"]
         state.parties = [code for code in INSTRUMENT_CODES if code in (entry.get("parties") or [])]
-        state.names = entry.get("names")
+        found = names_of(entry["code"])
+        state.names = dict(found.names) if found else entry.get("names")
         state.name_en = english_name(entry["code"], entry.get("names"))
         db.add(state)
     db.flush()
+    _demo_participation(db, entries)
     return len(entries)
+
+
+def _demo_participation(db: Session, entries: list[dict]) -> None:
+    """Undated demo rows for the file's party lists; rows from the Treaty Collection are kept."""
+    rows = {(p.state_code, p.instrument): p for p in db.exec(select(Participation))}
+    for entry in entries:
+        for instrument in INSTRUMENT_CODES:
+            row = rows.get((entry["code"], instrument))
+            listed = instrument in (entry.get("parties") or [])
+            if row is not None and not row.is_demo:
+                continue
+            if listed and row is None:
+                db.add(
+                    Participation(
+                        state_code=entry["code"],
+                        instrument=instrument,
+                        consent_kind="not_recorded",
+                        source=DEMO_SOURCE,
+                        is_demo=True,
+                    )
+                )
+            elif not listed and row is not None:
+                db.delete(row)
+    db.flush()
+    sync_party_lists(db)
+
+
+def sync_party_lists(db: Session) -> None:
+    """Set each State's `parties` to the instruments it has consented to, whatever the date."""
+    consented: dict[str, set[str]] = {}
+    for row in db.exec(select(Participation).where(col(Participation.consent_kind).is_not(None))):
+        consented.setdefault(row.state_code, set()).add(row.instrument)
+    for state in db.exec(select(State)):
+        parties = [code for code in INSTRUMENT_CODES if code in consented.get(state.code, set())]
+        if parties != state.parties:
+            state.parties = parties
+            db.add(state)
+    db.flush()
+
+
+def parties_as_at(db: Session, instrument: str, on: date) -> set[str]:
+    """The codes of the States party to `instrument` as at `on` (in force for them by then)."""
+    rows = db.exec(select(Participation).where(Participation.instrument == instrument))
+    return {row.state_code for row in rows if row.is_party_on(on)}
+
+
+def instruments_as_at(db: Session, on: date) -> dict[str, frozenset[str]]:
+    """Per State code, the instruments it is party to as at `on` (every State is a key)."""
+    found: dict[str, set[str]] = {code: set() for code in db.exec(select(State.code))}
+    for row in db.exec(select(Participation)):
+        if row.is_party_on(on):
+            found.setdefault(row.state_code, set()).add(row.instrument)
+    return {code: frozenset(instruments) for code, instruments in found.items()}
+
+
+def participation_of(db: Session, state_code: str) -> list[Participation]:
+    """The State's participation rows, in the order of the instruments."""
+    rows = db.exec(select(Participation).where(Participation.state_code == state_code)).all()
+    return sorted(rows, key=lambda row: INSTRUMENT_CODES.index(row.instrument))
+
+
+def import_treaty_status(db: Session, path: Path, instrument: str) -> dict[str, int]:
+    """Replace the participation in `instrument` by the Treaty Collection table in `path`.
+
+    All or nothing: a TreatyStatusError lists every unknown name and bad date before anything
+    changes. States absent from the table are neither signatories nor parties. Returns counts
+    of signatories and parties.
+    """
+    if instrument not in INSTRUMENT_CODES:
+        raise TreatyStatusError(
+            [f"--instrument: {instrument!r} is not one of {', '.join(INSTRUMENT_CODES)}"]
+        )
+    rows = parse_status_table(path)
+    in_force = load_instrument_data().instruments[instrument].in_force
+    known = set(db.exec(select(State.code)))
+    missing = sorted({row.state_code for row in rows} - known)
+    if missing:
+        raise TreatyStatusError(
+            [f"{path.name}: not loaded with `states load`: {', '.join(missing)}"]
+        )
+    existing = {
+        row.state_code: row
+        for row in db.exec(select(Participation).where(Participation.instrument == instrument))
+    }
+    before = {code: _facts(row) for code, row in existing.items()}
+    source = f"UN Treaty Collection status table, file {path.name}, imported {date.today()}"
+    listed = {row.state_code for row in rows}
+    for code in set(existing) - listed:
+        db.delete(existing[code])
+    for row in rows:
+        record_row = existing.get(row.state_code) or Participation(
+            state_code=row.state_code, instrument=instrument, source=source
+        )
+        record_row.signed_on = row.signed_on
+        record_row.consent_kind = row.consent_kind
+        record_row.consent_on = row.consent_on
+        record_row.in_force_on = (
+            entry_into_force(row.consent_on, in_force) if row.consent_on else None
+        )
+        record_row.source = source
+        record_row.is_demo = False
+        db.add(record_row)
+    db.flush()
+    sync_party_lists(db)
+    after = {row.state_code: _facts(existing.get(row.state_code) or row) for row in rows}
+    record(
+        db,
+        actor=None,
+        action="treaty_status.import",
+        object_type="instrument",
+        object_id=instrument,
+        before=before,
+        after={"source": source, "participants": after},
+    )
+    return {
+        "participants": len(rows),
+        "parties": sum(1 for row in rows if row.consent_kind),
+    }
+
+
+def _facts(row: Participation | StatusRow) -> list[str | None]:
+    return [
+        row.signed_on.isoformat() if row.signed_on else None,
+        row.consent_kind,
+        row.consent_on.isoformat() if row.consent_on else None,
+    ]

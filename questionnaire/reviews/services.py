@@ -19,6 +19,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.services import carry_forward
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import Party, SeatDraw, draw_reviewers
@@ -174,11 +175,12 @@ def create_phase(
     if not state_codes:
         raise RuleViolation(_l("Choose the States under review."))
     plans: list[tuple[State, list[BankVersion]]] = []
+    party_to = instruments_as_at(db, started_on)
     for code in dict.fromkeys(state_codes):
         state = db.get(State, code)
         if state is None:
             raise RuleViolation(_l("%(code)s is not a known State.", code=code))
-        versions = [banks[i] for i in sorted(banks) if state.is_party_to(i)]
+        versions = [banks[i] for i in sorted(banks) if i in party_to.get(state.code, ())]
         if not versions:
             raise RuleViolation(
                 _l(
@@ -220,9 +222,11 @@ def create_phase(
     return phase
 
 
-def _draw_parties(db: Session) -> list[Party]:
+def _draw_parties(db: Session, on: date) -> list[Party]:
+    """Every State with the instruments it is party to as at `on` (the phase's start)."""
+    party_to = instruments_as_at(db, on)
     return [
-        Party(state.code, state.regional_group, frozenset(state.parties))
+        Party(state.code, state.regional_group, party_to.get(state.code, frozenset()))
         for state in db.exec(select(State).order_by(col(State.code)))
     ]
 
@@ -263,7 +267,7 @@ def draw_phase(db: Session, phase: ReviewPhase, user: User, seed: str | None = N
     for review, instrument in reviews:
         under_review.setdefault(review.state_code, set()).add(instrument)
     seed = seed or secrets.token_hex(8)
-    parties = _draw_parties(db)
+    parties = _draw_parties(db, phase.started_on)
     seats = draw_reviewers(
         parties, under_review, max_reviews=phase.max_reviews_per_state, seed=seed
     )
@@ -346,7 +350,7 @@ def replace_reviewer(
     )
     seed = seed or secrets.token_hex(8)
     seats = draw_reviewers(
-        _draw_parties(db),
+        _draw_parties(db, phase.started_on),
         {review.state_code: {instruments[a.review_id] for a in declined}},
         max_reviews=phase.max_reviews_per_state,
         seed=seed,

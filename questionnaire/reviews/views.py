@@ -19,7 +19,7 @@ from questionnaire.i18n import current_language, localize
 from questionnaire.nominations.due import overdue as overdue_nominations
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
-from questionnaire.reference.names import state_name
+from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews import queries, services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import DrawImpossible
@@ -52,9 +52,10 @@ def _phase_choices(form: PhaseForm) -> None:
     form.cluster.choices = [
         SelectChoice(c.id, f"{c.id} – {localize(c.title)}") for c in data.clusters.values()
     ]
-    states = db.session().exec(select(State).order_by(col(State.name_en))).all()
+    language = current_language()
+    states = sort_states(db.session().exec(select(State)).all(), language)
     form.states.choices = [
-        SelectChoice(s.code, f"{state_name(s, current_language())} ({s.code})") for s in states
+        SelectChoice(s.code, f"{state_name(s, language)} ({s.code})") for s in states
     ]
 
 
