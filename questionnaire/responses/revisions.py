@@ -120,13 +120,13 @@ class Revised:
         return after
 
 
-def coalesces(revised: Revised, kind: str, user: User, now: datetime, seconds: int) -> bool:
+def coalesces(revised: Revised, kind: str, user_id: int, now: datetime, seconds: int) -> bool:
     """Whether the change merges into the answer's latest revision: an autosave of the text
     alone, by the person whose autosave that revision is, within `seconds` of its start."""
     return (
         kind == "autosave"
         and revised.latest_kind == "autosave"
-        and revised.latest_by_id == user.id
+        and revised.latest_by_id == user_id
         and not revised.was_carried_forward
         and revised.before is not None
         and revised.before["is_confidential"] == revised.is_confidential
@@ -155,11 +155,13 @@ def record_revisions(
     if not revised:
         return
     now = utcnow()
+    # Read once: `user` is often the request's proxy, each attribute read a lookup.
+    user_id = user.id if user is not None else None
     merged: list[dict[str, Any]] = []
     added: list[dict[str, Any]] = []
     audited: list[dict[str, Any]] = []
     for item in revised:
-        if user is not None and coalesces(item, kind, user, now, coalesce_seconds):
+        if user_id is not None and coalesces(item, kind, user_id, now, coalesce_seconds):
             merged.append(
                 {
                     "revision_id": item.latest_id,
@@ -171,7 +173,7 @@ def record_revisions(
             )
             continue
         this_kind = revision_kind(item, kind)
-        added.append(_revision_row(item, this_kind, user, now))
+        added.append(_revision_row(item, this_kind, user_id, now))
         audited.append(
             {
                 "action": f"answer.{this_kind}",
@@ -190,7 +192,7 @@ def record_revisions(
     record_many(db, user, audited)
 
 
-def _revision_row(item: Revised, kind: str, user: User | None, now: datetime) -> dict[str, Any]:
+def _revision_row(item: Revised, kind: str, user_id: int | None, now: datetime) -> dict[str, Any]:
     return {
         "answer_id": item.answer_id,
         "version": item.version,
@@ -198,7 +200,7 @@ def _revision_row(item: Revised, kind: str, user: User | None, now: datetime) ->
         "value": item.value,
         "is_confidential": item.is_confidential,
         "language": item.language,
-        "changed_by_id": user.id if user is not None else None,
+        "changed_by_id": user_id,
         "started_at": now,
         "changed_at": now,
     }

@@ -149,6 +149,8 @@ def save_answers(
         if change.key not in bank.questions_by_key:
             raise InvalidValue(f"unknown question {change.key}")
     outcome = SaveOutcome()
+    user_id = user.id  # read once: `user` is often the request's proxy
+    assert user_id is not None
     current = current_answers(db, review.id, [c.key for c in changes])  # type: ignore[arg-type]
     now = utcnow()
     creations, updates = [], []
@@ -165,8 +167,8 @@ def save_answers(
             outcome.conflicts[change.key] = _conflict(change, row)
         else:
             updates.append((change, row))
-    revised = _update(db, review.id, user, updates, language, now, outcome)  # type: ignore[arg-type]
-    revised += _create(db, review, user, creations, language, now, outcome)
+    revised = _update(db, review.id, user_id, updates, language, now, outcome)  # type: ignore[arg-type]
+    revised += _create(db, review, user_id, creations, language, now, outcome)
     record_revisions(db, review, user, revised, kind=kind, coalesce_seconds=coalesce_seconds)
     return outcome
 
@@ -201,7 +203,7 @@ def write_answers(db: Session, params: list[dict[str, Any]]) -> int:
 def _update(
     db: Session,
     review_id: int,
-    user: User,
+    user_id: int,
     updates: list[tuple[AnswerChange, Any]],
     language: str,
     now: datetime,
@@ -217,13 +219,13 @@ def _update(
             "new_language": language,
             "new_carried": False,
             "new_at": now,
-            "new_by": user.id,
+            "new_by": user_id,
         }
         for change, row in updates
     ]
     applied = {change.key for change, _row in updates}
     if write_answers(db, params) != len(params):
-        applied = _applied(db, review_id, user, updates, now, outcome)
+        applied = _applied(db, review_id, user_id, updates, now, outcome)
     revised = []
     for change, row in updates:
         if change.key in applied:
@@ -235,7 +237,7 @@ def _update(
 def _applied(
     db: Session,
     review_id: int,
-    user: User,
+    user_id: int,
     updates: list[tuple[AnswerChange, Any]],
     now: datetime,
     outcome: SaveOutcome,
@@ -249,7 +251,7 @@ def _applied(
         row = rows[change.key]
         if (row.version, row.updated_by_id, row.updated_at) == (
             change.base_version + 1,
-            user.id,
+            user_id,
             now,
         ):
             applied.add(change.key)
@@ -261,7 +263,7 @@ def _applied(
 def _create(
     db: Session,
     review: Review,
-    user: User,
+    user_id: int,
     creations: list[AnswerChange],
     language: str,
     now: datetime,
@@ -273,13 +275,13 @@ def _create(
         return []
     try:
         with db.begin_nested():
-            ids = _insert(db, review, user, creations, language, now)
+            ids = _insert(db, review, user_id, creations, language, now)
     except IntegrityError:
         ids = []
         for change in creations:
             try:
                 with db.begin_nested():
-                    ids += _insert(db, review, user, [change], language, now)
+                    ids += _insert(db, review, user_id, [change], language, now)
             except IntegrityError:
                 stored = db.exec(
                     select(Answer).where(
@@ -300,7 +302,7 @@ def _create(
 def _insert(
     db: Session,
     review: Review,
-    user: User,
+    user_id: int,
     creations: list[AnswerChange],
     language: str,
     now: datetime,
@@ -316,7 +318,7 @@ def _insert(
             "is_carried_forward": False,
             "carried_from": None,
             "updated_at": now,
-            "updated_by_id": user.id,
+            "updated_by_id": user_id,
         }
         for change in creations
     ]
