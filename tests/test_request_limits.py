@@ -13,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from questionnaire import create_app
+from questionnaire import db as database
 from questionnaire.accounts.models import User
 from questionnaire.config import from_environment
 from tests.conftest import PASSWORD
@@ -50,16 +51,20 @@ class CountingStream(io.RawIOBase):
 @pytest.fixture
 def deployed_app(test_config: dict[str, object], app: Flask) -> Iterator[Flask]:
     """The application as deployed: CSRF checked, the default body limit."""
-    yield create_app({**test_config, "WTF_CSRF_ENABLED": True}, check_schema=False)
+    other = create_app({**test_config, "WTF_CSRF_ENABLED": True}, check_schema=False)
+    yield other
+    database.get_engine(other).dispose()
 
 
 @pytest.fixture
 def limited_app(test_config: dict[str, object], app: Flask) -> Iterator[Flask]:
     """The application as deployed, with a small body limit."""
-    yield create_app(
+    other = create_app(
         {**test_config, "WTF_CSRF_ENABLED": True, "MAX_CONTENT_LENGTH": LIMIT},
         check_schema=False,
     )
+    yield other
+    database.get_engine(other).dispose()
 
 
 def post_body(
