@@ -4,6 +4,10 @@ Ghana answered version 1 of the TIP cluster I questionnaire in an earlier cycle.
 cluster I reviews then opens for 24 States; lots are drawn with a fixed seed. Ghana's TIP
 review (version 2) is in progress with its earlier answers carried forward for confirmation;
 its SOM review is submitted, and the reviewing States have started their observations.
+
+Everyone but the secretariat comes in as in a real cycle: each State's note verbale is recorded
+as a nomination (`nominations.services.record_nomination`), which creates the account and gives
+the role; the account is then activated through its activation link with the demo password.
 """
 
 from __future__ import annotations
@@ -14,10 +18,13 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts import services as accounts
+from questionnaire.accounts import tokens
 from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
+from questionnaire.nominations import services as nominations
+from questionnaire.nominations.scope import Purpose
 from questionnaire.observations import services as observations
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
@@ -105,34 +112,92 @@ def _latest(db: Session, instrument: str, cluster: str) -> list[BankVersion]:
     )
 
 
-def _earlier_cycle(db: Session, people: dict[str, User], today: date) -> None:
+def _activate(db: Session, user: User) -> None:
+    """Choose the demo password through the activation link, as a nominee does."""
+    if user.activated_at is None and user.password_hash is None:
+        token = tokens.make_token(user, "activate")
+        accounts.choose_password_with_link(db, token, "activate", DEMO_PASSWORD)
+
+
+def _nominate(
+    db: Session,
+    secretariat: User,
+    state: State,
+    person: tuple[str, str, str],
+    note: nominations.NoteVerbale,
+    purpose: Purpose,
+) -> User:
+    """Record the nomination of `person` (e-mail, name, role) by `state`, and activate it."""
+    email, name, role = person
+    recorded = nominations.record_nomination(
+        db,
+        actor=secretariat,
+        nominating_state=state.code,
+        nominee=nominations.Nominee(email, name, "en"),
+        role=role,
+        note=note,
+        purpose=purpose,
+    )
+    _activate(db, recorded.user)
+    return recorded.user
+
+
+def _name_respondents(
+    db: Session, secretariat: User, purpose: Purpose, note: nominations.NoteVerbale
+) -> None:
+    """Ghana's focal point, governmental expert and observer, named by Ghana's note verbale."""
+    ghana = db.get(State, STATE_UNDER_REVIEW)
+    assert ghana is not None
+    for person in DEMO_PEOPLE:
+        if person[2] != "secretariat":
+            _nominate(db, secretariat, ghana, person, note, purpose)
+
+
+def _person(db: Session, email: str) -> User:
+    user = accounts.find_user(db, email)
+    assert user is not None
+    return user
+
+
+def _earlier_cycle(db: Session, secretariat: User, today: date) -> None:
     """Ghana's submitted answers to TIP cluster I version 1, two years ago."""
     version = _latest(db, "TIP", "I")[0]
     if db.exec(select(Review).where(Review.bank_version_id == version.id)).first():
         return
+    started = today - timedelta(days=2 * 365)
     review = reviews.open_review(
-        db,
-        state_code=STATE_UNDER_REVIEW,
-        bank_version=version,
-        started_on=today - timedelta(days=2 * 365),
+        db, state_code=STATE_UNDER_REVIEW, bank_version=version, started_on=started
     )
-    _add_respondents(db, review, people)
+    note = nominations.NoteVerbale("NV/GHA/031", started + timedelta(days=6))
+    _name_respondents(db, secretariat, Purpose(STATE_UNDER_REVIEW, review_id=review.id), note)
     bank = banks.bank_of(version)
-    answer_required(db, review, bank, people["focal.point@gha.example"])
-    responses.submit(db, review, bank, people["focal.point@gha.example"])
+    focal = _person(db, "focal.point@gha.example")
+    answer_required(db, review, bank, focal)
+    responses.submit(db, review, bank, focal)
 
 
-def _add_respondents(db: Session, review: Review, people: dict[str, User]) -> None:
-    for email, _name, role in DEMO_PEOPLE:
-        if role != "secretariat":
-            reviews.add_member(db, review, people[email], role)
+def _name_reviewing_experts(db: Session, secretariat: User, phase: ReviewPhase) -> None:
+    """Each State drawn to review Ghana names an expert, for all its seats, by note verbale."""
+    codes = db.exec(
+        select(ReviewAssignment.reviewing_state)
+        .join(Review, col(Review.id) == ReviewAssignment.review_id)
+        .where(Review.phase_id == phase.id, Review.state_code == STATE_UNDER_REVIEW)
+        .where(col(ReviewAssignment.is_active).is_(True))
+    ).all()
+    for code in sorted(set(codes)):
+        state = db.get(State, code)
+        assert state is not None
+        person = (f"expert@{code.lower()}.example", f"Expert of {state.name_en}", "expert")
+        note = nominations.NoteVerbale(
+            f"NV/{code}/{phase.started_on.year}/27", phase.started_on + timedelta(days=9)
+        )
+        _nominate(db, secretariat, state, person, note, Purpose(STATE_UNDER_REVIEW, phase.id))
 
 
-def _phase(db: Session, people: dict[str, User], today: date) -> ReviewPhase:
+def _phase(db: Session, secretariat: User, today: date) -> ReviewPhase:
     phase = db.exec(select(ReviewPhase).where(ReviewPhase.name == PHASE_NAME)).first()
     if phase is not None:
         return phase
-    secretariat = people["secretariat@unodc.example"]
     phase = reviews.create_phase(
         db,
         name=PHASE_NAME,
@@ -143,24 +208,16 @@ def _phase(db: Session, people: dict[str, User], today: date) -> ReviewPhase:
         user=secretariat,
     )
     reviews.draw_phase(db, phase, secretariat, seed=PHASE_SEED)
-    for review in db.exec(
-        select(Review).where(Review.phase_id == phase.id, Review.state_code == STATE_UNDER_REVIEW)
-    ):
-        _add_respondents(db, review, people)
-        for assignment in db.exec(
-            select(ReviewAssignment).where(ReviewAssignment.review_id == review.id)
-        ):
-            state = db.get(State, assignment.reviewing_state)
-            assert state is not None
-            expert = _user(
-                db, f"expert@{state.code.lower()}.example", f"Expert of {state.name_en}", state.code
-            )
-            reviews.add_member(db, review, expert, "reviewer")
-    _review_under_way(db, phase, people)
+    note = nominations.NoteVerbale(
+        f"NV/GHA/{phase.started_on.year}/112", phase.started_on + timedelta(days=5)
+    )
+    _name_respondents(db, secretariat, Purpose(STATE_UNDER_REVIEW, phase.id), note)
+    _name_reviewing_experts(db, secretariat, phase)
+    _review_under_way(db, phase)
     return phase
 
 
-def _review_under_way(db: Session, phase: ReviewPhase, people: dict[str, User]) -> None:
+def _review_under_way(db: Session, phase: ReviewPhase) -> None:
     """Ghana's SOM answers are submitted; a reviewer has started the observations."""
     found = db.exec(
         select(Review, BankVersion)
@@ -172,7 +229,7 @@ def _review_under_way(db: Session, phase: ReviewPhase, people: dict[str, User]) 
         return
     review, version = found
     bank = banks.bank_of(version)
-    focal = people["focal.point@gha.example"]
+    focal = _person(db, "focal.point@gha.example")
     answer_required(db, review, bank, focal)
     responses.submit(db, review, bank, focal)
     assignment = db.exec(
@@ -210,18 +267,10 @@ def load_demo(db: Session, banks_dir: Path, today: date | None = None) -> list[t
     reference.load_states(db)
     load_provisions(db)
     banks.load_banks(db, banks.discover_bank_files(banks_dir))
-    people = {
-        email: _user(
-            db,
-            email,
-            name,
-            None if role == "secretariat" else STATE_UNDER_REVIEW,
-            secretariat=role == "secretariat",
-        )
-        for email, name, role in DEMO_PEOPLE
-    }
-    _earlier_cycle(db, people, today)
-    _phase(db, people, today)
+    email, name, _role = DEMO_PEOPLE[0]
+    secretariat = _user(db, email, name, None, secretariat=True)
+    _earlier_cycle(db, secretariat, today)
+    _phase(db, secretariat, today)
     db.flush()
     logins = [
         (email, role.replace("_", " ") + (" of Ghana" if role != "secretariat" else ""))

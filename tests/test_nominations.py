@@ -17,6 +17,7 @@ from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo
 from questionnaire.nominations import services
 from questionnaire.nominations.due import nominations_due
 from questionnaire.nominations.models import Nomination
@@ -25,7 +26,7 @@ from questionnaire.notifications.models import OutboxMessage
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership
-from tests.conftest import PASSWORD, login
+from tests.conftest import BANKS_DIR, PASSWORD, login
 
 START = date(2026, 9, 1)
 NEW_PASSWORD = "a quite long new passphrase for 2026"
@@ -429,3 +430,35 @@ def test_only_the_secretariat_reaches_the_nomination_pages(
         assert client.get(path).status_code == 404
     assert client.post("/nominations/new", data=form(phase["TIP"])).status_code == 404
     assert db.exec(select(Nomination)).all() == []
+
+
+def test_the_demo_names_everyone_by_note_verbale_and_activates_the_accounts(
+    db: Session, client: FlaskClient
+) -> None:
+    logins = load_demo(db, BANKS_DIR)
+    db.commit()
+    emails = [email for email, _role in logins]
+    assert emails[:4] == [email for email, _name, _role in DEMO_PEOPLE]
+    reviewers = [email for email, role in logins if role.startswith("reviewer")]
+    assert len(reviewers) >= 2
+    nominated = {
+        user.email: nomination
+        for nomination, user in db.exec(
+            select(Nomination, User).join(User, col(User.id) == Nomination.user_id)
+        )
+    }
+    assert set(emails) - set(nominated) == {"secretariat@unodc.example"}
+    assert all(n.note_reference.startswith("NV/") for n in nominated.values())
+    assert {nominated[e].side for e in reviewers} == {"reviewing"}
+    activated = set(
+        db.exec(select(AuditEntry.object_id).where(AuditEntry.action == "account.activate"))
+    )
+    assert {str(accounts.find_user(db, e).id) for e in emails[1:]} <= activated  # type: ignore[union-attr]
+    focal = accounts.find_user(db, "focal.point@gha.example")
+    assert focal is not None
+    login(client, focal, DEMO_PASSWORD)
+    assert "You do not take part in any review yet" not in text(client.get("/"))
+    reviewer = accounts.find_user(db, reviewers[0])
+    other = client.application.test_client()
+    login(other, reviewer, DEMO_PASSWORD)  # type: ignore[arg-type]
+    assert "Reviewer" in text(other.get("/"))
