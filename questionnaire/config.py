@@ -92,6 +92,8 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         },
         "MAX_REVIEWS_PER_STATE": _int("MAX_REVIEWS_PER_STATE", 3),
         "SUMMARY_WORD_LIMIT": _int("SUMMARY_WORD_LIMIT", 500),
+        # Shares of fewer States than this are not shown in consolidated analyses.
+        "ANALYSIS_MIN_STATES": _int("ANALYSIS_MIN_STATES", 3),
         "PUBLISH_WITHHELD_NOTE": _bool("PUBLISH_WITHHELD_NOTE", False),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": _int("MAIL_PORT", 25),

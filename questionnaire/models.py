@@ -1,15 +1,18 @@
 """Every table of the application, imported in one place for Alembic and the tests."""
 
 from questionnaire.accounts.models import User
+from questionnaire.analysis.models import PeerSharingConsent
 from questionnaire.api.models import ApiToken
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
 from questionnaire.nominations.models import Nomination
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.notifications.models import OutboxMessage, ReminderSent
 from questionnaire.observations.models import (
     DialogueMessage,
+    ListAgreement,
     ListOfObservations,
+    ListSignatory,
     ListTransition,
     Observation,
 )
@@ -31,12 +34,16 @@ __all__ = [
     "AuditEntry",
     "BankVersion",
     "DialogueMessage",
+    "ListAgreement",
     "ListOfObservations",
+    "ListSignatory",
     "ListTransition",
     "Nomination",
     "Observation",
     "OutboxMessage",
+    "PeerSharingConsent",
     "Publication",
+    "ReminderSent",
     "Review",
     "ReviewAssignment",
     "ReviewDraw",

@@ -108,6 +108,9 @@ reviews.new_phase          GET    -            login  404    404    404    404  
 reviews.new_phase          POST   -            login  404    404    404    404    404    ok
 reviews.dashboard          GET    -            login  404    404    404    404    404    ok
 reviews.draw               POST   -            login  404    404    404    404    404    ok
+reviews.draw_preview       GET    -            login  404    404    404    404    404    ok
+reviews.state_groups       GET    -            login  404    404    404    404    404    ok
+reviews.state_groups       POST   -            login  404    404    404    404    404    ok
 reviews.replace            GET    -            login  404    404    404    404    404    ok
 reviews.replace            POST   -            login  404    404    404    404    404    ok
 reviews.assignments        GET    -            login  404    404    404    404    404    ok
@@ -143,10 +146,11 @@ exports.state_answers      GET    answering    login  ok     ok     ok     404  
 exports.state_answers      GET    submitted    login  ok     ok     ok     404    404    ok
 exports.bank_answers       GET    -            login  404    404    404    404    404    ok
 exports.observation_list   GET    -            login  ok     ok     ok     ok     404    ok
-analysis.index             GET    -            login  404    404    404    404    404    ok
-analysis.show              GET    -            login  404    404    404    404    404    ok
-analysis.pdf               GET    -            login  404    404    404    404    404    ok
-analysis.xlsx              GET    -            login  404    404    404    404    404    ok
+analysis.index             GET    -            login  ok     ok     ok     ok     ok     ok
+analysis.show              GET    -            login  ok     ok     ok     403    403    ok
+analysis.pdf               GET    -            login  ok     ok     ok     403    403    ok
+analysis.xlsx              GET    -            login  ok     ok     ok     403    403    ok
+analysis.naming            POST   -            login  ok     403    403    403    403    404
 audit.index                GET    -            login  404    404    404    404    404    ok
 audit.export               GET    -            login  404    404    404    404    404    ok
 documents.index            GET    -            login  ok     ok     ok     ok     ok     ok
@@ -160,6 +164,9 @@ documents.stable           GET    -            login  ok     ok     ok     ok   
 documents.new              GET    -            login  404    404    404    404    404    ok
 documents.new              POST   -            login  404    404    404    404    404    ok
 documents.publish          POST   draft        login  404    404    404    404    404    ok
+documents.renew            POST   draft        login  404    404    404    404    404    ok
+documents.withdraw         GET    published    login  404    404    404    404    404    ok
+documents.withdraw         POST   published    login  404    404    404    404    404    ok
 workspace.overview         GET    -            login  ok     ok     ok     ok     404    ok
 workspace.overview         GET    answering    login  403    403    403    403    404    ok
 workspace.section          GET    -            login  ok     ok     ok     ok     404    ok
@@ -171,6 +178,7 @@ workspace.list_page        GET    -            login  ok     ok     ok     ok   
 workspace.list_page        POST   comment      login  ok     ok     403    ok     404    403
 workspace.list_page        POST   summary      login  403    403    403    403    404    403
 workspace.move_list        POST   -            login  ok     403    403    403    404    403
+workspace.summary_confidentiality POST - login  ok     403    403    403    404    403
 """
 
 ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -322,6 +330,7 @@ FORMS: dict[tuple[str, str], FormData] = {
         "states": ["BRA"],
     },
     ("reviews.replace", "-"): lambda db, s, a: {"reason": "The State declined to review."},
+    ("analysis.naming", "-"): lambda db, s, a: {"named": "no"},
     ("nominations.confirm_import", "-"): lambda db, s, a: {"rows": "[]"},
     ("responses.section", "answering"): _answer_page,
     ("responses.section", "submitted"): _submitted_page,
@@ -371,6 +380,11 @@ FORMS: dict[tuple[str, str], FormData] = {
         "summary-version": "0",
     },
     ("workspace.move_list", "-"): lambda db, s, a: {"to_status": "agreed"},
+    ("workspace.summary_confidentiality", "-"): lambda db, s, a: {
+        "action": "confidential",
+        "paragraph": "0" * 64,
+    },
+    ("documents.withdraw", "published"): lambda db, s, a: {"reason": f"Withdrawn by {a}."},
 }
 #: Calls made last, as they end the actor's session.
 ENDS_SESSION = {"accounts.logout"}
@@ -584,6 +598,11 @@ def restore(db: Session, scene: Scene) -> None:
         .values(status="with_state")
     )
     db.exec(update(Publication).where(col(Publication.id) == scene.draft.id).values(status="draft"))
+    db.exec(
+        update(Publication)
+        .where(col(Publication.id) == scene.published.id)
+        .values(status="published")
+    )
     db.commit()
 
 

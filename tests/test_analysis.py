@@ -13,10 +13,11 @@ import pytest
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from questionnaire.accounts.models import User
 from questionnaire.analysis.services import consolidate
+from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
@@ -271,7 +272,18 @@ def _get(client: FlaskClient, url: str, status: int = 200) -> Any:
     return response
 
 
-def test_page_shows_tables_and_accessible_charts(client, submitted):
+def _option_rows(html: str, key: str) -> list[tuple[str, str, str]]:
+    """(option, States, share) of one question's table on the page."""
+    block = html[html.index(f'id="q-{key}"') :]
+    block = block[: block.index("</table>")]
+    return re.findall(
+        r'<th scope="row">([^<]*)</th>\s*<td class="analysis-table__number">(\d+)</td>\s*'
+        r'<td class="analysis-table__number">([^<]*)</td>',
+        block,
+    )
+
+
+def test_page_shows_one_table_per_question_with_bars_and_no_codes(client, submitted):
     login(client, submitted.secretariat)
     url = f"/analysis/{submitted.version.id}"
 
@@ -279,17 +291,48 @@ def test_page_shows_tables_and_accessible_charts(client, submitted):
     assert "4 States submitted their answers" in html
     assert LABEL not in html
     assert 'style="' not in html and "<style" not in html
-    charts = re.findall(r'<svg class="bar-chart"[^>]*role="img"[^>]*aria-label="([^"]*)"', html)
-    assert "3 States answered. Yes: 2 (67%); Yes, in part: 1 (33%); No: 0 (0%)" in charts
-    assert '<title id="chart-TIP-3-6">3 States answered. Yes: 2 (67%)' in html
+    assert _option_rows(html, "TIP-3-6") == [
+        ("Yes", "2", "67%"),
+        ("Yes, in part", "1", "33%"),
+        ("No", "0", "0%"),
+    ]
+    assert 'class="bar-chart"' not in html  # a table with bars, not a chart saying it again
+    assert '<span class="key">partial</span>' not in html  # no option codes beside labels
     assert "2 of the 4 States that answered need technical assistance." in html
     assert "A national referral mechanism for victims." in html
     assert "Kept confidential by Ghana." not in html
 
     secret = _get(client, f"{url}?confidential=1").get_data(as_text=True)
     assert secret.count(LABEL) == 2  # above and below the figures
-    assert "4 States answered. Yes: 2 (50%); Yes, in part: 1 (25%); No: 1 (25%)" in secret
+    assert _option_rows(secret, "TIP-3-6") == [
+        ("Yes", "2", "50%"),
+        ("Yes, in part", "1", "25%"),
+        ("No", "1", "25%"),
+    ]
     assert f"/analysis/{submitted.version.id}.pdf?confidential=1" in secret
+
+
+def test_shares_of_too_few_states_are_not_shown(client, submitted):
+    login(client, submitted.secretariat)
+
+    html = _get(client, f"/analysis/{submitted.version.id}").get_data(as_text=True)
+
+    # Two States said which kinds of assistance they need on article 3: counts, no shares.
+    kinds = _option_rows(html, "TIP-3-TA-kind")
+    assert ("Legislative drafting and legal advice", "1", "–") in kinds
+    assert all(share == "–" for _, _, share in kinds)
+    assert "Shares are not shown where fewer than 3 States answered." in html
+
+
+def test_questions_nobody_answered_are_folded_away(client, submitted):
+    login(client, submitted.secretariat)
+
+    html = _get(client, f"/analysis/{submitted.version.id}").get_data(as_text=True)
+
+    folded = re.findall(r"<summary>(\d+) questions? nobody answered</summary>", html)
+    assert folded, "no section folds its unanswered questions"
+    nobody = [q.key for s in submitted.bank.sections for q in s.questions][-1]
+    assert f'id="q-{nobody}"' not in html or nobody not in html.split("nobody answered")[0]
 
 
 def _pdf_text(client: FlaskClient, url: str) -> list[str]:
@@ -364,14 +407,119 @@ def test_index_lists_versions_with_their_submissions(client, submitted):
 
 
 @pytest.mark.parametrize("suffix", ["", ".pdf", ".xlsx", "?confidential=1"])
-def test_others_get_404(client, shipped_banks, make_user, suffix):
-    url = f"/analysis/{shipped_banks[TIP_I_V2].id}{suffix}"
+def test_a_state_that_has_not_submitted_is_told_why_it_cannot_read(
+    client, submitted, make_user, suffix
+):
+    url = f"/analysis/{submitted.version.id}{suffix}"
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
 
-    login(client, make_user("GHA"))
-    _get(client, url, 404)
+    login(client, make_user("SEN"))  # Senegal is still answering
+    refused = _get(client, url, 403).get_data(as_text=True)
+    assert "Consolidated analysis not open to your State yet" in refused
+    assert "Your State has not submitted its answers" in refused
+    assert "A national referral mechanism" not in refused
+    index = _get(client, "/analysis/").get_data(as_text=True)
+    assert "Opens to your State once it has submitted its answers" in index
+    assert f'href="/analysis/{submitted.version.id}"' not in index
+
+
+def test_a_person_of_no_state_who_is_not_the_secretariat_gets_404(client, submitted, make_user):
+    login(client, make_user(None))
+    _get(client, f"/analysis/{submitted.version.id}", 404)
     _get(client, "/analysis/", 404)
+
+
+#: Planted in Nigeria's confidential answer; Ghana keeps a good practice confidential too.
+CANARY = "Canary-peer-analysis-3d7e"
+KEPT_PRACTICE = "Kept confidential by Ghana."
+
+
+@pytest.fixture
+def peer_reading(db, submitted):  # type: ignore[no-untyped-def]
+    """Nigeria adds a confidential text answer and submits again."""
+    user = submitted.secretariat
+    nigeria = submitted.reviews["NGA"]
+    responses.reopen(db, nigeria, user, reason="A confidential addition.")
+    _save(db, nigeria, submitted.bank, user, {"TIP-GEN-4": CANARY}, {"TIP-GEN-4"})
+    responses.submit(db, nigeria, submitted.bank, user)
+    db.commit()
+    return submitted
+
+
+def test_a_state_that_submitted_reads_its_peers_without_confidential_data(
+    client, peer_reading, make_user
+):
+    login(client, make_user("GHA"))
+    url = f"/analysis/{peer_reading.version.id}"
+
+    html = _get(client, url).get_data(as_text=True)
+    assert "4 States submitted their answers" in html
+    # Confidential answers are not counted, whatever the reader asks for.
+    assert _option_rows(html, "TIP-3-6") == [
+        ("Yes", "2", "67%"),
+        ("Yes, in part", "1", "33%"),
+        ("No", "0", "0%"),
+    ]
+    assert _option_rows(_get(client, f"{url}?confidential=1").get_data(as_text=True), "TIP-3-6")[
+        2
+    ] == ("No", "0", "0%")
+    assert LABEL not in html
+    assert "Secretariat version" not in html
+    # Too few States said which kinds of assistance: a peer is not shown their answers.
+    block = html[html.index('id="q-TIP-3-TA-kind"') :][:2000]
+    assert "Fewer than 3 States answered: the answers are not shown" in block
+    assert "Legislative drafting" not in block
+    # Question keys are for the secretariat.
+    assert '<span class="key">' not in html
+    assert CANARY not in html and KEPT_PRACTICE not in html
+    book = load_workbook(BytesIO(_get(client, f"{url}.xlsx").data))
+    cells = [str(c) for sheet in book.worksheets for row in _rows(sheet) for c in row if c]
+    assert not [c for c in cells if CANARY in c or KEPT_PRACTICE in c]
+    pdf_text = "\n".join(_pdf_text(client, f"{url}.pdf"))
+    assert CANARY not in pdf_text and KEPT_PRACTICE not in pdf_text and "67%" in pdf_text
+
+
+def test_other_states_are_named_only_if_they_agreed(client, db, peer_reading, make_user, member):
+    kenya_focal = make_user("KEN")
+    member(peer_reading.reviews["KEN"], kenya_focal, "focal_point")
+    kenya_good_practice = "=SUM(1;2) specialised prosecutors"
+    url = f"/analysis/{peer_reading.version.id}"
+
+    login(client, make_user("GHA"))
+    html = _get(client, url).get_data(as_text=True)
+    practice = html[: html.index(kenya_good_practice)]
+    assert "A State that is not named" in practice[-300:]
+    assert "Kenya" not in html
+    assert "Ghana" in html  # the reader's own State is named
+    book = load_workbook(BytesIO(_get(client, f"{url}.xlsx").data))
+    practices = _rows(book["Good practices"])
+    assert (None, "A State that is not named") in [row[:2] for row in practices]
+    assert not [row for row in practices if "KEN" in row or "Kenya" in row]
+
+    kenya = client.application.test_client()
+    login(kenya, kenya_focal)
+    page = _get(kenya, url).get_data(as_text=True)
+    assert "Is Kenya named to the other States beside its good practices?" in page
+    agreed = kenya.post(f"{url}/naming", data={"named": "yes"})
+    assert agreed.status_code == 302
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == "peer_naming.give")).one()
+    assert entry.actor_id == kenya_focal.id
+
+    login(client, make_user("GHA"))
+    assert "Kenya" in _get(client, url).get_data(as_text=True)
+
+
+def test_only_the_focal_point_decides_whether_the_state_is_named(
+    client, peer_reading, make_user, member
+):
+    expert = make_user("KEN")
+    member(peer_reading.reviews["KEN"], expert, "expert")
+    login(client, expert)
+    url = f"/analysis/{peer_reading.version.id}"
+
+    assert "named to the other States" not in _get(client, url).get_data(as_text=True)
+    assert client.post(f"{url}/naming", data={"named": "yes"}).status_code == 403
 
 
 def test_unknown_version_is_404(client, submitted):
@@ -384,7 +532,7 @@ def test_french_reader_gets_bank_texts_and_shares_in_french(client, submitted, m
     url = f"/analysis/{submitted.version.id}"
 
     html = _get(client, url).get_data(as_text=True)
-    assert re.search(r"Oui, en partie\s?: 1 \(33\s%\)", html)  # French number format
+    assert ("Oui, en partie", "1", "33\u00a0%") in _option_rows(html, "TIP-3-6")  # French format
 
     book = load_workbook(BytesIO(_get(client, f"{url}.xlsx").data))
     rows = [row for row in _rows(book.worksheets[0]) if row[0] == "TIP-3-6"]

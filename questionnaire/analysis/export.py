@@ -64,13 +64,19 @@ def _start_sheet(
     sheet.freeze_panes = sheet.cell(row + 1, 1)
 
 
-def _answers_sheet(sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str]) -> None:
+def _answers_sheet(
+    sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str], for_peers: bool
+) -> None:
     for section in analysis.sections:
         for question in section.questions:
             start = [question.key, section_titles.get(section.key, section.key)]
             start.append(localized(question.text))
             if not question.is_choice:
                 _append(sheet, [*start, None, None, question.answered, None, question.answered])
+                continue
+            if for_peers and question.too_few:
+                # A peer is not told how so few States answered, only how many did.
+                _append(sheet, [*start, None, None, None, None, question.answered])
                 continue
             for option in question.options:
                 row = _append(
@@ -88,16 +94,18 @@ def _answers_sheet(sheet: Worksheet, analysis: Analysis, section_titles: Mapping
 
 
 def _assistance_sheet(
-    sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str]
+    sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str], for_peers: bool
 ) -> None:
     for need in analysis.assistance:
         start: list[Any] = [
             need.question_key,
             section_titles.get(need.section_key, need.section_key),
         ]
-        start += [need.answered, need.needing]
-        if not need.kinds:
+        hidden = for_peers and need.answered < analysis.min_states
+        start += [need.answered, None if hidden else need.needing]
+        if not need.kinds or (for_peers and need.too_few):
             _append(sheet, start)
+            continue
         for kind in need.kinds:
             row = _append(sheet, [*start, kind.key, localized(kind.label), kind.count, kind.share])
             sheet.cell(row, 8).number_format = SHARE_FORMAT
@@ -108,7 +116,8 @@ def _good_practices_sheet(
 ) -> None:
     for practice in analysis.good_practices:
         section = section_titles.get(practice.section_key, practice.section_key)
-        _append(sheet, [practice.state_code, practice.state_name, section, practice.text])
+        name = practice.state_name if practice.is_named else _("A State that is not named")
+        _append(sheet, [practice.state_code, name, section, practice.text])
 
 
 def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
@@ -117,12 +126,18 @@ def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
 
 
 def analysis_workbook(
-    analysis: Analysis, *, title: str, section_titles: Mapping[str, str], label: str | None
+    analysis: Analysis,
+    *,
+    title: str,
+    section_titles: Mapping[str, str],
+    label: str | None,
+    for_peers: bool = False,
 ) -> bytes:
     """The XLSX file: one sheet of answers, one of assistance needs, one of good practices.
 
     `label` is the confidential label, written first on every sheet (None for the version
-    that may be published).
+    that may be published). `for_peers`: read by a State, which is not told how fewer States
+    than the analysis's minimum answered.
     """
     book = Workbook()
     answers = book.active
@@ -138,7 +153,7 @@ def analysis_workbook(
             *(_("States"), _("Share"), _("States that answered")),
         ],
     )
-    _answers_sheet(answers, analysis, section_titles)
+    _answers_sheet(answers, analysis, section_titles, for_peers)
     _widths(answers, (16, 28, 60, 18, 36, 10, 10, 12))
 
     assistance = book.create_sheet(_sheet_name(_("Technical assistance")))
@@ -152,7 +167,7 @@ def analysis_workbook(
             *(_("Kind key"), _("Kind of assistance"), _("States"), _("Share")),
         ],
     )
-    _assistance_sheet(assistance, analysis, section_titles)
+    _assistance_sheet(assistance, analysis, section_titles, for_peers)
     _widths(assistance, (16, 28, 12, 12, 22, 36, 10, 10))
 
     practices = book.create_sheet(_sheet_name(_("Good practices")))

@@ -33,7 +33,7 @@ class OptionTally:
     key: str
     label: TranslatedText
     count: int
-    share: float | None  # None when no State answered the question
+    share: float | None  # None when fewer States answered than the analysis shows shares for
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class QuestionTally:
     is_follow_up: bool
     answered: int
     options: tuple[OptionTally, ...]
+    too_few: bool  # fewer States answered than the analysis shows shares for
 
     @property
     def is_choice(self) -> bool:
@@ -74,6 +75,7 @@ class AssistanceNeeds:
     needing: int
     kinds_answered: int  # States that said which kinds they need
     kinds: tuple[OptionTally, ...]  # shares over `kinds_answered`
+    too_few: bool  # fewer States said which kinds than the analysis shows shares for
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class GoodPractice:
     section_key: str
     article: int | None
     text: str
+    is_named: bool = True  # False: the State did not agree to be named to its peers
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Analysis:
     version: int
     title: TranslatedText
     includes_confidential: bool
+    min_states: int  # shares are shown only where at least this many States answered
     state_count: int
     sections: tuple[SectionTally, ...]
     assistance: tuple[AssistanceNeeds, ...]
@@ -117,6 +121,13 @@ class Analysis:
             groups.setdefault(practice.section_key, []).append(practice)
         return [(key, tuple(practices)) for key, practices in groups.items()]
 
+    def unanswered_by_section(self) -> dict[str, tuple[QuestionTally, ...]]:
+        """Per section, the questions no State answered (shown folded away)."""
+        return {
+            section.key: tuple(q for q in section.questions if not q.answered)
+            for section in self.sections
+        }
+
 
 @dataclass(frozen=True)
 class VersionSubmissions:
@@ -132,7 +143,13 @@ class VersionSubmissions:
 
 
 def consolidate(
-    db: Session, bank_version: BankVersion, *, include_confidential: bool, language: str = "en"
+    db: Session,
+    bank_version: BankVersion,
+    *,
+    include_confidential: bool,
+    language: str = "en",
+    min_states: int = 1,
+    named_states: frozenset[str] | None = None,
 ) -> Analysis:
     """Count the answers of every State that submitted answers to `bank_version`.
 
@@ -140,6 +157,9 @@ def consolidate(
     out entirely unless `include_confidential` (the secretariat's own version, never to be
     published); so are the follow-ups that only a confidential answer shows, since counting
     them would reveal it. `language` is the language of the State names of the good practices.
+    Shares are left out where fewer than `min_states` States answered, since a share of one or
+    two States tells what they answered. With `named_states`, the good practices of other States
+    carry no name (a peer State's reading: only the States that agreed are named).
     """
     assert bank_version.id is not None
     bank = bank_of(bank_version)
@@ -149,7 +169,8 @@ def consolidate(
             key=section.key,
             article=section.article,
             questions=tuple(
-                _question_tally(q, counts.get(q.key, AnswerCount())) for q in section.questions
+                _question_tally(q, counts.get(q.key, AnswerCount()), min_states)
+                for q in section.questions
             ),
         )
         for section in bank.sections
@@ -161,10 +182,11 @@ def consolidate(
         version=bank.version,
         title=bank.title,
         includes_confidential=include_confidential,
+        min_states=min_states,
         state_count=_state_count(db, bank_version.id),
         sections=sections,
-        assistance=_assistance(bank, sections),
-        good_practices=_good_practices(db, bank, bank_version.id, language),
+        assistance=_assistance(bank, sections, min_states),
+        good_practices=_good_practices(db, bank, bank_version.id, language, named_states),
     )
 
 
@@ -202,13 +224,14 @@ def _state_count(db: Session, bank_version_id: int) -> int:
     ).one()
 
 
-def _question_tally(question: Question, count: AnswerCount) -> QuestionTally:
+def _question_tally(question: Question, count: AnswerCount, min_states: int) -> QuestionTally:
+    too_few = count.answered < max(min_states, 1)
     options = tuple(
         OptionTally(
             key=option.key,
             label=option.label,
             count=count.options[option.key],
-            share=count.options[option.key] / count.answered if count.answered else None,
+            share=None if too_few else count.options[option.key] / count.answered,
         )
         for option in question.options
     )
@@ -221,10 +244,13 @@ def _question_tally(question: Question, count: AnswerCount) -> QuestionTally:
         is_follow_up=question.parent is not None,
         answered=count.answered,
         options=options if question.is_choice else (),
+        too_few=too_few,
     )
 
 
-def _assistance(bank: Bank, sections: tuple[SectionTally, ...]) -> tuple[AssistanceNeeds, ...]:
+def _assistance(
+    bank: Bank, sections: tuple[SectionTally, ...], min_states: int
+) -> tuple[AssistanceNeeds, ...]:
     """Per article, the "-TA" question and its multiple-choice follow-ups on the kinds needed."""
     tallies = {q.key: q for section in sections for q in section.questions}
     needs = []
@@ -239,6 +265,7 @@ def _assistance(bank: Bank, sections: tuple[SectionTally, ...]) -> tuple[Assista
             ]
             revealing = {key for q in kinds if q.show_if for key in q.show_if.any_of} or {"yes"}
             tally = tallies[question.key]
+            kinds_answered = max((tallies[q.key].answered for q in kinds), default=0)
             needs.append(
                 AssistanceNeeds(
                     section_key=section.key,
@@ -246,15 +273,20 @@ def _assistance(bank: Bank, sections: tuple[SectionTally, ...]) -> tuple[Assista
                     question_key=question.key,
                     answered=tally.answered,
                     needing=sum(o.count for o in tally.options if o.key in revealing),
-                    kinds_answered=max((tallies[q.key].answered for q in kinds), default=0),
+                    kinds_answered=kinds_answered,
                     kinds=tuple(option for q in kinds for option in tallies[q.key].options),
+                    too_few=kinds_answered < max(min_states, 1),
                 )
             )
     return tuple(needs)
 
 
 def _good_practices(
-    db: Session, bank: Bank, bank_version_id: int, language: str
+    db: Session,
+    bank: Bank,
+    bank_version_id: int,
+    language: str,
+    named_states: frozenset[str] | None,
 ) -> tuple[GoodPractice, ...]:
     """Published good practices: not confidential, not withdrawn, from settled lists."""
     rows = db.exec(
@@ -272,16 +304,21 @@ def _good_practices(
         .order_by(col(Observation.id))
     ).all()
     order = {key: index for index, key in enumerate(bank.sections_by_key)}
-    practices = [
-        GoodPractice(
-            state_code=state.code,
-            state_name=state_name(state, language),
-            section_key=section_key,
-            article=section.article if (section := bank.sections_by_key.get(section_key)) else None,
-            text=text,
+    practices = []
+    for section_key, text, state in rows:
+        named = named_states is None or state.code in named_states
+        section = bank.sections_by_key.get(section_key)
+        practices.append(
+            GoodPractice(
+                # An unnamed State's code and name never leave this function.
+                state_code=state.code if named else "",
+                state_name=state_name(state, language) if named else "",
+                section_key=section_key,
+                article=section.article if section else None,
+                text=text,
+                is_named=named,
+            )
         )
-        for section_key, text, state in rows
-    ]
     return tuple(
         sorted(practices, key=lambda p: (order.get(p.section_key, len(order)), p.state_name))
     )
