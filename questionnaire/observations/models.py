@@ -91,6 +91,12 @@ class ListOfObservations(SQLModel, table=True):
         default="drafting", max_length=12, description="drafting, with_state, agreed or final"
     )
     summary: str = Field(default="", description="the short summary of the review")
+    summary_confidential: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSONColumn, nullable=False, server_default="[]"),
+        description="SHA-256 of each paragraph of the summary the State keeps confidential "
+        "(para. 38): never published",
+    )
     summary_version: int = Field(default=1, description="guards concurrent edits")
     summary_updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     summary_updated_at: datetime = Field(default_factory=utcnow, description="UTC")

@@ -59,11 +59,21 @@ class EditConflict(RuleViolation):
         self.current_version = current_version
 
 
-def list_of(db: Session, review: Review) -> ListOfObservations:
-    """The review's list of observations, created empty on first use."""
+def find_list(db: Session, review: Review) -> ListOfObservations:
+    """The review's list of observations to read: the stored one, or an empty one in
+    drafting that is not stored (reading a page never creates records)."""
     found = db.exec(
         select(ListOfObservations).where(ListOfObservations.review_id == review.id)
     ).first()
+    return found or ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
+
+
+def list_of(db: Session, review: Review, *, lock: bool = False) -> ListOfObservations:
+    """The review's list of observations to change, created empty on first use; with `lock`,
+    its row is locked until the commit (publishing takes the same lock, so it never reads a
+    list halfway through a change of confidentiality)."""
+    query = select(ListOfObservations).where(ListOfObservations.review_id == review.id)
+    found = db.exec(query.with_for_update() if lock else query).first()
     if found is None:
         found = ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
         db.add(found)
@@ -223,7 +233,7 @@ def set_confidential(
     db: Session, review: Review, observation: Observation, user: User, *, is_confidential: bool
 ) -> None:
     """The State under review keeps an element confidential (para. 38), or releases it."""
-    lst = list_of(db, review)
+    lst = list_of(db, review, lock=True)
     if lst.status == "final":
         raise RuleViolation(_l("The list of observations is final: it can no longer change."))
     if lst.status == "drafting":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -27,16 +26,15 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import CATEGORIES, ListOfObservations, Observation
+from questionnaire.observations.summary import paragraphs_of
 from questionnaire.publishing.symbols import is_crp
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
-from questionnaire.reference.names import sort_states, state_name
+from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
 
 DOCUMENT_LANGUAGES = ("en", "fr")
 PUBLISHABLE = ("agreed", "final")
-#: A blank line (or one holding only spaces) between two paragraphs of a summary.
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,24 @@ class CrpRequest:
     review_ids: tuple[int, ...]
     languages_line: str = ""
     withheld_note: bool = False
+
+
+def request_source(request: CrpRequest) -> dict[str, Any]:
+    """The request as JSON-ready data, kept with each revision to build its content again."""
+    return {**asdict(request), "issued_on": request.issued_on.isoformat()}
+
+
+def request_from_source(source: dict[str, Any] | None) -> CrpRequest | None:
+    """The request a revision was made from; None for a revision made before it was kept."""
+    if not source:
+        return None
+    return CrpRequest(
+        **{
+            **source,
+            "issued_on": date.fromisoformat(source["issued_on"]),
+            "review_ids": tuple(int(i) for i in source["review_ids"]),
+        }
+    )
 
 
 def text_direction(text: str) -> str:
@@ -209,12 +225,7 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
         ),
         reviewers=_(
             "Reviewing States: %(states)s",
-            states=", ".join(
-                dict.fromkeys(
-                    state_name(r, request.language)
-                    for r in sort_states(reviewers, request.language)
-                )
-            ),
+            states=", ".join(dict.fromkeys(state_name(r, request.language) for r in reviewers)),
         )
         if reviewers
         else "",
@@ -250,15 +261,11 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
             )
         )
     lst = db.exec(select(ListOfObservations).where(ListOfObservations.review_id == review.id)).one()
-    block.summary = [Paragraph(next(counter), text) for text in summary_paragraphs(lst.summary)]
+    # Paragraphs of the summary the State keeps confidential are left out like observations.
+    paragraphs = paragraphs_of(lst)
+    block.withheld += sum(1 for p in paragraphs if p.is_confidential)
+    block.summary = [Paragraph(next(counter), p.text) for p in paragraphs if not p.is_confidential]
     return block
-
-
-def summary_paragraphs(summary: str) -> list[str]:
-    """The paragraphs of a summary: separated by blank lines, whatever the line ends
-    (browsers send a textarea's as CRLF, and the summary is stored as sent)."""
-    text = summary.replace("\r\n", "\n").replace("\r", "\n")
-    return [part.strip() for part in _PARAGRAPH_BREAK.split(text) if part.strip()]
 
 
 def snapshot_sha256(snapshot: dict[str, Any]) -> str:

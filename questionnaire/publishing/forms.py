@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -60,3 +67,11 @@ class CrpForm(Form):
         validators=[DataRequired(_l("Choose at least one list"))],
     )
     withheld_note = BooleanField(_l("Say where elements were withheld at the request of the State"))
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(
+        _l("Why is this revision withdrawn?"),
+        validators=[DataRequired(_l("Say why the revision is withdrawn")), Length(max=2000)],
+        description=_l("Kept in the record of the documents and in the audit log."),
+    )

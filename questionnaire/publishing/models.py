@@ -18,7 +18,7 @@ class Publication(SQLModel, table=True):
     __tablename__ = "publication"
     __table_args__ = (
         UniqueConstraint("symbol", "language", "revision"),
-        CheckConstraint("status IN ('draft', 'published')", name="status"),
+        CheckConstraint("status IN ('draft', 'published', 'withdrawn')", name="status"),
         CheckConstraint("job_status IN ('queued', 'rendering', 'done', 'failed')", name="job"),
     )
 
@@ -26,11 +26,17 @@ class Publication(SQLModel, table=True):
     symbol: str = Field(max_length=120, index=True, description="UN document symbol")
     language: str = Field(max_length=5, description="language of the document")
     revision: int = Field(description="1 for the first rendering of a symbol, then 2, ...")
-    status: str = Field(default="draft", max_length=10, description="draft or published")
+    status: str = Field(default="draft", max_length=10, description="draft, published or withdrawn")
     title: str = Field(max_length=500, description="document title")
     snapshot: Any = Field(
         sa_column=Column(JSONColumn, nullable=False),
         description="the exact content the PDF is made from",
+    )
+    source: Any = Field(
+        default=None,
+        sa_column=Column(JSONColumn, nullable=True),
+        description="what the secretariat asked for (symbol, meeting, reviews): the content "
+        "is built again from it and compared before publishing",
     )
     snapshot_sha256: str = Field(
         max_length=64, index=True, description="SHA-256 of the snapshot (canonical JSON)"
@@ -54,3 +60,8 @@ class Publication(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
     published_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     published_at: datetime | None = Field(default=None, description="UTC")
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    withdrawn_at: datetime | None = Field(default=None, description="UTC")
+    withdrawal_reason: str | None = Field(
+        default=None, description="why the secretariat withdrew the revision (the record only)"
+    )

@@ -1,10 +1,16 @@
-"""Conference room papers as records: created from a snapshot, rendered, published."""
+"""Conference room papers as records: created from a snapshot, rendered, published, withdrawn.
+
+Publishing builds the content again from the current data and refuses a revision whose
+content differs (see `freshness`), holding the lists' rows locked meanwhile, so a change of
+confidentiality either comes before (and is seen) or waits until after the publication.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from io import BytesIO
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from pypdf import PdfReader
 from sqlalchemy import func
@@ -15,7 +21,16 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.publishing.crp import CrpRequest, build_snapshot, plain_snapshot, snapshot_sha256
+from questionnaire.observations.models import ListOfObservations
+from questionnaire.publishing.crp import (
+    CrpRequest,
+    build_snapshot,
+    plain_snapshot,
+    request_from_source,
+    request_source,
+    snapshot_sha256,
+)
+from questionnaire.publishing.freshness import changes
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.pdf import render_pdf, renderer_fingerprint
 
@@ -46,6 +61,7 @@ def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
         revision=(latest or 0) + 1,
         title=request.title,
         snapshot=snapshot,
+        source=request_source(request),
         snapshot_sha256=sha,
         created_by_id=user.id,
     )
@@ -114,11 +130,27 @@ def render(db: Session, publication: Publication) -> bool:
 
 
 def publish(db: Session, publication: Publication, user: User) -> None:
-    """Make a rendered draft the published revision; earlier revisions stay on record."""
+    """Make a rendered draft the published revision; earlier revisions stay on record.
+
+    Refused when the draft's content is no longer what the lists say (an element kept
+    confidential since, an edit, a list no longer agreed): the message names the list and
+    the element, and a new revision is made from the current data."""
     if publication.status == "published":
         raise RuleViolation(_l("This revision is already published."))
+    if publication.status != "draft":
+        raise RuleViolation(_l("Only a draft can be published."))
     if publication.job_status != "done":
         raise RuleViolation(_l("The document is not rendered yet."))
+    _lock_lists(db, publication)
+    found = changes(db, publication)
+    if found:
+        raise RuleViolation(
+            _l(
+                "This revision cannot be published: its content is no longer what the lists "
+                "of observations say. %(changes)s Create a new revision from the current data.",
+                changes=LazyString(lambda: " ".join(str(change) for change in found)),
+            )
+        )
     publication.status = "published"
     publication.published_at = utcnow()
     publication.published_by_id = user.id
@@ -138,14 +170,70 @@ def publish(db: Session, publication: Publication, user: User) -> None:
     db.flush()
 
 
+def _lock_lists(db: Session, publication: Publication) -> None:
+    """Lock the rows of the revision's lists until the commit (the lock that changes of
+    confidentiality take), so the content checked is the content published."""
+    request = request_from_source(publication.source)
+    if request is None:
+        return
+    db.exec(
+        select(ListOfObservations.id)
+        .where(col(ListOfObservations.review_id).in_(request.review_ids))
+        .with_for_update()
+    ).all()
+
+
+def renew(db: Session, publication: Publication, user: User) -> Publication:
+    """A new draft revision made from the same request and the current data."""
+    request = request_from_source(publication.source)
+    if request is None:
+        raise RuleViolation(
+            _l("This revision does not say what it was made from: prepare the document again.")
+        )
+    return create_crp(db, request, user)
+
+
+def withdraw(db: Session, publication: Publication, user: User, *, reason: str) -> None:
+    """Withdraw a published revision: it stays on record, is served nowhere any more, and
+    its addresses show a notice saying when it was withdrawn."""
+    if publication.status != "published":
+        raise RuleViolation(_l("Only a published revision can be withdrawn."))
+    if not reason.strip():
+        raise RuleViolation(_l("Say why the revision is withdrawn."))
+    publication.status = "withdrawn"
+    publication.withdrawn_at = utcnow()
+    publication.withdrawn_by_id = user.id
+    publication.withdrawal_reason = reason.strip()
+    db.add(publication)
+    record(
+        db,
+        actor=user,
+        action="document.withdraw",
+        object_type="publication",
+        object_id=publication.id,
+        before={"status": "published"},
+        after={
+            "status": "withdrawn",
+            "symbol": publication.symbol,
+            "language": publication.language,
+            "revision": publication.revision,
+            "reason": publication.withdrawal_reason,
+        },
+    )
+    db.flush()
+
+
 def latest_published(db: Session, symbol: str, language: str) -> Publication | None:
+    """What the stable address of a document stands for: its latest revision that was
+    published, withdrawn or not (a withdrawn one is answered with its notice, never with an
+    earlier revision in its place)."""
     return db.exec(
         select(Publication)
         .options(undefer(Publication.pdf))  # type: ignore[arg-type]
         .where(
             Publication.symbol == symbol,
             Publication.language == language,
-            Publication.status == "published",
+            col(Publication.status).in_(("published", "withdrawn")),
         )
         .order_by(col(Publication.revision).desc())
     ).first()

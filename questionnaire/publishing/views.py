@@ -1,4 +1,5 @@
-"""Documents: conference room papers created, rendered in the background, and published."""
+"""Documents: conference room papers created, rendered in the background, published and
+withdrawn. A withdrawn revision is served nowhere: its addresses answer with a notice."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from questionnaire.i18n import current_language
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing import jobs, services
 from questionnaire.publishing.crp import PUBLISHABLE, CrpRequest
-from questionnaire.publishing.forms import CrpForm
+from questionnaire.publishing.forms import CrpForm, WithdrawForm
+from questionnaire.publishing.freshness import changes
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug, unslug
 from questionnaire.reference.models import State
@@ -36,6 +38,9 @@ from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
+#: What other people than the secretariat may see: published revisions, and the notice of
+#: withdrawn ones.
+PUBLIC_STATUSES = ("published", "withdrawn")
 
 
 @bp.get("/")
@@ -45,7 +50,7 @@ def index() -> ResponseReturnValue:
         col(Publication.symbol), col(Publication.language), col(Publication.revision).desc()
     )
     if not current_user.is_secretariat:
-        query = query.where(Publication.status == "published")
+        query = query.where(col(Publication.status).in_(PUBLIC_STATUSES))
     return render_template(
         "publishing/index.html", publications=db.session().exec(query).all(), slug=slug
     )
@@ -114,7 +119,7 @@ def _publication(publication_id: int, *, with_pdf: bool = False) -> Publication:
         query = query.options(undefer(Publication.pdf))  # type: ignore[arg-type]
     publication = db.session().exec(query).first()
     if publication is None or (
-        publication.status != "published" and not current_user.is_secretariat
+        publication.status not in PUBLIC_STATUSES and not current_user.is_secretariat
     ):
         abort(404)
     return publication
@@ -137,9 +142,16 @@ def show(publication_id: int) -> ResponseReturnValue:
         .all()
     )
     if not current_user.is_secretariat:
-        revisions = [r for r in revisions if r.status == "published"]
+        revisions = [r for r in revisions if r.status in PUBLIC_STATUSES]
     return render_template(
-        "publishing/show.html", publication=publication, revisions=revisions, slug=slug
+        "publishing/show.html",
+        publication=publication,
+        revisions=revisions,
+        slug=slug,
+        # The secretariat sees whether the revision still says what the lists say now.
+        changes=changes(db.session(), publication)
+        if current_user.is_secretariat and publication.status != "withdrawn"
+        else [],
     )
 
 
@@ -165,7 +177,54 @@ def publish(publication_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show", publication_id=publication_id))
 
 
-def _pdf_response(publication: Publication) -> Response:
+@bp.post("/<int:publication_id>/renew")
+@secretariat_required
+def renew(publication_id: int) -> ResponseReturnValue:
+    """A new draft revision from the same request and the current data."""
+    publication = _publication(publication_id)
+    try:
+        created = services.renew(db.session(), publication, current_user)
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".show", publication_id=publication_id))
+    if created.job_status != "done":
+        jobs.enqueue_render(created.id)  # type: ignore[arg-type]
+    flash(_("A new revision has been made from the current data."), "success")
+    return redirect(url_for(".show", publication_id=created.id))
+
+
+@bp.route("/<int:publication_id>/withdraw", methods=["GET", "POST"])
+@secretariat_required
+def withdraw(publication_id: int) -> ResponseReturnValue:
+    """Ask first, saying what will happen; then withdraw the published revision."""
+    publication = _publication(publication_id)
+    if publication.status != "published":
+        flash(_("Only a published revision can be withdrawn."), "error")
+        return redirect(url_for(".show", publication_id=publication_id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(
+                db.session(), publication, current_user, reason=form.reason.data or ""
+            )
+        except RuleViolation as exc:
+            form.reason.errors = [str(exc)]
+        else:
+            flash(_("The revision has been withdrawn."), "success")
+            return redirect(url_for(".show", publication_id=publication_id))
+    return render_template(
+        "publishing/withdraw.html", publication=publication, form=form, slug=slug
+    )
+
+
+def _withdrawn_notice(publication: Publication) -> ResponseReturnValue:
+    """What a withdrawn revision's addresses answer: a notice, 410 Gone."""
+    return render_template("publishing/withdrawn.html", publication=publication), 410
+
+
+def _pdf_response(publication: Publication) -> ResponseReturnValue:
+    if publication.status == "withdrawn":
+        return _withdrawn_notice(publication)
     if not publication.pdf:
         abort(404)
     name = f"{slug(publication.symbol)}-{publication.language}-r{publication.revision}.pdf"
