@@ -42,6 +42,7 @@ def test_not_found_is_a_page_of_the_site_with_a_way_back(client: FlaskClient) ->
     assert response.status_code == 404
     page = _page(response)
     assert "<h1>Page not found</h1>" in page
+    assert "Error code: 404" in page
     assert "UNTOC review questionnaires" in page  # the site's header and title
     assert 'href="/login"' in page
     assert "Not Found</h1>" not in page  # not Werkzeug's bare page
