@@ -19,8 +19,9 @@ from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import LIST_FLOW
-from questionnaire.reference.instruments import load_instrument_data
+from questionnaire.reference.instruments import article_heading, load_instrument_data
 from questionnaire.reference.names import state_name
+from questionnaire.reference.provisions import AUTHENTIC_TEXTS_URL
 from questionnaire.responses.question_types import type_of
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review
@@ -167,6 +168,10 @@ def init_app(app: Flask) -> None:
         "form_errors": form_errors,
         "section_title": section_title,
         "state_name": lambda state: state_name(state, current_language()),
+        "article_heading": lambda instrument, number: article_heading(
+            instrument, number, current_language()
+        ),
+        "authentic_texts_url": AUTHENTIC_TEXTS_URL,
         "review_url": review_url,
         "site_header": site_header,
         "flashed_notices": flashed_notices,

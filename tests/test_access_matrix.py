@@ -31,6 +31,8 @@ from werkzeug.test import TestResponse
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.nominations import services as nominations
+from questionnaire.nominations.scope import Purpose
 from questionnaire.observations import services as observations
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing.models import Publication
@@ -106,9 +108,26 @@ reviews.new_phase          GET    -            login  404    404    404    404  
 reviews.new_phase          POST   -            login  404    404    404    404    404    ok
 reviews.dashboard          GET    -            login  404    404    404    404    404    ok
 reviews.draw               POST   -            login  404    404    404    404    404    ok
+reviews.draw_preview       GET    -            login  404    404    404    404    404    ok
+reviews.state_groups       GET    -            login  404    404    404    404    404    ok
+reviews.state_groups       POST   -            login  404    404    404    404    404    ok
 reviews.replace            GET    -            login  404    404    404    404    404    ok
 reviews.replace            POST   -            login  404    404    404    404    404    ok
 reviews.assignments        GET    -            login  404    404    404    404    404    ok
+nominations.index          GET    -            login  404    404    404    404    404    ok
+nominations.new            GET    -            login  404    404    404    404    404    ok
+nominations.new            POST   -            login  404    404    404    404    404    ok
+nominations.review_people  GET    -            login  404    404    404    404    404    ok
+nominations.person         GET    -            login  404    404    404    404    404    ok
+nominations.change_role    GET    -            login  404    404    404    404    404    ok
+nominations.change_role    POST   -            login  404    404    404    404    404    ok
+nominations.end            GET    -            login  404    404    404    404    404    ok
+nominations.end            POST   -            login  404    404    404    404    404    ok
+nominations.replace        GET    -            login  404    404    404    404    404    ok
+nominations.replace        POST   -            login  404    404    404    404    404    ok
+nominations.upload         GET    -            login  404    404    404    404    404    ok
+nominations.upload         POST   -            login  404    404    404    404    404    ok
+nominations.confirm_import POST   -            login  404    404    404    404    404    ok
 responses.overview         GET    answering    login  ok     ok     ok     404    404    ok
 responses.overview         GET    submitted    login  ok     ok     ok     404    404    ok
 responses.section          GET    answering    login  ok     ok     ok     404    404    ok
@@ -127,10 +146,11 @@ exports.state_answers      GET    answering    login  ok     ok     ok     404  
 exports.state_answers      GET    submitted    login  ok     ok     ok     404    404    ok
 exports.bank_answers       GET    -            login  404    404    404    404    404    ok
 exports.observation_list   GET    -            login  ok     ok     ok     ok     404    ok
-analysis.index             GET    -            login  404    404    404    404    404    ok
-analysis.show              GET    -            login  404    404    404    404    404    ok
-analysis.pdf               GET    -            login  404    404    404    404    404    ok
-analysis.xlsx              GET    -            login  404    404    404    404    404    ok
+analysis.index             GET    -            login  ok     ok     ok     ok     ok     ok
+analysis.show              GET    -            login  ok     ok     ok     403    403    ok
+analysis.pdf               GET    -            login  ok     ok     ok     403    403    ok
+analysis.xlsx              GET    -            login  ok     ok     ok     403    403    ok
+analysis.naming            POST   -            login  ok     403    403    403    403    404
 audit.index                GET    -            login  404    404    404    404    404    ok
 audit.export               GET    -            login  404    404    404    404    404    ok
 documents.index            GET    -            login  ok     ok     ok     ok     ok     ok
@@ -158,6 +178,7 @@ workspace.list_page        GET    -            login  ok     ok     ok     ok   
 workspace.list_page        POST   comment      login  ok     ok     403    ok     404    403
 workspace.list_page        POST   summary      login  403    403    403    403    404    403
 workspace.move_list        POST   -            login  ok     403    403    403    404    403
+workspace.summary_confidentiality POST - login  ok     403    403    403    404    403
 """
 
 ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -204,6 +225,7 @@ class Scene:
     observation_id: int
     published: Publication
     draft: Publication
+    nomination_id: int  # a reviewing State's focal point, recorded from its note verbale
 
 
 SUBMITTED_SECTION = "art-5"
@@ -233,6 +255,7 @@ def url_values(scene: Scene, row: Row) -> dict[str, Any]:
         "phase_id": scene.phase_id,
         "assignment_id": scene.other_seat.id,
         "user_id": scene.people["other"].id,
+        "nomination_id": scene.nomination_id,
     }
     if row.endpoint == "api.unknown":
         values = {"path": {"root": None, "path": "v1/nothing", "known": "v1/banks"}[row.variant]}
@@ -307,6 +330,8 @@ FORMS: dict[tuple[str, str], FormData] = {
         "states": ["BRA"],
     },
     ("reviews.replace", "-"): lambda db, s, a: {"reason": "The State declined to review."},
+    ("analysis.naming", "-"): lambda db, s, a: {"named": "no"},
+    ("nominations.confirm_import", "-"): lambda db, s, a: {"rows": "[]"},
     ("responses.section", "answering"): _answer_page,
     ("responses.section", "submitted"): _submitted_page,
     ("responses.autosave", "answering"): _autosave,
@@ -398,6 +423,7 @@ def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..
     _answer(db, people, submitted, answering)
     observation_id = _observe(db, people["reviewer"], submitted)
     published, draft = _documents(db, secretariat)
+    nomination_id = _nominate(db, secretariat, seats[0])
     return Scene(
         people=people,
         submitted=submitted,
@@ -407,6 +433,7 @@ def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..
         observation_id=observation_id,
         published=published,
         draft=draft,
+        nomination_id=nomination_id,
     )
 
 
@@ -541,6 +568,23 @@ def _documents(db: Session, secretariat: User) -> tuple[Publication, Publication
     db.add_all([published, draft])
     db.commit()
     return published, draft
+
+
+def _nominate(db: Session, secretariat: User, seat: ReviewAssignment) -> int:
+    """The focal point of the State of `seat`, named by its note verbale (no actor's role)."""
+    review = db.get(Review, seat.review_id)
+    assert review is not None
+    recorded = nominations.record_nomination(
+        db,
+        actor=secretariat,
+        nominating_state=seat.reviewing_state,
+        nominee=nominations.Nominee(f"focal@{seat.reviewing_state.lower()}.example", "Focal", "en"),
+        role="focal_point",
+        note=nominations.NoteVerbale("NV/2026/1", date(2026, 1, 5)),
+        purpose=Purpose(review.state_code, review.phase_id),
+    )
+    db.commit()
+    return recorded.nomination.id  # type: ignore[return-value]
 
 
 def restore(db: Session, scene: Scene) -> None:

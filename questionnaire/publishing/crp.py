@@ -30,7 +30,7 @@ from questionnaire.observations.summary import paragraphs_of
 from questionnaire.publishing.symbols import is_crp
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
-from questionnaire.reference.names import state_name
+from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
 
 DOCUMENT_LANGUAGES = ("en", "fr")
@@ -225,7 +225,12 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
         ),
         reviewers=_(
             "Reviewing States: %(states)s",
-            states=", ".join(dict.fromkeys(state_name(r, request.language) for r in reviewers)),
+            states=", ".join(
+                dict.fromkeys(
+                    state_name(r, request.language)
+                    for r in sort_states(reviewers, request.language)
+                )
+            ),
         )
         if reviewers
         else "",
