@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, get_flashed_messages, render_template, request, url_for
-from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +14,7 @@ from markupsafe import Markup
 
 from questionnaire import fragments
 from questionnaire.banks.schema import Bank, Section
+from questionnaire.dates import un_date, un_datetime
 from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.observations.forms import CATEGORY_LABELS
@@ -178,9 +178,9 @@ def init_app(app: Flask) -> None:
         "role_label": lambda role: ROLE_LABELS.get(role, role),
         "review_status_label": lambda status: REVIEW_STATUS_LABELS.get(status, status),
         "question_type_label": lambda kind: QUESTION_TYPE_LABELS.get(kind, kind),
-        "format_date": format_date,
+        "format_date": un_date,
         "localize": localize,
-        "format_datetime": format_datetime,
+        "format_datetime": un_datetime,
         "days_left": lambda due: (due - date.today()).days,
         "section_status_label": lambda status: SECTION_STATUS_LABELS.get(status, status),
         "revision_kind_label": lambda kind: REVISION_KIND_LABELS.get(kind, kind),
