@@ -166,3 +166,15 @@ def previous_version(db: Session, version: BankVersion) -> BankVersion | None:
         )
         .order_by(BankVersion.version.desc())  # type: ignore[attr-defined]
     ).first()
+
+
+def instruments_without_bank(
+    published: set[str], party_to: dict[str, frozenset[str]], state_codes: list[str]
+) -> dict[str, list[str]]:
+    """Per instrument with no published questionnaire in the cluster, the States (of
+    `state_codes`) party to it: the reviews a phase would silently leave out."""
+    missing: dict[str, list[str]] = {}
+    for code in state_codes:
+        for instrument in sorted(party_to.get(code, frozenset()) - published):
+            missing.setdefault(instrument, []).append(code)
+    return missing

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
-from questionnaire.banks.services import bank_of
+from questionnaire.banks.services import bank_of, instruments_without_bank
 from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
@@ -154,6 +154,27 @@ def _name_when_shown(state: State) -> LazyString:
     return LazyString(lambda: names.get(current_language(), names["en"]))
 
 
+def _left_out_message(db: Session, cluster: str, left_out: dict[str, list[str]]) -> LazyString:
+    """The refusal naming each instrument with no questionnaire and the States party to it."""
+    names = {
+        instrument: [_name_when_shown(state) for code in codes if (state := db.get(State, code))]
+        for instrument, codes in left_out.items()
+    }
+    listed = LazyString(
+        lambda: "; ".join(
+            f"{instrument} ({', '.join(str(name) for name in states)})"
+            for instrument, states in names.items()
+        )
+    )
+    return _l(
+        "No questionnaire of cluster %(cluster)s is published for instruments that States of "
+        "this phase are party to: %(instruments)s. Publish the questionnaires first, or confirm "
+        "that these reviews are left out of the phase.",
+        cluster=cluster,
+        instruments=listed,
+    )
+
+
 def create_phase(
     db: Session,
     *,
@@ -164,6 +185,7 @@ def create_phase(
     max_reviews_per_state: int,
     user: User,
     deadlines: Deadlines | None = None,
+    leave_out_unpublished: bool = False,
 ) -> ReviewPhase:
     """Open a phase: a review per State and per instrument it is party to that has a
     published questionnaire in the cluster, each with its deadlines; all or nothing."""
@@ -190,6 +212,12 @@ def create_phase(
                 )
             )
         plans.append((state, versions))
+    # A State party to an instrument with no published questionnaire in the cluster would
+    # silently go unreviewed on it: refused, unless the secretariat confirms that these
+    # reviews are left out (the audit entry then records them).
+    left_out = instruments_without_bank(set(banks), party_to, [s.code for s, _ in plans])
+    if left_out and not leave_out_unpublished:
+        raise RuleViolation(_left_out_message(db, cluster, left_out))
     phase = ReviewPhase(
         name=name,
         cluster=cluster,
@@ -216,7 +244,12 @@ def create_phase(
         action="phase.create",
         object_type="review_phase",
         object_id=phase.id,
-        after={"name": name, "cluster": cluster, "states": [s.code for s, _ in plans]},
+        after={
+            "name": name,
+            "cluster": cluster,
+            "states": [s.code for s, _ in plans],
+            **({"left_out": left_out} if left_out else {}),
+        },
     )
     db.flush()
     return phase
