@@ -108,7 +108,11 @@ def test_every_state_has_un_names_in_the_six_languages(db: Session) -> None:
     ("code", "english", "french"),
     [
         ("COD", "Democratic Republic of the Congo", "République démocratique du Congo"),
-        ("PRK", "Democratic People’s Republic of Korea", "République populaire démocratique de Corée"),
+        (
+            "PRK",
+            "Democratic People’s Republic of Korea",
+            "République populaire démocratique de Corée",
+        ),
         ("KOR", "Republic of Korea", "République de Corée"),
         ("IRN", "Iran (Islamic Republic of)", "Iran (République islamique d’)"),
         ("VEN", "Venezuela (Bolivarian Republic of)", "Venezuela (République bolivarienne du)"),
@@ -302,4 +306,3 @@ def test_no_iso_style_name_on_pages_exports_and_the_crp(
     crp = " ".join(_crp_text(db, venezuela, secretariat, language).split())
     assert_un_names_only(crp, language, "CRP")
     assert expected[0] in crp
-

@@ -136,7 +136,10 @@ def parse_date(value: object) -> tuple[date, str]:
     if not match or match.group(2).casefold() not in MONTHS:
         raise ValueError("not a date like 12 Dec 2000")
     day, month, year, suffix = match.groups()
-    return date(int(year), MONTHS[month.casefold()], int(day)), suffix or ""
+    try:
+        return date(int(year), MONTHS[month.casefold()], int(day)), suffix or ""
+    except ValueError:
+        raise ValueError("not a date like 12 Dec 2000") from None
 
 
 def _row(
