@@ -3,7 +3,8 @@
 Ghana answered version 1 of the TIP cluster I questionnaire in an earlier cycle. A new phase of
 cluster I reviews then opens for 24 States; lots are drawn with a fixed seed. Ghana's TIP
 review (version 2) is in progress with its earlier answers carried forward for confirmation;
-its SOM review is submitted, and the reviewing States have started their observations.
+its SOM review is submitted, and the reviewing States have started their observations; its
+Firearms Protocol review has its required answers saved.
 
 Everyone but the secretariat comes in as in a real cycle: each State's note verbale is recorded
 as a nomination (`nominations.services.record_nomination`), which creates the account and gives
@@ -214,7 +215,21 @@ def _phase(db: Session, secretariat: User, today: date) -> ReviewPhase:
     _name_respondents(db, secretariat, Purpose(STATE_UNDER_REVIEW, phase.id), note)
     _name_reviewing_experts(db, secretariat, phase)
     _review_under_way(db, phase)
+    _firearms_in_progress(db, phase)
     return phase
+
+
+def _firearms_in_progress(db: Session, phase: ReviewPhase) -> None:
+    """Ghana's Firearms Protocol review is under way: its required answers are saved."""
+    found = db.exec(
+        select(Review, BankVersion)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .where(Review.phase_id == phase.id, Review.state_code == STATE_UNDER_REVIEW)
+        .where(BankVersion.instrument == "FIR")
+    ).first()
+    if found is not None:
+        review, version = found
+        answer_required(db, review, banks.bank_of(version), _person(db, "focal.point@gha.example"))
 
 
 def _review_under_way(db: Session, phase: ReviewPhase) -> None:

@@ -13,10 +13,13 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.demo import PHASE_NAME, load_demo
 from questionnaire.errors import RuleViolation
 from questionnaire.reference.services import instruments_as_at
+from questionnaire.responses.models import Answer
 from questionnaire.reviews import services
-from questionnaire.reviews.models import Review, ReviewPhase
+from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
+from tests.conftest import BANKS_DIR
 
 START = date(2025, 8, 31)
 STATES = ["GHA", "FRA", "MEX"]
@@ -100,3 +103,28 @@ def test_the_secretariat_may_confirm_that_the_instrument_is_left_out(
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "phase.create")).one()
     assert entry.after is not None
     assert entry.after["left_out"] == {"FIR": firearms_parties(db)}
+
+
+def test_the_demo_draws_and_answers_the_firearms_protocol(db: Session) -> None:
+    load_demo(db, BANKS_DIR)
+    db.commit()
+
+    phase = db.exec(select(ReviewPhase).where(ReviewPhase.name == PHASE_NAME)).one()
+    fir = {code: review for review, code, instrument in _reviews(db, phase) if instrument == "FIR"}
+    assert "GHA" in fir and len(fir) > 10
+    seats = db.exec(
+        select(ReviewAssignment).where(ReviewAssignment.review_id == fir["GHA"].id)
+    ).all()
+    assert {seat.seat for seat in seats if seat.is_active} >= {"same_region", "other_region"}
+    answers = db.exec(select(Answer).where(Answer.review_id == fir["GHA"].id)).all()
+    assert {"FIR-GEN-1", "FIR-3-1", "FIR-5-1", "FIR-5-TA"} <= {a.question_key for a in answers}
+
+
+def _reviews(db: Session, phase: ReviewPhase) -> list[tuple[Review, str, str]]:
+    return list(
+        db.exec(
+            select(Review, Review.state_code, BankVersion.instrument)
+            .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+            .where(Review.phase_id == phase.id)
+        )
+    )
