@@ -1,9 +1,10 @@
-"""Messages waiting to be sent, kept after sending as a record."""
+"""Messages waiting to be sent, kept after sending as a record; reminders already sent."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from questionnaire.db import utcnow
@@ -15,10 +16,32 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
 
     id: int | None = Field(default=None, primary_key=True)
-    to_email: str = Field(max_length=254, description="recipient")
+    to_email: str = Field(max_length=254, index=True, description="recipient")
     subject: str = Field(max_length=200)
     body: str = Field(description="plain text")
+    carries_link: bool = Field(
+        default=False,
+        description="holds a personal link (activation, reset): the text is dropped once sent",
+    )
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
     sent_at: datetime | None = Field(default=None, index=True, description="UTC, once sent")
     attempts: int = Field(default=0, description="delivery attempts so far")
+    next_attempt_at: datetime | None = Field(
+        default=None, description="UTC; after a failure, not tried again before then"
+    )
     last_error: str | None = Field(default=None, description="the last delivery error")
+
+
+class ReminderSent(SQLModel, table=True):
+    """One deadline reminder: an item (e.g. a review's answers) at one threshold before or
+    after its due date. The unique key makes `reminders send` idempotent."""
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (UniqueConstraint("item", "due_on", "threshold"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    item: str = Field(max_length=80, description="what is due, e.g. answers:12")
+    due_on: date = Field(description="the deadline the reminder was about")
+    threshold: str = Field(max_length=12, description="days before (14, 7, 1) or overdue")
+    recipients: int = Field(default=0, description="how many people were written to")
+    sent_at: datetime = Field(default_factory=utcnow, description="UTC")

@@ -114,3 +114,37 @@ class ListTransition(SQLModel, table=True):
     actor_id: int = Field(foreign_key="user_account.id", description="who moved it")
     at: datetime = Field(default_factory=utcnow, description="UTC")
     note: Any = Field(default=None, sa_column=Column(JSONColumn, nullable=True))
+
+
+class ListAgreement(SQLModel, table=True):
+    """A reviewing State's agreement to the list of observations as it stood (`content_mark`);
+    the list goes to the State under review only once both seats' States have agreed."""
+
+    __tablename__ = "list_agreement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="list_of_observations.id", index=True)
+    reviewing_state: str = Field(
+        foreign_key="state.code", max_length=3, description="the State that agrees"
+    )
+    agreed_by_id: int = Field(foreign_key="user_account.id", description="who agreed for it")
+    agreed_at: datetime = Field(default_factory=utcnow, description="UTC")
+    content_mark: str = Field(
+        max_length=64, description="digest of the observations and summary agreed to"
+    )
+    withdrawn_at: datetime | None = Field(default=None, description="UTC, if withdrawn")
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+
+
+class ListSignatory(SQLModel, table=True):
+    """An expert whom a reviewing State's focal point lets agree to the list for the State."""
+
+    __tablename__ = "list_signatory"
+    __table_args__ = (UniqueConstraint("review_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    review_id: int = Field(foreign_key="review.id", index=True, description="the review")
+    reviewing_state: str = Field(foreign_key="state.code", max_length=3)
+    user_id: int = Field(foreign_key="user_account.id", description="the expert designated")
+    designated_by_id: int = Field(foreign_key="user_account.id", description="the focal point")
+    created_at: datetime = Field(default_factory=utcnow, description="UTC")
