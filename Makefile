@@ -12,6 +12,8 @@ TEST_DEB := $(RUN_DEB) chromium poppler-utils
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in the demo's e-mails point to the demo itself (the application requires the address).
+DEMO_URL := http://$(HOST):$(PORT)
 
 .PHONY: run test bench install system-run system-test translations lint clean
 
@@ -44,10 +46,11 @@ translations: $(STAMP)
 # The demo does not require a second factor, so that it can be tried without an authenticator
 # app; a deployment requires it for focal points and the secretariat (TWO_FACTOR_REQUIRED_ROLES).
 run: system-run install
-	$(BIN)/questionnaire db upgrade
-	$(BIN)/questionnaire demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (demo: second factor optional for everyone)"
-	TWO_FACTOR_REQUIRED_ROLES= $(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
+	PUBLIC_BASE_URL=$(DEMO_URL) $(BIN)/questionnaire db upgrade
+	PUBLIC_BASE_URL=$(DEMO_URL) $(BIN)/questionnaire demo
+	@echo "Serving on $(DEMO_URL)/ (demo: second factor optional for everyone)"
+	PUBLIC_BASE_URL=$(DEMO_URL) TWO_FACTOR_REQUIRED_ROLES= \
+	  $(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
 
 test: system-test install
 	$(BIN)/pytest $(PYTEST_ARGS)

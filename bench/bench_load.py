@@ -51,7 +51,10 @@ def _prepare(url: str) -> list[list[object]]:
     from questionnaire.reference.models import State
     from questionnaire.reviews import services as reviews
 
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"}, check_schema=False)
+    app = create_app(
+        {"DATABASE_URL": url, "SECRET_KEY": "bench", "PUBLIC_BASE_URL": "http://127.0.0.1"},
+        check_schema=False,
+    )
     alembic_command.upgrade(database.alembic_config(app), "head")
     accounts_list: list[list[object]] = []
     with app.app_context(), database.standalone_session(app) as session:
@@ -129,6 +132,7 @@ def _run(url: str) -> dict[str, float]:
         **os.environ,
         "DATABASE_URL": url,
         "SECRET_KEY": "bench-load",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "RATELIMIT_ENABLED": "false",
     }
     server = None

@@ -34,6 +34,9 @@ BANKS_DIR = PROJECT_ROOT / "question_banks"
 # The rate limiter is one object per process: an app built in a test without this would switch
 # it on for every later test. Tests of the limits turn it on for their own app and off again.
 os.environ.setdefault("RATELIMIT_ENABLED", "false")
+# Links in e-mails are built on it; an application outside debug and testing mode (some tests
+# build one) does not start without it.
+os.environ.setdefault("PUBLIC_BASE_URL", "http://localhost")
 
 PASSWORD = "correct horse battery staple"
 #: Tables filled once per session and kept between tests.

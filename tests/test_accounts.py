@@ -832,4 +832,5 @@ def test_emailed_links_are_built_on_the_public_address_not_the_host_header(
 
 def test_real_e_mail_needs_the_public_address(test_config: dict[str, object]) -> None:
     with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
-        create_app({**test_config, "MAIL_SERVER": "smtp.example.org"}, check_schema=False)
+        config = {**test_config, "MAIL_SERVER": "smtp.example.org", "PUBLIC_BASE_URL": None}
+        create_app(config, check_schema=False)

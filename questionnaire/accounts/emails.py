@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
@@ -20,11 +21,13 @@ Message = tuple[str, str]  # (subject, body)
 
 
 def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL for an e-mail: on PUBLIC_BASE_URL when set (always, in production)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL for an e-mail, always on PUBLIC_BASE_URL (its scheme, host and path),
+    in a request or not; the request's Host and X-Forwarded-* headers play no part."""
+    base = urlsplit(str(current_app.config["PUBLIC_BASE_URL"]))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def signature() -> str:

@@ -319,12 +319,29 @@ class _SessionInterface(SecureCookieSessionInterface):
         return has_request_context() and request.is_secure
 
 
-def init_app(app: Flask) -> None:
-    if app.config.get("MAIL_SERVER") and not app.config.get("PUBLIC_BASE_URL"):
+#: The address of e-mailed links when PUBLIC_BASE_URL is unset, in debug and testing only.
+LOCAL_BASE_URL = "http://127.0.0.1:5000"
+
+
+def _require_public_address(app: Flask) -> None:
+    """Links in e-mails are built on PUBLIC_BASE_URL, never on the Host header of a request
+    (anyone could otherwise have a victim's reset link point to their own host). Production,
+    meaning neither debug nor testing mode, and any instance that sends real e-mail
+    (MAIL_SERVER) refuse to start without it; debug and testing use LOCAL_BASE_URL."""
+    if app.config.get("PUBLIC_BASE_URL"):
+        return
+    if app.config.get("MAIL_SERVER") or not (app.debug or app.testing):
         raise RuntimeError(
-            "Set PUBLIC_BASE_URL (e.g. https://review.example.org) when MAIL_SERVER is set: "
-            "links in e-mails must not be built from the Host header of a request."
+            "Set PUBLIC_BASE_URL to the address people use to reach the application (e.g. "
+            "https://review.example.org): links in e-mails are built on it, never on the Host "
+            "header of a request. It is required unless the application runs in debug or "
+            "testing mode without MAIL_SERVER."
         )
+    app.config["PUBLIC_BASE_URL"] = LOCAL_BASE_URL
+
+
+def init_app(app: Flask) -> None:
+    _require_public_address(app)
     if proxies := int(app.config.get("TRUSTED_PROXY_COUNT") or 0):
         # Behind a reverse proxy, the client's address (rate limits) and HTTPS (Secure
         # cookies, HSTS) are in X-Forwarded-* headers set by that many proxies.
