@@ -345,7 +345,10 @@ def test_the_list_of_observations_marks_its_confidential_elements(
         ["art-5", "Article 5. Criminalization", "Gap or challenge", "Attempt is not an offence.",
          "TIP-5-1; TIP-5-2", True],
     ]  # fmt: skip
-    assert summary == [["Status", "Summary"], ["With the State under review", None]]
+    assert summary == [
+        ["Status", "Summary", "Confidential"],
+        ["With the State under review", None, None],
+    ]
     assert lines[1][3] == "'=A national referral mechanism."
     assert lines[2][5] == "TRUE"
 

@@ -22,6 +22,7 @@ from questionnaire.exports.formats import Column, Table
 from questionnaire.i18n import localize
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import ListOfObservations, Observation
+from questionnaire.observations.summary import paragraphs_of
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
 from questionnaire.responses.models import Answer
@@ -188,9 +189,17 @@ def observations_tables(
                 observation.is_confidential,
             )
         )
+    # The summary paragraph by paragraph, each with the State's choice (para. 38), as the
+    # elements above are.
+    status = str(LIST_STATUS_LABELS.get(lst.status, lst.status))
     summary = Table(
         name=_("Summary"),
-        columns=(Column(_("Status"), 24), Column(_("Summary"), 100, is_long_text=True)),
-        rows=[(str(LIST_STATUS_LABELS.get(lst.status, lst.status)), lst.summary or None)],
+        columns=(
+            Column(_("Status"), 24),
+            Column(_("Summary"), 100, is_long_text=True),
+            Column(_("Confidential"), 12),
+        ),
+        rows=[(status, p.text, p.is_confidential) for p in paragraphs_of(lst)]
+        or [(status, None, None)],
     )
     return elements, summary

@@ -19,6 +19,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.observations import services
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
+from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.observations.forms import (
     ConfidentialForm,
     MessageForm,
@@ -296,6 +297,7 @@ def list_page(review_id: int) -> ResponseReturnValue:
         conflict_text=conflict_text,
         word_limit=word_limit,
         word_count=services.count_words(access.list.summary),
+        summary_paragraphs=paragraphs_of(access.list),
         transitions=services.transitions_of(session, access.list),
         people=_people(
             {m.author_id for m in comments}
@@ -305,6 +307,36 @@ def list_page(review_id: int) -> ResponseReturnValue:
         transition_form=TransitionForm(),
         confidential_form=ConfidentialForm(),
     )
+
+
+@bp.post("/list/summary/confidentiality")
+@login_required
+def summary_confidentiality(review_id: int) -> ResponseReturnValue:
+    """The State's focal point keeps a paragraph of the summary confidential, or releases it."""
+    access = load_workspace(review_id)
+    action = request.form.get("action", "")
+    if (
+        not access.can_mark_confidential
+        or action not in ("confidential", "public")
+        or not ConfidentialForm().validate()
+    ):
+        abort(403)
+    try:
+        set_paragraph_confidential(
+            db.session(),
+            access.review,
+            current_user,
+            key=request.form.get("paragraph", ""),
+            is_confidential=action == "confidential",
+        )
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+    else:
+        if action == "confidential":
+            flash(_("The paragraph will be kept confidential."), "success")
+        else:
+            flash(_("The paragraph may be published."), "success")
+    return redirect(url_for(".list_page", review_id=review_id) + "#summary")
 
 
 @bp.post("/list/transition")
