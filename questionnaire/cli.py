@@ -26,6 +26,7 @@ from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
 from questionnaire.reference import services as reference_services
 from questionnaire.reference.cli import import_treaty_status, provisions_group
+from questionnaire.reviews.cli import reviews_group
 
 
 def _cli_app() -> Flask:
@@ -40,6 +41,7 @@ def cli() -> None:
 
 cli.add_command(shell_command)
 cli.add_command(routes_command)
+cli.add_command(reviews_group)
 cli.add_command(provisions_group)
 
 

@@ -39,6 +39,8 @@ DEMO_PASSWORD = "demo-password-2026"
 STATE_UNDER_REVIEW = "GHA"
 PHASE_NAME = "Cluster I, group 1 (demo)"
 PHASE_SEED = "demo-2026"
+#: Stored with the demo's draw, so that nobody takes its fixed seed for a random one.
+PHASE_SEED_SOURCE = "fixed by the demo loader (for reproducible demo data), not random"
 PHASE_STATES = (
     "GHA", "NGA", "KEN", "SEN", "ZAF", "MAR", "MEX", "BRA", "ARG", "COL", "CHL", "PER",
     "FRA", "DEU", "ITA", "ESP", "CAN", "AUT", "POL", "ROU", "UKR", "IND", "IDN", "PHL",
@@ -208,7 +210,7 @@ def _phase(db: Session, secretariat: User, today: date) -> ReviewPhase:
         max_reviews_per_state=3,
         user=secretariat,
     )
-    reviews.draw_phase(db, phase, secretariat, seed=PHASE_SEED)
+    reviews.draw_phase(db, phase, secretariat, seed=PHASE_SEED, seed_source=PHASE_SEED_SOURCE)
     note = nominations.NoteVerbale(
         f"NV/GHA/{phase.started_on.year}/112", phase.started_on + timedelta(days=5)
     )

@@ -16,14 +16,14 @@ from sqlmodel import Session, col, func, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.demo import PHASE_NAME, PHASE_STATES, load_demo
+from questionnaire.demo import PHASE_NAME, PHASE_SEED_SOURCE, PHASE_STATES, load_demo
 from questionnaire.errors import RuleViolation
 from questionnaire.observations.models import DialogueMessage, ListOfObservations
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer
 from questionnaire.reviews import services
 from questionnaire.reviews.deadlines import Deadlines, add_months
-from questionnaire.reviews.draw import NO_GROUP, DrawImpossible
+from questionnaire.reviews.draw import NO_GROUP, PROCEDURE_VERSION, DrawImpossible
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
@@ -234,8 +234,20 @@ def test_a_draw_stores_seed_inputs_and_result_and_seats_every_review(
                 assert (groups[seat.reviewing_state] == own) == (seat.seat == "same_region")
             load.setdefault(seat.reviewing_state, set()).add(review.state_code)
     assert max(len(states) for states in load.values()) <= 3
+    assert stored.seed_source == "fixed by the caller, not random"
+    assert stored.procedure_version == PROCEDURE_VERSION
+    assert stored.used_mutual_fallback is False
+    assert stored.inputs["no_group_rule"] == "any_group"
+    assert stored.inputs["eligible_states"] == sorted(c for c, p in parties.items() if p)
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "phase.draw")).one()
-    assert entry.after == {"seed": "seed-1", "seats": len(stored.result)}
+    assert entry.after == {
+        "seed": "seed-1",
+        "seed_source": "fixed by the caller, not random",
+        "procedure_version": PROCEDURE_VERSION,
+        "used_mutual_fallback": False,
+        "no_group_rule": "any_group",
+        "seats": len(stored.result),
+    }
 
 
 def test_the_same_seed_on_the_same_phase_draws_the_same_lots(
@@ -600,6 +612,9 @@ def test_the_demo_loads_twice_to_the_same_data(db: Session) -> None:
         )
     }
     assert counts[ReviewPhase] == counts[ReviewDraw] == 1
+    demo_draw = db.exec(select(ReviewDraw)).one()
+    assert demo_draw.seed_source == PHASE_SEED_SOURCE
+    assert "fixed by the demo loader" in demo_draw.seed_source
     load_demo(db, BANKS_DIR)
     db.commit()
     assert {model: count(db, model) for model in counts} == counts

@@ -11,9 +11,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from questionnaire.forms import Form
+from questionnaire.reviews.draw import NO_GROUP_ANY
+from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
 from questionnaire.validators import DateInRange, WholeNumberRange
 
 
@@ -33,16 +36,62 @@ class PhaseForm(Form):
         choices=[],
         validators=[DataRequired(_l("Choose the States under review"))],
     )
+    no_group_rule = SelectField(
+        _l("Entities in no regional group"),
+        choices=[SelectChoice(rule, label) for rule, label in NO_GROUP_RULE_LABELS.items()],
+        default=NO_GROUP_ANY,
+        description=_l(
+            "How the seats of the European Union, the Cook Islands, Niue and any other entity "
+            "outside the five regional groups are drawn in this phase."
+        ),
+    )
 
 
 class DrawForm(Form):
+    """The draw itself takes nothing but its CSRF token: the server draws the seed."""
+
+
+class DrawPreviewForm(Form):
+    """A preview stores nothing, so it may take a seed (to show what a seed would draw)."""
+
+    class Meta:
+        csrf = False
+
     seed = StringField(
-        _l("Seed (optional)"),
+        _l("Seed of the preview (optional)"),
         validators=[Optional(), Length(max=64)],
         description=_l(
-            "Leave empty for a random seed. The seed is stored so the draw can be reproduced."
+            "Leave empty for a random seed. The real draw never takes a seed: the server "
+            "draws its own."
         ),
     )
+
+
+class GroupDrawForm(Form):
+    sizes = StringField(
+        _l("Sizes of the groups"),
+        validators=[DataRequired(_l("Give the sizes of the groups")), Length(max=200)],
+        description=_l("Whole numbers separated by commas, in the order the groups start."),
+    )
+    first_year = IntegerField(
+        _l("Year the first group starts"),
+        validators=[
+            DataRequired(_l("Give the year the first group starts")),
+            WholeNumberRange(min=2000, max=2100),
+        ],
+    )
+
+    def validate_sizes(self, field: StringField) -> None:
+        """Whole numbers from 1 to 999, separated by commas."""
+        parts = [part.strip() for part in (field.data or "").split(",")]
+        if not all(part.isascii() and part.isdigit() and 0 < int(part) < 1000 for part in parts):
+            raise ValidationError(
+                _l("Give the sizes as whole numbers from 1 to 999 separated by commas.")
+            )
+
+    def size_list(self) -> list[int]:
+        """The sizes, once validated."""
+        return [int(part) for part in (self.sizes.data or "").split(",")]
 
 
 class ReplaceForm(Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from questionnaire.db import JSONColumn, utcnow
@@ -76,6 +76,12 @@ class ReviewPhase(SQLModel, table=True):
     max_reviews_per_state: int = Field(
         default=3, description="how many States one State may review in this phase"
     )
+    no_group_rule: str = Field(
+        default="any_group",
+        max_length=20,
+        description="how entities in no regional group are drawn: any_group, "
+        "other_region_only or excluded",
+    )
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
 
@@ -90,6 +96,15 @@ class ReviewDraw(SQLModel, table=True):
     phase_id: int = Field(foreign_key="review_phase.id", index=True, description="the phase")
     kind: str = Field(default="draw", max_length=12, description="draw or replacement")
     seed: str = Field(max_length=64, description="seed of the random generator")
+    seed_source: str = Field(
+        default="", max_length=80, description="where the seed came from (server or fixed)"
+    )
+    procedure_version: str | None = Field(
+        default=None, max_length=40, description="version of docs/drawing-of-lots.md followed"
+    )
+    used_mutual_fallback: bool | None = Field(
+        default=None, description="whether mutual pairs had to be allowed to complete the draw"
+    )
     inputs: Any = Field(
         sa_column=Column(JSONColumn, nullable=False),
         description="States, groups, parties and rules the draw used",
@@ -104,7 +119,18 @@ class ReviewAssignment(SQLModel, table=True):
     """A reviewing State's seat on one review (one State under review, one instrument)."""
 
     __tablename__ = "review_assignment"
-    __table_args__ = (CheckConstraint("seat IN ('same_region', 'other_region')", name="seat"),)
+    __table_args__ = (
+        CheckConstraint("seat IN ('same_region', 'other_region')", name="seat"),
+        # One active reviewing State per review and seat, whatever the requests do at once.
+        Index(
+            "uq_review_assignment_active_seat",
+            "review_id",
+            "seat",
+            unique=True,
+            sqlite_where=text("is_active"),
+            postgresql_where=text("is_active"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", index=True, description="the review")
@@ -120,3 +146,24 @@ class ReviewAssignment(SQLModel, table=True):
     is_active: bool = Field(default=True, description="false once replaced")
     ended_at: datetime | None = Field(default=None, description="when it was replaced (UTC)")
     end_reason: str | None = Field(default=None, description="why it was replaced")
+
+
+class StateGroupDraw(SQLModel, table=True):
+    """The split of States by lot into groups that start their reviews in consecutive years."""
+
+    __tablename__ = "state_group_draw"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seed: str = Field(max_length=64, description="seed of the random generator")
+    seed_source: str = Field(max_length=80, description="where the seed came from")
+    procedure_version: str = Field(max_length=40, description="version of the procedure")
+    inputs: Any = Field(
+        sa_column=Column(JSONColumn, nullable=False),
+        description="the States split, the sizes of the groups and the first year",
+    )
+    result: Any = Field(
+        sa_column=Column(JSONColumn, nullable=False),
+        description="the groups: number, year they start and their States",
+    )
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, description="UTC")

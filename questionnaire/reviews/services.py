@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
+from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -22,7 +22,18 @@ from questionnaire.reference.names import state_name
 from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.services import carry_forward
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.draw import Party, SeatDraw, draw_reviewers
+from questionnaire.reviews.draw import (
+    CALLER_SEED_SOURCE,
+    NO_GROUP_ANY,
+    NO_GROUP_RULES,
+    PROCEDURE_VERSION,
+    SERVER_SEED_SOURCE,
+    DrawOutcome,
+    Party,
+    SeatDraw,
+    draw_lots,
+    server_seed,
+)
 from questionnaire.reviews.models import (
     RESPONDENT_ROLES,
     ROLES,
@@ -186,9 +197,13 @@ def create_phase(
     user: User,
     deadlines: Deadlines | None = None,
     leave_out_unpublished: bool = False,
+    no_group_rule: str = NO_GROUP_ANY,
 ) -> ReviewPhase:
     """Open a phase: a review per State and per instrument it is party to that has a
-    published questionnaire in the cluster, each with its deadlines; all or nothing."""
+    published questionnaire in the cluster, each with its deadlines; all or nothing.
+    `no_group_rule` says how entities in no regional group are drawn (`NO_GROUP_RULES`)."""
+    if no_group_rule not in NO_GROUP_RULES:
+        raise RuleViolation(_l("Choose how entities in no regional group are drawn."))
     banks = _latest_banks(db, cluster)
     if not banks:
         raise RuleViolation(
@@ -223,6 +238,7 @@ def create_phase(
         cluster=cluster,
         started_on=started_on,
         max_reviews_per_state=max_reviews_per_state,
+        no_group_rule=no_group_rule,
         created_by_id=user.id,
     )
     db.add(phase)
@@ -249,6 +265,7 @@ def create_phase(
             "cluster": cluster,
             "states": [s.code for s, _ in plans],
             **({"left_out": left_out} if left_out else {}),
+            "no_group_rule": no_group_rule,
         },
     )
     db.flush()
@@ -286,49 +303,117 @@ def active_assignments(db: Session, review_ids: list[int]) -> list[ReviewAssignm
     )
 
 
-def draw_phase(db: Session, phase: ReviewPhase, user: User, seed: str | None = None) -> ReviewDraw:
-    """Draw the reviewing States of every review of the phase, stored with seed and inputs.
+@dataclass(frozen=True)
+class PhaseLots:
+    """What a drawing of lots for a phase works with, and what it drew (stored or not)."""
 
-    Raises DrawImpossible (naming the State and the rule) before anything is written.
-    """
+    reviews: list[tuple[Review, str]]
+    parties: list[Party]
+    under_review: dict[str, list[str]]
+    seed: str
+    seed_source: str
+    outcome: DrawOutcome
+
+    def inputs(self, phase: ReviewPhase) -> dict[str, Any]:
+        """The inputs as stored with the draw: enough to draw it again."""
+        eligible = sorted(p.code for p in self.parties if p.parties)
+        return {
+            "under_review": self.under_review,
+            "parties": [[p.code, p.group, sorted(p.parties)] for p in self.parties],
+            "eligible_states": eligible,
+            "max_reviews": phase.max_reviews_per_state,
+            "no_group_rule": phase.no_group_rule,
+        }
+
+
+def draw_lots_of_phase(
+    db: Session, phase: ReviewPhase, seed: str | None = None, seed_source: str | None = None
+) -> PhaseLots:
+    """Draw the lots of a phase without storing anything (what a preview shows and a draw
+    stores). Without `seed`, the server draws one from a cryptographic source."""
     reviews = _phase_reviews(db, phase)
-    if active_assignments(db, [r.id for r, _ in reviews if r.id is not None]):
-        raise RuleViolation(
-            _l("The lots of this phase have been drawn: replace single seats instead.")
-        )
     under_review: dict[str, set[str]] = {}
     for review, instrument in reviews:
         under_review.setdefault(review.state_code, set()).add(instrument)
-    seed = seed or secrets.token_hex(8)
+    if seed is None:
+        seed, seed_source = server_seed(), SERVER_SEED_SOURCE
     parties = _draw_parties(db, phase.started_on)
-    seats = draw_reviewers(
-        parties, under_review, max_reviews=phase.max_reviews_per_state, seed=seed
+    outcome = draw_lots(
+        parties,
+        under_review,
+        max_reviews=phase.max_reviews_per_state,
+        seed=seed,
+        no_group_rule=phase.no_group_rule,
     )
+    return PhaseLots(
+        reviews,
+        parties,
+        {k: sorted(v) for k, v in sorted(under_review.items())},
+        seed,
+        seed_source or CALLER_SEED_SOURCE,
+        outcome,
+    )
+
+
+def draw_phase(
+    db: Session,
+    phase: ReviewPhase,
+    user: User,
+    seed: str | None = None,
+    seed_source: str | None = None,
+) -> ReviewDraw:
+    """Draw the reviewing States of every review of the phase, stored with seed and inputs.
+
+    The seed comes from the server's cryptographic source unless a caller that is not a
+    person's form (the demo loader, a test) fixes it and says so in `seed_source`. The phase
+    row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers), so
+    a second draw at the same time finds the first one's seats and is refused. Raises
+    DrawImpossible (naming the State and the rule) before anything is written.
+    """
+    db.exec(select(ReviewPhase).where(ReviewPhase.id == phase.id).with_for_update()).one()
+    if active_assignments(db, [r.id for r, _ in _phase_reviews(db, phase) if r.id is not None]):
+        raise RuleViolation(
+            _l("The lots of this phase have been drawn: replace single seats instead.")
+        )
+    lots = draw_lots_of_phase(db, phase, seed, seed_source)
+    seats = lots.outcome.seats
     draw = ReviewDraw(
         phase_id=phase.id,  # type: ignore[arg-type]
         kind="draw",
-        seed=seed,
-        inputs={
-            "under_review": {k: sorted(v) for k, v in sorted(under_review.items())},
-            "parties": [[p.code, p.group, sorted(p.parties)] for p in parties],
-            "max_reviews": phase.max_reviews_per_state,
-        },
+        seed=lots.seed,
+        seed_source=lots.seed_source,
+        procedure_version=PROCEDURE_VERSION,
+        used_mutual_fallback=lots.outcome.used_mutual_fallback,
+        inputs=lots.inputs(phase),
         result=[asdict(seat) for seat in seats],
         created_by_id=user.id,
     )
     db.add(draw)
     db.flush()
-    _assign(db, draw, reviews, seats)
+    _assign(db, draw, lots.reviews, seats)
+    db.flush()
     record(
         db,
         actor=user,
         action="phase.draw",
         object_type="review_draw",
         object_id=draw.id,
-        after={"seed": seed, "seats": len(seats)},
+        after=_draw_record(draw, len(seats)),
     )
     db.flush()
     return draw
+
+
+def _draw_record(draw: ReviewDraw, seats: int) -> dict[str, Any]:
+    """What the audit record keeps of a draw."""
+    return {
+        "seed": draw.seed,
+        "seed_source": draw.seed_source,
+        "procedure_version": draw.procedure_version,
+        "used_mutual_fallback": draw.used_mutual_fallback,
+        "no_group_rule": draw.inputs.get("no_group_rule"),
+        "seats": seats,
+    }
 
 
 def _assign(
@@ -351,7 +436,12 @@ def _assign(
 
 
 def replace_reviewer(
-    db: Session, assignment: ReviewAssignment, user: User, reason: str, seed: str | None = None
+    db: Session,
+    assignment: ReviewAssignment,
+    user: User,
+    reason: str,
+    seed: str | None = None,
+    seed_source: str | None = None,
 ) -> ReviewDraw:
     """A reviewing State declined: draw its seat again for that State under review only.
 
@@ -364,8 +454,12 @@ def replace_reviewer(
         raise RuleViolation(_l("This seat has already been replaced."))
     review = db.get(Review, assignment.review_id)
     assert review is not None and review.phase_id is not None
-    phase = db.get(ReviewPhase, review.phase_id)
-    assert phase is not None
+    phase = db.exec(
+        select(ReviewPhase).where(ReviewPhase.id == review.phase_id).with_for_update()
+    ).one()
+    db.refresh(assignment)
+    if not assignment.is_active:
+        raise RuleViolation(_l("This seat has already been replaced."))
     reviews = _phase_reviews(db, phase)
     instruments = {r.id: i for r, i in reviews}
     current = active_assignments(db, [r.id for r, _ in reviews if r.id is not None])
@@ -381,8 +475,9 @@ def replace_reviewer(
     excluded = {assignment.reviewing_state} | _replaced_states(
         db, [r.id for r, _ in reviews if r.state_code == review.state_code and r.id is not None]
     )
-    seed = seed or secrets.token_hex(8)
-    seats = draw_reviewers(
+    if seed is None:
+        seed, seed_source = server_seed(), SERVER_SEED_SOURCE
+    outcome = draw_lots(
         _draw_parties(db, phase.started_on),
         {review.state_code: {instruments[a.review_id] for a in declined}},
         max_reviews=phase.max_reviews_per_state,
@@ -399,19 +494,26 @@ def replace_reviewer(
         ],
         seats=(assignment.seat,),
         excluded={review.state_code: excluded},
+        no_group_rule=phase.no_group_rule,
     )
+    seats = outcome.seats
     if assignment.is_additional:
         seats = [replace(seat, is_additional=True) for seat in seats]
     draw = ReviewDraw(
         phase_id=phase.id,  # type: ignore[arg-type]
         kind="replacement",
         seed=seed,
+        seed_source=seed_source or CALLER_SEED_SOURCE,
+        procedure_version=PROCEDURE_VERSION,
+        used_mutual_fallback=outcome.used_mutual_fallback,
         inputs={
             "replaced": assignment.reviewing_state,
             "state_under_review": review.state_code,
             "seat": assignment.seat,
             "instruments": sorted(instruments[a.review_id] for a in declined),
             "excluded": sorted(excluded),
+            "max_reviews": phase.max_reviews_per_state,
+            "no_group_rule": phase.no_group_rule,
         },
         result=[asdict(seat) for seat in seats],
         reason=reason.strip(),
@@ -425,6 +527,7 @@ def replace_reviewer(
         old.ended_at = now
         old.end_reason = reason.strip()
         db.add(old)
+    db.flush()  # the seats end before their successors take them (one active per seat)
     _assign(db, draw, reviews, seats)
     record(
         db,

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from wtforms.fields.choices import SelectChoice
 
@@ -20,11 +21,25 @@ from questionnaire.nominations.due import overdue as overdue_nominations
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reference.names import sort_states, state_name
-from questionnaire.reviews import queries, services
+from questionnaire.reviews import groups, queries, services
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.draw import DrawImpossible
-from questionnaire.reviews.forms import DashboardFilterForm, DrawForm, PhaseForm, ReplaceForm
-from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
+from questionnaire.reviews.draw import PROCEDURE_VERSION, DrawImpossible
+from questionnaire.reviews.forms import (
+    DashboardFilterForm,
+    DrawForm,
+    DrawPreviewForm,
+    GroupDrawForm,
+    PhaseForm,
+    ReplaceForm,
+)
+from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
+from questionnaire.reviews.models import (
+    Review,
+    ReviewAssignment,
+    ReviewDraw,
+    ReviewPhase,
+    StateGroupDraw,
+)
 from questionnaire.templating import DASHBOARD_STATUS_LABELS, REGION_LABELS
 
 bp = Blueprint("reviews", __name__)
@@ -64,6 +79,8 @@ def _phase_choices(form: PhaseForm) -> None:
 def new_phase() -> ResponseReturnValue:
     form = PhaseForm(max_reviews_per_state=current_app.config["MAX_REVIEWS_PER_STATE"])
     _phase_choices(form)
+    if request.method == "GET":
+        form.states.data = _group_preselection()
     if form.validate_on_submit():
         try:
             phase = services.create_phase(
@@ -74,6 +91,7 @@ def new_phase() -> ResponseReturnValue:
                 started_on=form.started_on.data,  # type: ignore[arg-type]
                 max_reviews_per_state=form.max_reviews_per_state.data or 1,
                 user=current_user,
+                no_group_rule=form.no_group_rule.data or "",
             )
         except RuleViolation as exc:
             form.states.errors = [str(exc)]
@@ -81,6 +99,16 @@ def new_phase() -> ResponseReturnValue:
             flash(_("The phase has been opened with its reviews."), "success")
             return redirect(url_for(".dashboard", phase=phase.id))
     return render_template("reviews/new_phase.html", form=form)
+
+
+def _group_preselection() -> list[str]:
+    """The States of a group drawn by lot (`?groups=<draw>&group=<number>`), if asked for."""
+    draw_id = request.args.get("groups", type=int)
+    number = request.args.get("group", type=int)
+    if draw_id is None or number is None or not 0 < draw_id < 2**31:
+        return []
+    draw = db.session().get(StateGroupDraw, draw_id)
+    return groups.group_states(draw, number) if draw else []
 
 
 def _filter_form() -> DashboardFilterForm:
@@ -135,6 +163,8 @@ def dashboard() -> ResponseReturnValue:
         draws=draws,
         states=states,
         draw_form=DrawForm(),
+        preview_form=DrawPreviewForm(formdata=None),
+        no_group_labels=NO_GROUP_RULE_LABELS,
         deadlines=Deadlines.configured(),
         overdue_nominations=overdue_nominations(db.session(), date.today(), filters.phase_id),
     )
@@ -148,9 +178,13 @@ def draw(phase_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        result = services.draw_phase(db.session(), phase, current_user, seed=form.seed.data or None)
+        result = services.draw_phase(db.session(), phase, current_user)
     except RuleViolation as exc:
         flash(str(exc), "error")
+    except IntegrityError:
+        # Another draw of the phase took the seats first (one active seat per review).
+        db.session().rollback()
+        flash(_("The lots of this phase have been drawn: replace single seats instead."), "error")
     except DrawImpossible as exc:
         flash(
             _("The lots could not be drawn: %(reason)s. Nothing was saved.", reason=str(exc)),
@@ -159,6 +193,59 @@ def draw(phase_id: int) -> ResponseReturnValue:
     else:
         flash(_("The lots have been drawn (seed %(seed)s).", seed=result.seed), "success")
     return redirect(url_for(".dashboard", phase=phase_id))
+
+
+@bp.get("/phases/<int:phase_id>/draw/preview")
+@secretariat_required
+def draw_preview(phase_id: int) -> ResponseReturnValue:
+    """The seats a draw would give, with a seed given or drawn now; nothing is stored."""
+    phase = db.session().get(ReviewPhase, phase_id) or abort(404)
+    form = DrawPreviewForm(request.args)
+    lots, error = None, None
+    if form.validate():
+        try:
+            lots = services.draw_lots_of_phase(db.session(), phase, seed=form.seed.data or None)
+        except DrawImpossible as exc:
+            error = str(exc)
+    return render_template(
+        "reviews/draw_preview.html",
+        phase=phase,
+        form=form,
+        lots=lots,
+        error=error,
+        states={s.code: s for s in db.session().exec(select(State))},
+        no_group_labels=NO_GROUP_RULE_LABELS,
+        procedure_version=PROCEDURE_VERSION,
+    )
+
+
+@bp.route("/phases/groups", methods=["GET", "POST"])
+@secretariat_required
+def state_groups() -> ResponseReturnValue:
+    """The groups of States drawn by lot, and the form to draw them."""
+    session = db.session()
+    form = GroupDrawForm()
+    if form.validate_on_submit():
+        try:
+            result = groups.draw_state_groups(
+                session,
+                sizes=form.size_list(),
+                first_year=form.first_year.data or 0,
+                user=current_user,
+            )
+        except RuleViolation as exc:
+            form.sizes.errors = [str(exc)]
+        else:
+            flash(_("The groups have been drawn (seed %(seed)s).", seed=result.seed), "success")
+            return redirect(url_for(".state_groups"))
+    draws = session.exec(select(StateGroupDraw).order_by(col(StateGroupDraw.id).desc())).all()
+    return render_template(
+        "reviews/groups.html",
+        form=form,
+        draws=draws,
+        count=len(groups.states_to_split(session)),
+        states={s.code: s for s in session.exec(select(State))},
+    )
 
 
 @bp.route("/assignments/<int:assignment_id>/replace", methods=["GET", "POST"])
