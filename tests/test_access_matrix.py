@@ -73,6 +73,7 @@ exports.bank_json          GET    -            ok     ok     ok     ok     ok   
 api.banks                  GET    -            ok     ok     ok     ok     ok     ok     ok
 api.bank                   GET    -            ok     ok     ok     ok     ok     ok     ok
 api.openapi                GET    -            ok     ok     ok     ok     ok     ok     ok
+api.states                 GET    -            ok     ok     ok     ok     ok     ok     ok
 api.reviews                GET    -            login  login  login  login  login  login  login
 api.unknown                ANY    root         404    404    404    404    404    404    404
 api.unknown                ANY    path         404    404    404    404    404    404    404

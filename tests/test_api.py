@@ -8,6 +8,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 from werkzeug.test import TestResponse
 
 from questionnaire import create_app
@@ -31,6 +32,8 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
 from questionnaire.errors import RuleViolation
+from questionnaire.reference.models import Participation
+from questionnaire.reference.services import import_treaty_status, load_states
 from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import fresh
@@ -41,6 +44,7 @@ from tests.test_workspace import (
 )
 
 Banks = dict[tuple[str, str, int], BankVersion]
+SOM_SAMPLE = Path(__file__).parents[1] / "questionnaire/reference/data/treaty_status/SOM-sample.csv"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -137,6 +141,72 @@ def test_a_published_bank_is_the_whole_run_time_bank(
 @pytest.mark.parametrize("path", ["/api/v1/banks/TIP/I/99", "/api/v1/banks/XYZ/I/1"])
 def test_an_unknown_bank_is_a_json_404(client: FlaskClient, shipped_banks: Banks, path) -> None:
     assert "no published bank" in json_error(client.get(path), 404, "not_found")
+
+
+# --- States ---------------------------------------------------------------------------------
+
+
+def test_the_states_are_listed_for_anyone_with_un_names_groups_and_participation(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/api/v1/states?as_at=2026-01-05")
+
+    assert response.status_code == 200
+    body = response.get_json()
+    conforms(body, "StateList")
+    assert body["as_at"] == "2026-01-05"
+    assert body["names_source"].startswith("UNTERM short names")
+    states = {state["code"]: state for state in body["states"]}
+    assert len(states) == 197
+    congo = states["COD"]
+    assert congo["names"]["en"] == "Democratic Republic of the Congo"
+    assert congo["names"]["fr"] == "République démocratique du Congo"
+    assert congo["names"]["zh"] == "刚果民主共和国"
+    assert congo["regional_group"] == "african"
+    assert congo["unverified_names"] == ["ar"]
+    assert [p["instrument"] for p in congo["participation"]] == ["UNTOC", "TIP", "SOM", "FIR"]
+    assert [states[code]["regional_group"] for code in ("EUU", "COK", "NIU")] == [None] * 3
+    som = next(p for p in states["DMA"]["participation"] if p["instrument"] == "SOM")
+    assert som["is_party"] and som["is_demo"] and som["consent_kind"] == "not_recorded"
+    assert states["IRN"]["participation"] == []
+
+
+def test_participation_in_the_api_carries_the_dates_and_is_decided_as_at_the_date(
+    client: FlaskClient, db: Session
+) -> None:
+    import_treaty_status(db, SOM_SAMPLE, "SOM")
+    db.commit()
+    try:
+        before = client.get("/api/v1/states?as_at=2013-06-15").get_json()
+        after = client.get("/api/v1/states?as_at=2013-06-16").get_json()
+    finally:
+        db.exec(delete(Participation))  # type: ignore[call-overload]
+        load_states(db)
+        db.commit()
+
+    def dominica_som(body: dict) -> dict:
+        state = next(s for s in body["states"] if s["code"] == "DMA")
+        return next(p for p in state["participation"] if p["instrument"] == "SOM")
+
+    assert dominica_som(before) == {
+        "instrument": "SOM",
+        "signed_on": None,
+        "consent_kind": "accession",
+        "consent_on": "2013-05-17",
+        "in_force_on": "2013-06-16",
+        "is_party": False,
+        "is_demo": False,
+        "source": dominica_som(before)["source"],
+    }
+    assert dominica_som(after)["is_party"]
+    assert dominica_som(after)["source"].startswith("UN Treaty Collection status table")
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-02-30", ""])
+def test_a_bad_as_at_date_is_a_json_400(client: FlaskClient, value: str) -> None:
+    response = client.get(f"/api/v1/states?as_at={value}")
+
+    assert "as_at must be a date written YYYY-MM-DD" in json_error(response, 400, "bad_request")
 
 
 # --- reviews: tokens only -------------------------------------------------------------------

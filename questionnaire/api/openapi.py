@@ -12,7 +12,8 @@ from typing import Any
 
 from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS, Bank
 from questionnaire.observations.models import LIST_STATUSES
-from questionnaire.reference.models import REGIONAL_GROUPS
+from questionnaire.reference.models import CONSENT_KINDS, REGIONAL_GROUPS
+from questionnaire.reference.names import UN_LANGUAGES
 from questionnaire.reviews.models import REVIEW_STATUSES
 
 API_VERSION = "1.0.0"
@@ -187,7 +188,92 @@ def _parameter(where: str, name: str, schema: dict[str, Any], description: str) 
     }
 
 
+_STATE_SCHEMAS: dict[str, Any] = {
+    "Participation": {
+        "type": "object",
+        "description": "signature of and consent to one instrument (docs/treaty-status.md)",
+        "required": ["instrument", "consent_kind", "is_party", "is_demo", "source"],
+        "properties": {
+            "instrument": {"type": "string", "enum": list(INSTRUMENTS)},
+            "signed_on": _nullable("string", format="date"),
+            "consent_kind": _nullable(
+                "string",
+                enum=[*CONSENT_KINDS, None],
+                description="not_recorded: demo data without kind or dates",
+            ),
+            "consent_on": _nullable("string", format="date", description="date of deposit"),
+            "in_force_on": _nullable(
+                "string", format="date", description="entry into force for the State"
+            ),
+            "is_party": {"type": "boolean", "description": "party as at the date asked"},
+            "is_demo": {"type": "boolean", "description": "not from the UN Treaty Collection"},
+            "source": {"type": "string"},
+        },
+    },
+    "State": {
+        "type": "object",
+        "required": [
+            "code",
+            "iso2",
+            "names",
+            "unverified_names",
+            "regional_group",
+            "participation",
+        ],
+        "properties": {
+            "code": {"type": "string", "description": "ISO 3166-1 alpha-3; EUU for the EU"},
+            "iso2": {"type": "string"},
+            "names": {
+                "type": "object",
+                "description": "UN short names in the six official languages",
+                "required": list(UN_LANGUAGES),
+                "properties": {language: {"type": "string"} for language in UN_LANGUAGES},
+            },
+            "unverified_names": {
+                "type": "array",
+                "items": {"type": "string", "enum": list(UN_LANGUAGES)},
+                "description": "languages whose name is not yet checked against UNTERM",
+            },
+            "regional_group": _nullable(
+                "string",
+                enum=[*(g for g in REGIONAL_GROUPS if g != "none"), None],
+                description="UN regional group; null for none (the EU, Cook Islands, Niue)",
+            ),
+            "participation": {"type": "array", "items": _ref("Participation")},
+        },
+    },
+    "StateList": {
+        "type": "object",
+        "required": ["as_at", "names_source", "states"],
+        "properties": {
+            "as_at": {"type": "string", "format": "date"},
+            "names_source": {"type": "string"},
+            "states": {"type": "array", "items": _ref("State")},
+        },
+    },
+}
+
 _PATHS: dict[str, Any] = {
+    "/api/v1/states": {
+        "get": {
+            "operationId": "listStates",
+            "summary": "Every State: UN names, regional group, participation per instrument",
+            "tags": ["states"],
+            "security": [],
+            "parameters": [
+                _parameter(
+                    "query",
+                    "as_at",
+                    {"type": "string", "format": "date"},
+                    "the date `is_party` is decided at (default: today)",
+                )
+            ],
+            "responses": {
+                "200": _json(_ref("StateList"), "every State, by code"),
+                "400": _error("as_at is not a date"),
+            },
+        }
+    },
     "/api/v1/banks": {
         "get": {
             "operationId": "listBanks",
@@ -271,18 +357,19 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "UNTOC review questionnaires API",
             "version": API_VERSION,
-            "summary": "Read-only: published question banks and the status of reviews",
+            "summary": "Read-only: published question banks, States and the status of reviews",
             "description": "See docs/api.md. Errors are JSON objects with `error` and `message`.",
         },
         "servers": [{"url": "/"}],
         "tags": [
             {"name": "banks", "description": "published question banks (public)"},
             {"name": "reviews", "description": "reviews (secretariat, by API token)"},
+            {"name": "states", "description": "States, their names and treaty status (public)"},
             {"name": "meta", "description": "this description"},
         ],
         "paths": _PATHS,
         "components": {
-            "schemas": {**_SCHEMAS, **_bank_schemas()},
+            "schemas": {**_SCHEMAS, **_STATE_SCHEMAS, **_bank_schemas()},
             "securitySchemes": {
                 "bearerToken": {
                     "type": "http",

@@ -1,4 +1,5 @@
-"""Read-only questions the API answers: published bank versions and the status of reviews."""
+"""Read-only questions the API answers: published bank versions, the status of reviews, and
+the States with their names and participation."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.exports.documents import iso_utc
+from questionnaire.reference.models import Participation, State
+from questionnaire.reference.names import UN_LANGUAGES, names_of, state_name
+from questionnaire.reference.services import INSTRUMENT_CODES
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.queries import DashboardFilters, dashboard
 
@@ -71,3 +75,40 @@ def review_statuses(
             }
         )
     return result
+
+
+def _participation(row: Participation, on: date) -> dict[str, Any]:
+    return {
+        "instrument": row.instrument,
+        "signed_on": row.signed_on.isoformat() if row.signed_on else None,
+        "consent_kind": row.consent_kind,
+        "consent_on": row.consent_on.isoformat() if row.consent_on else None,
+        "in_force_on": row.in_force_on.isoformat() if row.in_force_on else None,
+        "is_party": row.is_party_on(on),
+        "is_demo": row.is_demo,
+        "source": row.source,
+    }
+
+
+def states(db: Session, on: date) -> list[dict[str, Any]]:
+    """Every State with its UN names, regional group and participation, party as at `on`."""
+    rows: dict[str, list[Participation]] = {}
+    for row in db.exec(select(Participation)):
+        rows.setdefault(row.state_code, []).append(row)
+    found = []
+    for state in db.exec(select(State).order_by(col(State.code))):
+        entry = names_of(state.code)
+        participation = sorted(
+            rows.get(state.code, []), key=lambda r: INSTRUMENT_CODES.index(r.instrument)
+        )
+        found.append(
+            {
+                "code": state.code,
+                "iso2": state.iso2,
+                "names": {lang: state_name(state, lang) for lang in UN_LANGUAGES},
+                "unverified_names": sorted(entry.unverified) if entry else [],
+                "regional_group": None if state.regional_group == "none" else state.regional_group,
+                "participation": [_participation(row, on) for row in participation],
+            }
+        )
+    return found

@@ -24,6 +24,7 @@ from questionnaire.api.openapi import REVIEW_STATUS_FILTERS, openapi_document
 from questionnaire.banks.schema import INSTRUMENTS
 from questionnaire.exports.documents import bank_version_document, bank_version_summary
 from questionnaire.reference.models import REGIONAL_GROUPS
+from questionnaire.reference.names import load_state_names
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.queries import DashboardFilters
 from questionnaire.security import csrf
@@ -129,6 +130,23 @@ def _filters() -> DashboardFilters:
 def reviews() -> ResponseReturnValue:
     rows = queries.review_statuses(db.session(), _filters(), Deadlines.configured(), date.today())
     return jsonify(reviews=rows)
+
+
+@bp.get("/v1/states")
+def states() -> ResponseReturnValue:
+    """Public reference data, like the published banks: names, groups and treaty status."""
+    on = date.today()
+    raw = request.args.get("as_at")
+    if raw is not None:
+        try:
+            on = date.fromisoformat(raw)
+        except ValueError:
+            abort(400, description="as_at must be a date written YYYY-MM-DD")
+    return jsonify(
+        as_at=on.isoformat(),
+        names_source=load_state_names().source,
+        states=queries.states(db.session(), on),
+    )
 
 
 @bp.get("/v1/openapi.json")
