@@ -13,7 +13,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
 from questionnaire.observations.models import ListOfObservations
-from questionnaire.observations.services import TRANSITION_SIDES, list_of
+from questionnaire.observations.services import TRANSITION_SIDES, find_list
 from questionnaire.reviews import queries
 from questionnaire.reviews.models import RESPONDENT_ROLES, Review, ReviewAssignment
 
@@ -115,5 +115,5 @@ def load_workspace(review_id: int) -> WorkspaceAccess:
         bank=bank_of(version),
         side=side,
         role=role,
-        list=list_of(session, review),
+        list=find_list(session, review),
     )
