@@ -83,9 +83,11 @@ def cast(db, make_user, make_review, member) -> Cast:
 def set_status(db: Session, review_id: int, status: str) -> None:
     """The list at `status`: the way there (both reviewing States, then the State under
     review) is tested with the workspace; here only where the list stands matters."""
-    lst = fresh(db).exec(
-        select(ListOfObservations).where(ListOfObservations.review_id == review_id)
-    ).one()
+    lst = (
+        fresh(db)
+        .exec(select(ListOfObservations).where(ListOfObservations.review_id == review_id))
+        .one()
+    )
     lst.status = status
     db.add(lst)
     db.commit()
