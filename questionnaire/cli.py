@@ -21,6 +21,7 @@ from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS
 from questionnaire.banks.validation import validate_file
 from questionnaire.errors import RuleViolation
+from questionnaire.meetings.cli import meetings_group, publish_agenda
 from questionnaire.nominations import bulk as nominations_bulk
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
@@ -43,6 +44,7 @@ cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(reviews_group)
 cli.add_command(provisions_group)
+cli.add_command(meetings_group)
 
 
 # --- database -----------------------------------------------------------------------------
@@ -392,6 +394,9 @@ def nominations_import(path: Path, email: str, dry_run: bool) -> None:
 @cli.group("publish")
 def publish_group() -> None:
     """Documents for the working groups."""
+
+
+publish_group.add_command(publish_agenda)
 
 
 @publish_group.command("crp")

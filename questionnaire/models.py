@@ -6,6 +6,7 @@ from questionnaire.api.models import ApiToken
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
+from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.nominations.models import Nomination
 from questionnaire.notifications.models import OutboxMessage, ReminderSent
 from questionnaire.observations.models import (
@@ -38,6 +39,8 @@ __all__ = [
     "ListOfObservations",
     "ListSignatory",
     "ListTransition",
+    "Meeting",
+    "MeetingDocument",
     "Nomination",
     "Observation",
     "OutboxMessage",
