@@ -191,6 +191,32 @@ def test_the_registration_form_lists_states_in_the_readers_order(
     assert_un_names_only(page, "fr", "/users/new")
 
 
+def test_the_dashboard_lists_states_in_the_readers_order(
+    client: FlaskClient,
+    db: Session,
+    make_user: Callable[..., User],
+    shipped_banks: dict[tuple[str, str, int], BankVersion],
+) -> None:
+    secretariat = make_user(None, secretariat=True, locale="fr")
+    reviews.create_phase(
+        db,
+        name="Cluster I",
+        cluster="I",
+        state_codes=["ISL", "ECU", "EGY", "CUB", "CIV"],
+        started_on=date(2026, 1, 5),
+        max_reviews_per_state=5,
+        user=secretariat,
+    )
+    db.commit()
+    login(client, secretariat)
+
+    page = client.get("/dashboard").get_data(as_text=True)
+
+    names = ["Côte d’Ivoire", "Cuba", "Égypte", "Équateur", "Islande"]
+    positions = [page.index(f">{name}</a>") for name in names]
+    assert positions == sorted(positions)
+
+
 # --- every page, export and document -------------------------------------------------------
 
 

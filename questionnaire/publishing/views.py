@@ -34,7 +34,7 @@ from questionnaire.publishing.freshness import changes
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug, unslug
 from questionnaire.reference.models import State
-from questionnaire.reference.names import state_name
+from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.models import Review
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
@@ -69,10 +69,10 @@ def _review_choices(form: CrpForm) -> None:
         )
         .all()
     )
+    language = current_language()
+    rows = sorted(rows, key=lambda row: (collation_key(state_name(row[1], language)), row[2]))
     form.reviews.choices = [
-        SelectChoice(
-            str(r.id), f"{state_name(s, current_language())} – {instrument} (review {r.id})"
-        )
+        SelectChoice(str(r.id), f"{state_name(s, language)} – {instrument} (review {r.id})")
         for r, s, instrument in rows
     ]
 

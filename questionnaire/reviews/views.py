@@ -20,7 +20,7 @@ from questionnaire.i18n import current_language, localize
 from questionnaire.nominations.due import overdue as overdue_nominations
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
-from questionnaire.reference.names import sort_states, state_name
+from questionnaire.reference.names import collation_key, sort_states, state_name
 from questionnaire.reviews import groups, queries, services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import PROCEDURE_VERSION, DrawImpossible
@@ -144,6 +144,8 @@ def dashboard() -> ResponseReturnValue:
         status=form.status.data or None,
     )
     rows = queries.dashboard(db.session(), filters, Deadlines.configured(), date.today())
+    language = current_language()
+    rows.sort(key=lambda row: (collation_key(state_name(row.state, language)), row.instrument))
     phase = db.session().get(ReviewPhase, filters.phase_id) if filters.phase_id else None
     draws = (
         db.session()
