@@ -23,6 +23,7 @@ from questionnaire.banks.validation import validate_file
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.cli import meetings_group, publish_agenda
 from questionnaire.nominations import bulk as nominations_bulk
+from questionnaire.notifications.cli import outbox_group, reminders_group
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
 from questionnaire.reference import services as reference_services
@@ -43,6 +44,8 @@ def cli() -> None:
 cli.add_command(shell_command)
 cli.add_command(routes_command)
 cli.add_command(reviews_group)
+cli.add_command(outbox_group)
+cli.add_command(reminders_group)
 cli.add_command(provisions_group)
 cli.add_command(meetings_group)
 

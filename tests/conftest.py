@@ -24,6 +24,10 @@ from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.config import normalize_database_url
 from questionnaire.models import metadata
+from questionnaire.notifications import people
+from questionnaire.notifications.people import seated_states
+from questionnaire.observations import services as observations
+from questionnaire.observations import signoff
 from questionnaire.reference import services as reference
 from questionnaire.reference.provisions import load_provisions
 from questionnaire.reviews import services as reviews
@@ -86,6 +90,9 @@ def test_config(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         # Users of the factories log in with their password alone; tests/test_accounts.py
         # turns the two-step verification requirement on where it tests it.
         "TWO_FACTOR_REQUIRED_ROLES": (),
+        # Messages stay in the outbox after the commit, where tests read them (activation
+        # links); tests/test_notifications.py turns delivery after the commit on where it tests it.
+        "OUTBOX_DELIVER_AFTER_COMMIT": False,
     }
 
 
@@ -207,3 +214,24 @@ def member(db: Session) -> Callable[[Review, User, str], None]:
 def login(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def reviewing_states_agree(db: Session, review: Review) -> None:
+    """Each reviewing State seated on `review` agrees to its list of observations as it stands,
+    through one of its reviewers (one is named where the State has none): the list can then be
+    shared with the State under review. Flushed, not committed."""
+    lst = observations.list_of(db, review)
+    for state in seated_states(db, review):
+        signatory = next(iter(people.reviewers(db, review, state)), None)
+        if signatory is None:
+            signatory = accounts.create_user(
+                db,
+                email=f"signatory@{state.lower()}.example",
+                full_name=f"Signatory {state}",
+                state_code=state,
+                password=PASSWORD,
+                is_secretariat=False,
+                locale="en",
+            )
+            reviews.add_member(db, review, signatory, "reviewer")
+        signoff.agree(db, review, lst, signatory)

@@ -36,11 +36,12 @@ from questionnaire.nominations.scope import Purpose
 from questionnaire.observations import services as observations
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing.models import Publication
+from questionnaire.notifications.models import OutboxMessage
 from questionnaire.publishing.symbols import slug
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 from tests.test_answer_saving import answer_required, bank_of_review, fresh, page_data
 
 ACTORS = ("anon", "focal", "expert", "observer", "reviewer", "other", "secretariat")
@@ -186,6 +187,16 @@ ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 @dataclass(frozen=True)
+signoff.agree              GET    -            login  403    403    403    403    404    403
+signoff.agree              POST   -            login  403    403    403    403    404    403
+signoff.withdraw_agreement POST   -            login  403    403    403    403    404    403
+signoff.confirm_move       GET    -            login  ok     404    404    404    404    404
+signoff.confirm_withdraw   GET    -            login  403    403    403    403    404    403
+submission.receipt         GET    -            login  ok     ok     ok     404    404    ok
+submission.receipt         GET    answering    login  404    404    404    404    404    404
+notifications.messages     GET    -            login  ok     ok     ok     ok     ok     ok
+notifications.outbox       GET    -            login  404    404    404    404    404    ok
+notifications.retry        POST   -            login  404    404    404    404    404    ok
 class Row:
     """One call of the table: a route, a method, the data its URL and form come from."""
 
@@ -234,6 +245,7 @@ ANSWERING_SECTION = "general"
 ANSWERING_TEXT = "SOM-GEN-4"
 
 
+    message_id: int  # an e-mail in the outbox (written when the list was shared)
 def url_values(scene: Scene, row: Row) -> dict[str, Any]:
     """The values of the rule's arguments: the defaults, then the row's variant."""
     review = scene.answering if row.variant == "answering" else scene.submitted
@@ -265,6 +277,8 @@ def url_values(scene: Scene, row: Row) -> dict[str, Any]:
 
 def build_url(app: Flask, scene: Scene, row: Row) -> str:
     rule_arguments = {
+        "to_status": "agreed",
+        "message_id": scene.message_id,
         argument for rule in app.url_map.iter_rules(row.endpoint) for argument in rule.arguments
     }
     values = {k: v for k, v in url_values(scene, row).items() if k in rule_arguments}
@@ -444,6 +458,7 @@ def _drawn_phase(db: Session, secretariat: User) -> tuple[int, Review, Review]:
         db,
         name="Cluster I, group 1",
         cluster="I",
+        message_id=db.exec(select(func.min(OutboxMessage.id))).one(),
         state_codes=["GHA"],
         started_on=date.today(),
         max_reviews_per_state=3,
@@ -559,6 +574,7 @@ def _documents(db: Session, secretariat: User) -> tuple[Publication, Publication
             snapshot_sha256=f"{number:064d}",
             pdf=b"%PDF-1.7 not rendered in this test",
             job_status="done",
+    reviewing_states_agree(db, review)
             created_by_id=secretariat.id,
         )
         for number, status, title in (

@@ -25,7 +25,7 @@ from questionnaire.demo import answer_required
 from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 
 TIP_I_V2 = ("TIP", "I", 2)
 LABEL = "Includes confidential answers — secretariat only, never publish"
@@ -126,6 +126,7 @@ def _good_practices(db: Session, reviews: dict[str, Review], bank: Bank, user: U
     add("NGA", "art-3", "good_practice", "Still being drafted.")
     observations.withdraw_observation(db, reviews["GHA"], withdrawn, user)
     for state in ("GHA", "KEN"):
+        reviewing_states_agree(db, reviews[state])
         observations.transition(db, reviews[state], user, side="reviewer", to_status="with_state")
     observations.set_confidential(db, reviews["GHA"], kept, user, is_confidential=True)
     for state in ("GHA", "KEN"):

@@ -24,7 +24,7 @@ from questionnaire.banks.services import bank_of
 from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 from tests.test_answer_saving import answer_required
 from tests.test_workspace import (
     Cast,
@@ -320,6 +320,7 @@ def _list_with_state(db: Session, cast: Cast) -> None:
         db, review, bank, cast.reviewer, section_key="art-3", category="good_practice",
         text="=A national referral mechanism.", cited_keys=[],
     )  # fmt: skip
+    reviewing_states_agree(db, review)
     observations.transition(db, review, cast.reviewer, side="reviewer", to_status="with_state")
     observations.set_confidential(db, review, gap, cast.focal_point, is_confidential=True)
     db.commit()

@@ -9,18 +9,32 @@ import socketserver
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
+from redis import Redis
+from rq import Queue
 from sqlmodel import Session, col, select
 
+from questionnaire.accounts.models import User
+from questionnaire.audit.models import AuditEntry
+from questionnaire.cli import cli
+from questionnaire.db import utcnow
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.services import (
     MAX_ATTEMPTS,
+    QUEUE_NAME,
     SENT_BODY,
     deliver_pending,
+    is_failed,
     queue_message,
 )
+from tests.conftest import login
+
+#: A Redis database of its own, emptied by the test that uses it.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/13"
 
 
 @dataclass
@@ -134,6 +148,10 @@ def mail_to(service_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Callable[...
     return configure
 
 
+def audit_actions(db: Session) -> list[str]:
+    return list(db.exec(select(AuditEntry.action).order_by(col(AuditEntry.id))))
+
+
 def outbox(db: Session) -> list[OutboxMessage]:
     db.expire_all()
     return list(db.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))))
@@ -166,19 +184,21 @@ def test_without_a_mail_server_messages_are_printed_and_marked_sent(
 ) -> None:
     app = mail_to(None)
     queue_message(db, to=["fp@gha.example"], subject="Answers due", body="Within six months.")
-    queue_message(db, to=["ex@gha.example"], subject="Welcome", body="Your account is ready.")
+    queue_message(
+        db, to=["ex@gha.example"], subject="Welcome", body="Open /activate/t0k3n", carries_link=True
+    )
     db.commit()
 
     assert deliver_pending(db, app) == 2
     db.commit()
     err = capsys.readouterr().err
     assert "--- mail to fp@gha.example: Answers due\nWithin six months." in err
-    assert "--- mail to ex@gha.example: Welcome\nYour account is ready." in err
+    assert "--- mail to ex@gha.example: Welcome\nOpen /activate/t0k3n" in err
     messages = outbox(db)
     assert all(m.sent_at is not None and m.attempts == 1 for m in messages)
-    # Sent: recipient, subject and times stay on record, the text (links included) does not.
+    # Sent: recipient, subject and times stay on record; a personal link does not.
     assert [(m.subject, m.body) for m in messages] == [
-        ("Answers due", SENT_BODY),
+        ("Answers due", "Within six months."),
         ("Welcome", SENT_BODY),
     ]
     assert deliver_pending(db, app) == 0
@@ -223,29 +243,43 @@ def test_only_as_many_as_the_limit_are_sent(
     assert len(smtp_server.messages) == 3
 
 
-def test_an_unreachable_server_leaves_the_message_pending_with_its_error(
+def test_an_unreachable_server_is_tried_again_later_and_then_given_up(
     db: Session, mail_to: Callable[..., Flask], closed_port: int
 ) -> None:
     app = mail_to("127.0.0.1", closed_port)
     queue_message(db, to=["fp@gha.example"], subject="Reminder", body="Body")
     db.commit()
 
-    assert deliver_pending(db, app) == 0
+    start = utcnow()
+    assert deliver_pending(db, app, now=start) == 0
     db.commit()
     (message,) = outbox(db)
-    assert message.sent_at is None
-    assert message.attempts == 1
+    assert (message.sent_at, message.attempts) == (None, 1)
     assert message.last_error
+    assert message.next_attempt_at == start + timedelta(minutes=1)
+    # Not tried again before its time, however often delivery runs.
+    assert deliver_pending(db, app, now=start + timedelta(seconds=59)) == 0
+    db.commit()
+    assert outbox(db)[0].attempts == 1
+    waits = []
+    at = start
     for _ in range(MAX_ATTEMPTS + 2):
-        deliver_pending(db, app)
+        at += timedelta(days=1)
+        deliver_pending(db, app, now=at)
         db.commit()
-    (message,) = outbox(db)
+        (message,) = outbox(db)
+        if message.next_attempt_at is not None:
+            waits.append(message.next_attempt_at - at)
     assert (message.sent_at, message.attempts) == (None, MAX_ATTEMPTS)
+    assert is_failed(message)
+    # Longer and longer waits between attempts.
+    assert waits[:3] == [timedelta(minutes=5), timedelta(minutes=25), timedelta(minutes=125)]
 
 
 def test_a_refused_recipient_is_recorded_and_retried_later(
     db: Session, mail_to: Callable[..., Flask], smtp_server: Mailbox
 ) -> None:
+    later = utcnow() + timedelta(minutes=2)
     app = mail_to(smtp_server.host, smtp_server.port)
     smtp_server.refused.add("gone@gha.example")
     queue_message(db, to=["gone@gha.example", "fp@gha.example"], subject="S", body="B")
@@ -259,7 +293,7 @@ def test_a_refused_recipient_is_recorded_and_retried_later(
     assert delivered.sent_at is not None
 
     smtp_server.refused.clear()
-    assert deliver_pending(db, app) == 1
+    assert deliver_pending(db, app, now=later) == 1
     db.commit()
     _, gone = outbox(db)
     assert gone.sent_at is not None and gone.last_error is None and gone.attempts == 2
@@ -281,3 +315,191 @@ def test_a_message_that_cannot_be_written_does_not_hold_up_the_others(
     assert fine.sent_at is not None
     assert [m.recipients for m in smtp_server.messages] == [["fp@gha.example"]]
     assert "evil" not in smtp_server.messages[0].data
+
+
+# --- delivery without anyone thinking of it ------------------------------------------------
+
+
+@pytest.fixture
+def at_once(app: Flask, service_app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Delivery after the commit, as configured in production (the tests' default is off)."""
+    for each in (app, service_app):
+        monkeypatch.setitem(each.config, "OUTBOX_DELIVER_AFTER_COMMIT", True)
+        monkeypatch.setitem(each.config, "MAIL_SERVER", None)
+
+
+def test_without_a_mail_server_a_message_is_printed_as_soon_as_its_change_commits(
+    db: Session, at_once: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue_message(db, to=["fp@gha.example"], subject="Rolled back", body="Never sent.")
+    db.rollback()
+    queue_message(db, to=["fp@gha.example"], subject="Answers due", body="Within six months.")
+    db.flush()
+    assert capsys.readouterr().err == ""  # not before the commit
+    db.commit()
+
+    err = capsys.readouterr().err
+    assert "--- mail to fp@gha.example: Answers due\nWithin six months." in err
+    assert "Rolled back" not in err
+    (message,) = outbox(db)
+    assert message.sent_at is not None and message.body == "Within six months."
+
+
+def test_a_savepoint_does_not_send_what_its_transaction_has_not_committed(
+    db: Session, at_once: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    queue_message(db, to=["fp@gha.example"], subject="Outer", body="B")
+    with db.begin_nested():
+        queue_message(db, to=["ex@gha.example"], subject="Inner", body="B")
+    assert capsys.readouterr().err == ""
+    db.commit()
+    err = capsys.readouterr().err
+    assert "Outer" in err and "Inner" in err
+
+
+def test_an_activation_link_is_printed_to_the_log_when_the_secretariat_registers_someone(
+    client: FlaskClient,
+    db: Session,
+    at_once: None,
+    make_user: Callable[..., User],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    login(client, make_user(None, secretariat=True))
+    capsys.readouterr()
+    response = client.post(
+        "/users/new",
+        data={
+            "email": "new.fp@gha.example",
+            "full_name": "Ama Mensah",
+            "state_code": "GHA",
+            "locale": "en",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    err = capsys.readouterr().err
+    assert "--- mail to new.fp@gha.example" in err
+    assert "/activate/" in err
+    (message,) = [m for m in outbox(db) if m.to_email == "new.fp@gha.example"]
+    assert message.sent_at is not None
+    assert message.body == SENT_BODY  # the link is in the log and the e-mail, not the database
+
+
+def test_with_redis_and_a_mail_server_a_worker_job_is_queued_after_the_commit(
+    db: Session, at_once: None, service_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    redis = Redis.from_url(REDIS_TEST_URL)
+    redis.flushdb()
+    monkeypatch.setitem(service_app.config, "MAIL_SERVER", "smtp.unodc.example")
+    monkeypatch.setitem(service_app.config, "REDIS_URL", REDIS_TEST_URL)
+    queued = queue_message(db, to=["a@gha.example", "b@gha.example"], subject="S", body="B")
+    db.commit()
+
+    (job,) = Queue(QUEUE_NAME, connection=redis).get_jobs()
+    assert job.func_name == "questionnaire.worker.deliver_job"
+    assert job.args == ([m.id for m in queued],)
+    assert all(m.sent_at is None for m in outbox(db))  # the worker sends them
+    redis.flushdb()
+
+
+def test_an_unreachable_redis_leaves_the_messages_for_the_cron_run(
+    db: Session,
+    at_once: None,
+    service_app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+    closed_port: int,
+) -> None:
+    monkeypatch.setitem(service_app.config, "MAIL_SERVER", "smtp.unodc.example")
+    monkeypatch.setitem(service_app.config, "REDIS_URL", f"redis://127.0.0.1:{closed_port}/0")
+    queue_message(db, to=["a@gha.example"], subject="S", body="B")
+    db.commit()  # no error: the change is saved, delivery waits
+    assert [m.sent_at for m in outbox(db)] == [None]
+
+
+def test_outbox_send_drains_what_is_due(
+    app: Flask,
+    service_app: Flask,
+    db: Session,
+    smtp_server: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for each in (app, service_app):  # the command runs in the context already pushed
+        monkeypatch.setitem(each.config, "MAIL_SERVER", smtp_server.host)
+        monkeypatch.setitem(each.config, "MAIL_PORT", smtp_server.port)
+    queue_message(db, to=["a@gha.example", "b@gha.example"], subject="S", body="B")
+    db.commit()
+
+    result = app.test_cli_runner().invoke(cli, ["outbox", "send"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent, 0 failed" in result.output
+    assert sorted(r for m in smtp_server.messages for r in m.recipients) == [
+        "a@gha.example",
+        "b@gha.example",
+    ]
+    again = app.test_cli_runner().invoke(cli, ["outbox", "send"])
+    assert "0 sent, 0 failed" in again.output
+
+
+def test_the_secretariat_sees_what_failed_with_its_error_and_no_text(
+    client: FlaskClient,
+    db: Session,
+    make_user: Callable[..., User],
+    mail_to: Callable[..., Flask],
+    closed_port: int,
+) -> None:
+    app = mail_to("127.0.0.1", closed_port)
+    queue_message(db, to=["fp@gha.example"], subject="Answers due", body="Secret-body-31")
+    queue_message(db, to=["ok@gha.example"], subject="Delivered", body="B")
+    db.commit()
+    (failed, delivered) = outbox(db)
+    delivered.sent_at = utcnow()
+    db.add(delivered)
+    at = utcnow()
+    for _ in range(MAX_ATTEMPTS):
+        deliver_pending(db, app, now=at)
+        at += timedelta(days=1)
+    db.commit()
+
+    secretariat = make_user(None, secretariat=True)
+    login(client, secretariat)
+    page = client.get("/notifications/outbox").get_data(as_text=True)
+    assert "fp@gha.example" in page and "Answers due" in page and "Given up" in page
+    assert "Connection refused" in page
+    assert "Secret-body-31" not in page and "Delivered" not in page
+
+    response = client.post(f"/notifications/outbox/{failed.id}/retry")
+    assert response.status_code == 302
+    (failed, _) = outbox(db)
+    assert (failed.attempts, failed.next_attempt_at) == (0, None)
+    assert [a for a in audit_actions(db) if a.startswith("outbox.")] == ["outbox.retry"]
+
+
+def test_people_other_than_the_secretariat_do_not_see_the_outbox(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    login(client, make_user("GHA"))
+    assert client.get("/notifications/outbox").status_code == 404
+
+
+def test_a_user_reads_the_messages_written_to_them_and_no_others(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user("GHA")
+    queue_message(db, to=[user.email], subject="Answers submitted", body="Read them here.")
+    queue_message(db, to=[user.email], subject="Activate", body="/activate/tok", carries_link=True)
+    queue_message(db, to=["someone.else@gha.example"], subject="Not yours", body="Other-31")
+    db.commit()
+    login(client, user)
+
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Answers submitted" in page and "Read them here." in page
+    assert "Activate" in page and "/activate/tok" not in page
+    assert "held a personal link" in page
+    assert "Not yours" not in page and "Other-31" not in page
+
+
+def test_a_user_with_no_message_is_told_what_will_appear(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    login(client, make_user("GHA"))
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "No message has been written to you yet." in page

@@ -50,7 +50,7 @@ from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 from tests.test_answer_saving import answer_required, fresh
 
 SYMBOL = "CTOC/COP/WG.4/2025/CRP.2"
@@ -188,6 +188,7 @@ def agree_list(
         )
     result = Reviewed(review.id, review.state_code, bank, focal_point, reviewer)  # type: ignore[arg-type]
     if status != "drafting":
+        reviewing_states_agree(db, review)
         observations.transition(db, review, reviewer, side="reviewer", to_status="with_state")
         for element in kept:
             observations.set_confidential(

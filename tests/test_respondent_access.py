@@ -259,7 +259,8 @@ def test_the_focal_point_submits_and_then_nobody_can_change_the_answers(
     answer_required(db, db.get(Review, review_id), ghana["expert"])  # type: ignore[arg-type]
     submitted = send(focal, db, review_id, SUBMIT)
     assert submitted.status_code == 302
-    assert submitted.headers["Location"].endswith(f"/reviews/{review_id}/")
+    # The focal point lands on the receipt of the submission.
+    assert submitted.headers["Location"].endswith(f"/reviews/{review_id}/submission/")
     assert status_of(db, review_id) == "submitted"
 
     for client in (focal, expert):

@@ -36,7 +36,7 @@ from questionnaire.observations.models import (
 )
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 from tests.test_answer_saving import answer_required, fresh
 
 CONFIDENTIAL_KEY = "TIP-5-1-cite"
@@ -240,6 +240,16 @@ class Workspace:
 
     def move(self, to_status: str, follow: bool = False) -> TestResponse:
         return self.post("/list/transition", {"to_status": to_status}, follow)
+
+    def agree(self, follow: bool = False) -> TestResponse:
+        """The reviewer's State agrees to the list as it stands (the confirmation's form)."""
+        return self.post("/list/agreement", {}, follow)
+
+
+def both_agree(cast: Cast, client_for: Callable[[User | None], FlaskClient]) -> None:
+    """Nigeria and France, the two seated reviewing States, agree to the list as it stands."""
+    for user in (cast.reviewer, cast.other_reviewer):
+        assert Workspace(client_for(user), cast.review_id).agree().status_code == 302
 
 
 @pytest.fixture
@@ -537,6 +547,7 @@ def test_the_state_sees_no_drafted_observation_before_the_list_is_shared(
             assert "1 observation" not in page
             assert "The reviewing States are drafting the list of observations" in page
 
+    both_agree(cast, client_for)
     assert reviewer.move("with_state").status_code == 302
     state = Workspace(client_for(cast.observer), cast.review_id)
     assert "A draft the State must not read yet." in page_text(state.get("/sections/art-5"))
@@ -557,6 +568,7 @@ def test_the_list_is_shared_sent_back_agreed_and_made_final(db, cast, client_for
     # Nothing can be shared that the State has not seen yet; the State sees nothing.
     assert focal.get("/list").status_code == 403
     assert reviewer.summary("Ghana criminalizes trafficking in persons.", 1).status_code == 302
+    both_agree(cast, client_for)
     response = reviewer.move("with_state", follow=True)
     assert "The status of the list has changed." in flashes(response)
     assert the_list(db, cast.review_id).status == "with_state"
@@ -601,6 +613,9 @@ def test_the_list_is_shared_sent_back_agreed_and_made_final(db, cast, client_for
         cited=["TIP-5-2"],
     )
     assert response.status_code == 302
+    assert reviewer.move("with_state").status_code == 302  # refused: the list changed since
+    assert the_list(db, cast.review_id).status == "drafting"
+    both_agree(cast, client_for)
     assert reviewer.move("with_state").status_code == 302
     assert observations_of(db, cast.review_id)[0].is_confidential  # the State's mark is kept
 
@@ -654,7 +669,9 @@ def test_the_list_is_shared_sent_back_agreed_and_made_final(db, cast, client_for
         ("Final", cast.reviewer),
     ):
         told = recipients(mail, f"List of observations on the review of Ghana: {status}")
-        assert told == everyone - {author.email}, status
+        # The secretariat is told once the list is agreed: it makes it final and publishes it.
+        secretariat = {cast.secretariat.email} if status in ("Agreed", "Final") else set()
+        assert told == everyone - {author.email} | secretariat, status
     assert cast.unassigned.email not in {m.to_email for m in mail}
 
 
@@ -680,6 +697,8 @@ def _to(db: Session, cast: Cast, status: str) -> None:
     }[status]
     for side, target in steps:
         user = cast.reviewer if side == "reviewer" else cast.focal_point
+        if target == "with_state":
+            reviewing_states_agree(db, review)
         observations.transition(db, review, user, side=side, to_status=target)
     db.commit()
 

@@ -189,7 +189,7 @@ def send_activation(db: Session, user: User, *, actor: User, now: datetime | Non
     db.add(user)
     url = emails.public_url("accounts.activate", token=tokens.make_token(user, "activate"))
     subject, body = emails.activation(user, url, now + tokens.max_age("activate"))
-    queue_message(db, to=[user.email], subject=subject, body=body)
+    queue_message(db, to=[user.email], subject=subject, body=body, carries_link=True)
     record(
         db,
         actor=actor,
@@ -260,7 +260,7 @@ def request_password_reset(db: Session, email: str, *, now: datetime | None = No
     url = emails.public_url("accounts.reset_password", token=tokens.make_token(user, "reset"))
     minutes = int(tokens.max_age("reset").total_seconds() // 60)
     subject, body = emails.password_reset(user, url, minutes)
-    queue_message(db, to=[user.email], subject=subject, body=body)
+    queue_message(db, to=[user.email], subject=subject, body=body, carries_link=True)
     record(
         db,
         actor=None,

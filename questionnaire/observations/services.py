@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from flask_babel import LazyString, force_locale, ngettext
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from questionnaire.accounts.emails import signature
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.schema import Bank
 from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.notifications.services import queue_message
+from questionnaire.i18n import current_language
+from questionnaire.notifications import events
+from questionnaire.observations import signoff
 from questionnaire.observations.models import (
     CATEGORIES,
     LIST_FLOW,
@@ -28,8 +27,7 @@ from questionnaire.observations.models import (
 )
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership
-from questionnaire.templating import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS
+from questionnaire.reviews.models import Review
 
 MAX_TEXT = 20_000
 #: Who may move a list from one status to another: the reviewers, the State under review,
@@ -320,6 +318,14 @@ def transition(
         )
     if to_status == "with_state" and not observations_of(db, review):
         raise RuleViolation(_l("The list of observations has no observation yet."))
+    if to_status == "with_state" and (missing := signoff.awaited(db, review, lst)):
+        raise RuleViolation(
+            _l(
+                "The list goes to the State under review only once both reviewing States have "
+                "agreed to it. Still awaited: %(states)s.",
+                states=", ".join(_state_names(db, missing)),
+            )
+        )
     from_status = lst.status
     lst.status = to_status
     db.add(lst)
@@ -342,23 +348,7 @@ def transition(
         after={"status": to_status},
     )
 
-    def transition_mail(state: str) -> tuple[str, str]:
-        status = str(LIST_STATUS_LABELS[to_status])
-        return (
-            _(
-                "List of observations on the review of %(state)s: %(status)s",
-                state=state,
-                status=status,
-            ),
-            _(
-                "The list of observations on the review of %(state)s is now at this stage: "
-                "%(status)s.",
-                state=state,
-                status=status,
-            ),
-        )
-
-    _notify(db, review, user, transition_mail)
+    events.list_moved(db, review, user, to_status=to_status)
     db.flush()
     return lst
 
@@ -411,15 +401,7 @@ def post_message(
         after={"section": section_key, "body": body},
     )
 
-    def message_mail(state: str) -> tuple[str, str]:
-        label = str(MESSAGE_KIND_LABELS[kind])
-        return (
-            _("%(kind)s on the review of %(state)s", kind=label, state=state),
-            _("%(name)s wrote on section %(section)s:", name=user.full_name, section=section_key)
-            + f"\n\n{body}",
-        )
-
-    _notify(db, review, user, message_mail)
+    events.dialogue_message(db, review, user, kind=kind, section_key=section_key, body=body)
     return message
 
 
@@ -433,32 +415,10 @@ def messages_of(db: Session, review: Review) -> list[DialogueMessage]:
     )
 
 
-def _notify(
-    db: Session, review: Review, author: User, mail: Callable[[str], tuple[str, str]]
-) -> None:
-    """Tell everyone in the review but the author, reviewers only while their State holds an
-    active seat, as in the workspace (the outbox delivers after the commit). Each is told in
-    their own language: `mail` gives the subject and text for the name of the State under
-    review, called with that language in force."""
-    seated = select(ReviewAssignment.reviewing_state).where(
-        ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True)
-    )
-    members = db.exec(
-        select(User)
-        .join(ReviewMembership, col(ReviewMembership.user_id) == User.id)
-        .where(
-            ReviewMembership.review_id == review.id,
-            col(User.id) != author.id,
-            or_(col(ReviewMembership.role) != "reviewer", col(User.state_code).in_(seated)),
-        )
-    ).all()
-    by_language: dict[str, list[str]] = {}
-    for member in members:
-        by_language.setdefault(member.locale or "en", []).append(member.email)
-    state = db.get(State, review.state_code)
-    for language, emails in sorted(by_language.items()):
-        with force_locale(language):
-            name = state_name(state, language) if state else review.state_code
-            subject, body = mail(name)
-            body = f"{body}\n\n-- \n{signature()}"
-        queue_message(db, to=emails, subject=subject, body=body)
+def _state_names(db: Session, codes: list[str]) -> list[str]:
+    language = current_language() if has_request_context() else "en"
+    names = []
+    for code in codes:
+        state = db.get(State, code)
+        names.append(state_name(state, language) if state else code)
+    return names

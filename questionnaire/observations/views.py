@@ -17,7 +17,7 @@ from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
-from questionnaire.observations import services
+from questionnaire.observations import services, signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
 from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.observations.forms import (
@@ -287,6 +287,7 @@ def list_page(review_id: int) -> ResponseReturnValue:
     order = {s.key: i for i, s in enumerate(access.bank.sections)}
     observations.sort(key=lambda o: (order.get(o.section_key, 999), o.id))
     comments = [m for m in services.messages_of(session, access.review) if m.section_key == "list"]
+    sign_offs = signoff.sign_offs(session, access.review, access.list)
     return render_template(
         "workspace/list.html",
         access=access,
@@ -302,8 +303,12 @@ def list_page(review_id: int) -> ResponseReturnValue:
         people=_people(
             {m.author_id for m in comments}
             | {t.actor_id for t in services.transitions_of(session, access.list)}
+            | {row.agreement.agreed_by_id for row in sign_offs if row.agreement}
         ),
         state=session.get(State, access.review.state_code),
+        sign_offs=sign_offs,
+        signoff_states={row.state: session.get(State, row.state) for row in sign_offs},
+        signs_for=signoff.signs_for(session, access.review, current_user),
         transition_form=TransitionForm(),
         confidential_form=ConfidentialForm(),
     )

@@ -21,6 +21,7 @@ from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
+from questionnaire.notifications import events
 from questionnaire.responses.progress import missing_required, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.responses.revisions import Revised, record_revisions
@@ -235,6 +236,7 @@ def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
 
 
 def reopen(db: Session, review: Review, user: User, reason: str) -> None:
+    events.answers_submitted(db, review, user)
     """The secretariat reopens submitted answers for changes; the reason is recorded."""
     if locked_status(db, review, exclusive=True) != "submitted":
         raise RuleViolation(_l("Only submitted answers can be reopened."))

@@ -1,0 +1,243 @@
+"""What awaits a person, with its deadline: the panel at the top of every home page.
+
+Read only. Each item says what to do, in the reader's language, and links to where to do it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlmodel import Session, col, func, select
+
+from questionnaire.accounts.models import User
+from questionnaire.banks.services import bank_of
+from questionnaire.i18n import current_language
+from questionnaire.nominations.due import nominations_due
+from questionnaire.notifications.models import OutboxMessage
+from questionnaire.notifications.people import seated_states
+from questionnaire.notifications.services import MAX_ATTEMPTS
+from questionnaire.observations import signoff
+from questionnaire.observations.models import DialogueMessage, ListOfObservations, Observation
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
+from questionnaire.responses.services import submission_blockers
+from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.queries import ReviewRow, reviews_for
+
+#: At most this many nominations due are listed to the secretariat (the dashboard has them all).
+NOMINATIONS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class AwaitingItem:
+    """One thing a person is expected to do."""
+
+    text: str
+    url: str
+    due_on: date | None = None
+    is_overdue: bool = False
+
+
+def _item(text: str, url: str, due_on: date | None, today: date) -> AwaitingItem:
+    return AwaitingItem(text, url, due_on, due_on is not None and today > due_on)
+
+
+def _list_status(db: Session, review_id: int) -> str:
+    found = db.exec(
+        select(ListOfObservations.status).where(ListOfObservations.review_id == review_id)
+    ).first()
+    return found or "drafting"
+
+
+def unanswered_requests(db: Session, review_id: int) -> int:
+    """Articles whose latest request for clarification has no reply after it."""
+    rows = db.exec(
+        select(DialogueMessage.section_key, DialogueMessage.kind, func.max(DialogueMessage.id))
+        .where(
+            DialogueMessage.review_id == review_id,
+            col(DialogueMessage.kind).in_(("request", "reply")),
+        )
+        .group_by(col(DialogueMessage.section_key), col(DialogueMessage.kind))
+    ).all()
+    latest: dict[str, dict[str, int]] = {}
+    for section, kind, last_id in rows:
+        latest.setdefault(section, {})[kind] = last_id or 0
+    return sum(1 for kinds in latest.values() if kinds.get("request", 0) > kinds.get("reply", 0))
+
+
+def _answering(db: Session, row: ReviewRow, name: str, today: date) -> list[AwaitingItem]:
+    review = row.review
+    blockers = submission_blockers(db, review, bank_of(row.bank_version))
+    missing = sum(len(b.missing) for b in blockers)
+    to_confirm = sum(len(b.to_confirm) for b in blockers)
+    overview = url_for("responses.overview", review_id=review.id)
+    items = []
+    if missing:
+        text = ngettext(
+            "Answer the questionnaire of %(state)s (%(instrument)s): %(num)d required answer "
+            "is missing.",
+            "Answer the questionnaire of %(state)s (%(instrument)s): %(num)d required answers "
+            "are missing.",
+            missing,
+            state=name,
+            instrument=row.bank_version.instrument,
+        )
+        items.append(_item(text, overview, review.answers_due_on, today))
+    if to_confirm:
+        text = ngettext(
+            "Confirm %(num)d answer carried forward from the last review (%(instrument)s).",
+            "Confirm %(num)d answers carried forward from the last review (%(instrument)s).",
+            to_confirm,
+            instrument=row.bank_version.instrument,
+        )
+        items.append(_item(text, overview, review.answers_due_on, today))
+    if not blockers and row.role == "focal_point":
+        text = _(
+            "Check and submit the answers of %(state)s (%(instrument)s).",
+            state=name,
+            instrument=row.bank_version.instrument,
+        )
+        items.append(
+            _item(
+                text, url_for("responses.check", review_id=review.id), review.answers_due_on, today
+            )
+        )
+    return items
+
+
+def _state_side(db: Session, row: ReviewRow, name: str, today: date) -> list[AwaitingItem]:
+    review = row.review
+    if review.status == "answering":
+        return _answering(db, row, name, today)
+    items = []
+    requests = unanswered_requests(db, review.id)  # type: ignore[arg-type]
+    if requests:
+        text = ngettext(
+            "Reply to %(num)d request for clarification on the answers (%(instrument)s).",
+            "Reply to %(num)d requests for clarification on the answers (%(instrument)s).",
+            requests,
+            instrument=row.bank_version.instrument,
+        )
+        items.append(_item(text, url_for("workspace.overview", review_id=review.id), None, today))
+    if row.role == "focal_point" and _list_status(db, review.id) == "with_state":  # type: ignore[arg-type]
+        text = _(
+            "Agree to the list of observations (%(instrument)s), or send it back with comments.",
+            instrument=row.bank_version.instrument,
+        )
+        items.append(_item(text, url_for("workspace.list_page", review_id=review.id), None, today))
+    return items
+
+
+def _reviewer_side(
+    db: Session, user: User, row: ReviewRow, name: str, today: date
+) -> list[AwaitingItem]:
+    review = row.review
+    if review.status != "submitted" or review.submitted_at is None:
+        return []
+    if user.state_code not in seated_states(db, review):  # the seat was given to another State
+        return []
+    lst = db.exec(
+        select(ListOfObservations).where(ListOfObservations.review_id == review.id)
+    ).first() or ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
+    if lst.status != "drafting":
+        return []
+    items = []
+    observed = db.exec(
+        select(func.count())
+        .select_from(Observation)
+        .where(Observation.review_id == review.id, col(Observation.is_deleted).is_(False))
+    ).one()
+    if not observed:
+        due = Deadlines.configured().feedback_due(review.submitted_at.date())
+        text = _(
+            "Read the answers of %(state)s (%(instrument)s) and send your written feedback.",
+            state=name,
+            instrument=row.bank_version.instrument,
+        )
+        items.append(_item(text, url_for("workspace.overview", review_id=review.id), due, today))
+    elif (state := signoff.signs_for(db, review, user)) and state in signoff.awaited(
+        db, review, lst
+    ):
+        text = _(
+            "Agree, for your State, to the list of observations on %(state)s (%(instrument)s).",
+            state=name,
+            instrument=row.bank_version.instrument,
+        )
+        items.append(_item(text, url_for("workspace.list_page", review_id=review.id), None, today))
+    return items
+
+
+def _secretariat(db: Session, today: date) -> list[AwaitingItem]:
+    language = current_language()
+    names = {s.code: state_name(s, language) for s in db.exec(select(State))}
+    items = []
+    for due in nominations_due(db, today)[:NOMINATIONS_SHOWN]:
+        nominating = names.get(due.state_code, due.state_code)
+        reviewed = names.get(due.state_under_review, due.state_under_review)
+        if due.role == "focal_point":
+            text = _(
+                "Record the focal point of %(nominating)s for the review of %(state)s "
+                "(%(instruments)s).",
+                nominating=nominating,
+                state=reviewed,
+                instruments=", ".join(due.instruments),
+            )
+        else:
+            text = _(
+                "Record the governmental experts of %(nominating)s for the review of %(state)s "
+                "(%(instruments)s).",
+                nominating=nominating,
+                state=reviewed,
+                instruments=", ".join(due.instruments),
+            )
+        url = (
+            url_for("reviews.dashboard", phase=due.phase_id)
+            if due.phase_id
+            else url_for("reviews.dashboard")
+        )
+        items.append(_item(text, url, due.due_on, today))
+    agreed = db.exec(
+        select(ListOfObservations.review_id).where(ListOfObservations.status == "agreed")
+    ).all()
+    for review_id in agreed:
+        items.append(
+            _item(
+                _("A list of observations is agreed: make it final."),
+                url_for("workspace.list_page", review_id=review_id),
+                None,
+                today,
+            )
+        )
+    failed = db.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.attempts >= MAX_ATTEMPTS)
+    ).one()
+    if failed:
+        text = ngettext(
+            "%(num)d e-mail could not be delivered.",
+            "%(num)d e-mails could not be delivered.",
+            failed,
+        )
+        items.append(_item(text, url_for("notifications.outbox"), None, today))
+    return items
+
+
+def awaiting(db: Session, user: User, today: date) -> list[AwaitingItem]:
+    """What awaits `user`, overdue first, then by deadline (those without one last)."""
+    if user.is_secretariat:
+        items = _secretariat(db, today)
+    else:
+        language = current_language()
+        items = []
+        for row in reviews_for(db, user):
+            name = state_name(row.state, language)
+            if row.role in ("focal_point", "expert"):
+                items += _state_side(db, row, name, today)
+            elif row.role == "reviewer":
+                items += _reviewer_side(db, user, row, name, today)
+    return sorted(items, key=lambda i: (i.due_on is None, i.due_on or today))
