@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from questionnaire import fragments
 from questionnaire.accounts.models import User
-from questionnaire.responses import prepared, services, views
+from questionnaire.responses import prepared, section_page, services
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
 from tests.conftest import login
@@ -37,7 +37,7 @@ def forget_rendered() -> None:
     prepared._cached_block.cache_clear()
     prepared._PREPARED.clear()
     fragments._parts.cache_clear()
-    views._section_urls.cache_clear()
+    section_page.section_urls.cache_clear()
 
 
 def question_block(html: str, key: str) -> str:

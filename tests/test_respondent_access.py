@@ -253,7 +253,8 @@ def test_the_focal_point_submits_and_then_nobody_can_change_the_answers(
     expert = client_for(ghana["expert"])
     # Not yet: required answers are missing, and the focal point is sent to see which.
     refused = send(focal, db, review_id, SUBMIT)
-    assert refused.status_code == 302 and refused.headers["Location"].endswith("/check")
+    assert refused.status_code == 302
+    assert refused.headers["Location"].endswith("/check?attempted=1")
     assert status_of(db, review_id) == "answering"
 
     answer_required(db, db.get(Review, review_id), ghana["expert"])  # type: ignore[arg-type]

@@ -40,6 +40,11 @@ class ReviewAccess:
     def can_reopen(self) -> bool:
         return self.role == "secretariat" and self.review.status == "submitted"
 
+    @property
+    def shows_keys(self) -> bool:
+        """Question keys (TIP-5-1) are shown to the secretariat; respondents read the text."""
+        return self.role == "secretariat"
+
 
 #: One query for the review, its bank version (the stored content is only read when the
 #: version's parsed bank is not cached yet) and the user's role in it. Built once with bound

@@ -177,15 +177,21 @@ def question_blocks(
     editable: bool,
     conflicts: Mapping[str, Any],
     people: Mapping[int, Any],
+    carried_source: str | None = None,
 ) -> list[Markup]:
-    """The HTML of each question of the section, in order."""
+    """The HTML of each question of the section, in order. `carried_source` says in words
+    where carried-forward answers come from (`section_page.carried_source`)."""
     blocks = []
     script_root = request.script_root
     for index, p in enumerate(prepared.questions):
         key = p.question.key
         state = fields[key]
         answer = answers.get(key)
-        carried_from = (answer.carried_from or "") if answer and answer.is_carried_forward else None
+        carried_from = (
+            (carried_source or answer.carried_from or "")
+            if answer and answer.is_carried_forward
+            else None
+        )
         review_id = answer.review_id if answer is not None else None
         hidden = key not in shown
         conflict = conflicts.get(key)
@@ -209,3 +215,9 @@ def question_blocks(
             )
         blocks.append(block)
     return blocks
+
+
+def carried_summary(count: int) -> Markup:
+    """The notice above a section's questions when `count` of its answers were carried
+    forward and await confirmation, with the button that confirms them all."""
+    return Markup(_macros().carried_summary(count))

@@ -61,6 +61,10 @@ class QuestionType:
     def summary(self, question: Question, value: Any) -> str:
         return "" if value is None else str(value)
 
+    def salvage(self, raw: Any) -> Any:
+        """The part of an invalid value that can be kept (None: nothing); see Links."""
+        return None
+
 
 def _label(question: Question, key: str) -> str:
     for option in question.options:
@@ -163,19 +167,33 @@ class Text(QuestionType):
         return _normalize_text(raw)
 
 
+def _link_lines(text: str) -> list[str]:
+    """The lines of a links field, trimmed; an address starting with "www." gets https://."""
+    lines = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    return [f"https://{line}" if line.lower().startswith("www.") else line for line in lines]
+
+
+def _is_link(line: str) -> bool:
+    parts = urlsplit(line)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(line) <= MAX_LINK_LENGTH
+
+
+def _not_a_link(line: str) -> InvalidValue:
+    return InvalidValue(
+        _(
+            "“%(link)s” is not a web address: give one address per line, starting with https://",
+            link=line[:80],
+        )
+    )
+
+
 def _parse_links(text: str) -> list[str] | None:
-    links = [line.strip() for line in text.replace("\r", "\n").split("\n") if line.strip()]
+    links = _link_lines(text)
     if len(links) > MAX_LINKS:
         raise InvalidValue(_("Give at most %(max)d links", max=MAX_LINKS))
     for link in links:
-        parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc or len(link) > MAX_LINK_LENGTH:
-            raise InvalidValue(
-                _(
-                    "“%(link)s” is not a web address: give one address per line, starting with https://",
-                    link=link[:80],
-                )
-            )
+        if not _is_link(link):
+            raise _not_a_link(link)
     return links or None
 
 
@@ -211,6 +229,15 @@ class Links(QuestionType):
 
     def summary(self, question: Question, value: Any) -> str:
         return "\n".join(value or [])
+
+    def salvage(self, raw: Any) -> Any:
+        """The valid addresses of a field where some lines are not: they are saved, and the
+        page marks the others (a bad line must not lose the whole field)."""
+        if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+            raw = "\n".join(raw)
+        if not isinstance(raw, str) or len(raw) > MAX_LINKS * MAX_LINK_LENGTH:
+            return None
+        return [line for line in _link_lines(raw) if _is_link(line)][:MAX_LINKS] or None
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {

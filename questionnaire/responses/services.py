@@ -5,6 +5,7 @@ Saving answers is `questionnaire.responses.saving` (its names are importable fro
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -21,7 +22,6 @@ from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
-from questionnaire.notifications import events
 from questionnaire.responses.progress import missing_required, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.responses.revisions import Revised, record_revisions
@@ -149,18 +149,43 @@ def progress_rows(db: Session, review_id: int) -> dict[str, SectionProgress]:
     return {row.section_key: row for row in rows}
 
 
+@dataclass(frozen=True)
+class SubmissionBlocker:
+    """Why the answers cannot be submitted yet, section by section."""
+
+    section_key: str
+    missing: tuple[str, ...]
+    to_confirm: tuple[str, ...]
+
+
+def _section_blocker(
+    bank: Bank, section: Section, answers: Mapping[str, Answer]
+) -> SubmissionBlocker | None:
+    """Only questions currently shown count: a carried-forward answer to a follow-up that the
+    answers now hide cannot be confirmed on the page, and is not part of the State's answers."""
+    values = {key: answer.value for key, answer in answers.items()}
+    missing = tuple(q.key for q in missing_required(bank, section, values))
+    to_confirm = tuple(
+        q.key
+        for q in visible_questions(bank, section, values)
+        if q.key in answers and answers[q.key].is_carried_forward
+    )
+    if missing or to_confirm:
+        return SubmissionBlocker(section.key, missing, to_confirm)
+    return None
+
+
 def mark_section(
     db: Session, review: Review, bank: Bank, section: Section, user: User, *, is_complete: bool
-) -> list[str]:
-    """Mark a section complete (refused while required answers are missing) or not.
-
-    Returns the keys of the missing required questions; nothing is changed when there are any.
-    """
+) -> SubmissionBlocker | None:
+    """Mark a section complete or not. Marking it complete is refused while required answers
+    are missing or carried-forward answers await confirmation: what stands in the way is
+    returned, and nothing is changed."""
     hold_open(db, review)
-    values = {key: answer.value for key, answer in answers_of(db, review.id).items()}  # type: ignore[arg-type]
-    missing = [q.key for q in missing_required(bank, section, values)] if is_complete else []
-    if missing:
-        return missing
+    if is_complete:
+        blocker = _section_blocker(bank, section, answers_of(db, id_of(review)))
+        if blocker is not None:
+            return blocker
     row = progress_rows(db, id_of(review)).get(section.key) or SectionProgress(
         review_id=id_of(review),
         section_key=section.key,
@@ -179,37 +204,15 @@ def mark_section(
             review_id=review.id,
         )
     db.flush()
-    return []
-
-
-@dataclass(frozen=True)
-class SubmissionBlocker:
-    """Why the answers cannot be submitted yet, section by section."""
-
-    section_key: str
-    missing: tuple[str, ...]
-    to_confirm: tuple[str, ...]
+    return None
 
 
 def submission_blockers(db: Session, review: Review, bank: Bank) -> list[SubmissionBlocker]:
-    """What stands in the way of submission: required answers missing, carried answers to confirm.
-
-    Only questions currently shown count: a carried-forward answer to a follow-up that the
-    answers now hide cannot be confirmed on the page, and is not part of the State's answers.
-    """
-    answers = answers_of(db, review.id)  # type: ignore[arg-type]
-    values = {key: answer.value for key, answer in answers.items()}
-    blockers = []
-    for section in bank.sections:
-        missing = tuple(q.key for q in missing_required(bank, section, values))
-        to_confirm = tuple(
-            q.key
-            for q in visible_questions(bank, section, values)
-            if q.key in answers and answers[q.key].is_carried_forward
-        )
-        if missing or to_confirm:
-            blockers.append(SubmissionBlocker(section.key, missing, to_confirm))
-    return blockers
+    """What stands in the way of submission: required answers missing, carried answers to
+    confirm, per section (see `_section_blocker`)."""
+    answers = answers_of(db, id_of(review))
+    blockers = [_section_blocker(bank, section, answers) for section in bank.sections]
+    return [blocker for blocker in blockers if blocker is not None]
 
 
 def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
@@ -236,7 +239,6 @@ def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
 
 
 def reopen(db: Session, review: Review, user: User, reason: str) -> None:
-    events.answers_submitted(db, review, user)
     """The secretariat reopens submitted answers for changes; the reason is recorded."""
     if locked_status(db, review, exclusive=True) != "submitted":
         raise RuleViolation(_l("Only submitted answers can be reopened."))
@@ -260,15 +262,13 @@ def reopen(db: Session, review: Review, user: User, reason: str) -> None:
     db.flush()
 
 
-def carry_forward(db: Session, review: Review, bank: Bank, actor: User | None = None) -> int:
-    """Pre-fill answers from the State's latest earlier submission on the same questionnaire.
-
-    Questions keep their key across versions, and `replaces` names the keys a new question
-    continues. A value that no longer fits the question (an option that was removed) is not
-    carried; the earlier answer stays on record with its own review. Each carried answer is
-    a revision and an audit entry (by `actor`, or by the system when None).
-    """
-    earlier = db.exec(
+def earlier_submission(
+    db: Session, review: Review, bank: Bank
+) -> tuple[Review, BankVersion] | None:
+    """The State's latest submitted answers to an earlier version of the same questionnaire
+    (or to the same version in an earlier review), with that version: where answers are
+    carried forward from."""
+    row = db.exec(
         select(Review, BankVersion)
         .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
         .where(
@@ -281,6 +281,18 @@ def carry_forward(db: Session, review: Review, bank: Bank, actor: User | None = 
         )
         .order_by(col(Review.submitted_at).desc())
     ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def carry_forward(db: Session, review: Review, bank: Bank, actor: User | None = None) -> int:
+    """Pre-fill answers from the State's latest earlier submission on the same questionnaire.
+
+    Questions keep their key across versions, and `replaces` names the keys a new question
+    continues. A value that no longer fits the question (an option that was removed) is not
+    carried; the earlier answer stays on record with its own review. Each carried answer is
+    a revision and an audit entry (by `actor`, or by the system when None).
+    """
+    earlier = earlier_submission(db, review, bank)
     if earlier is None:
         return 0
     old_review, old_version = earlier

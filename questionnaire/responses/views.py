@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -21,24 +19,20 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from questionnaire import db
 from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.fragments import fragment
-from questionnaire.i18n import current_language, localize
+from questionnaire.i18n import current_language
 from questionnaire.publishing.pdf import render_pdf
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.reference.provisions import provision_text
-from questionnaire.responses import services
+from questionnaire.responses import section_page, services
 from questionnaire.responses.access import ReviewAccess, load_review
 from questionnaire.responses.export import answers_document
 from questionnaire.responses.forms import (
-    FieldState,
     ReopenForm,
     SubmitForm,
     confidential_field,
@@ -47,15 +41,12 @@ from questionnaire.responses.forms import (
     states_from_form,
     version_field,
 )
-from questionnaire.responses.prepared import prepared_section, question_blocks
+from questionnaire.responses.labels import question_label
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.security import csrf, takes_json
 from questionnaire.templating import (
     REVIEW_STATUS_LABELS,
-    flashed_notices,
-    header_fixed,
-    header_slots,
     section_title,
 )
 
@@ -98,12 +89,16 @@ def _changes_from_form(
     changes = []
     for question in section.questions:
         field = form[question.key]
-        if field.errors:
-            continue  # kept in the page with its message; never saved half-valid
+        qtype = type_of(question)
+        # A field with errors is kept in the page with its message; only what can be kept of
+        # it is saved (the valid lines of a links field), or nothing.
+        value = qtype.salvage(field.data) if field.errors else qtype.from_form(field.data)
+        if field.errors and value is None:
+            continue
         changes.append(
             services.AnswerChange(
                 key=question.key,
-                value=type_of(question).from_form(field.data),
+                value=value,
                 is_confidential=bool(form[confidential_field(question.key)].data),
                 base_version=form[version_field(question.key)].data or 0,
             )
@@ -116,154 +111,65 @@ def _changes_from_form(
 def section(review_id: int, section_key: str) -> ResponseReturnValue:
     access = load_review(review_id, for_change=request.method == "POST")
     section = _section(access, section_key)
-    session = db.session()
-    conflicts: dict[str, services.Conflict] = {}
-    missing: list[str] = []
     if request.method == "POST":
         if not access.can_edit:
             abort(403)
-        form = section_form_class(access.version.id, section)()  # type: ignore[arg-type]
-        form.validate()
-        action = request.form.get("action", "save")
-        try:
-            # Whatever button was pressed, what was typed on the page is saved first.
-            outcome = services.save_answers(
-                session,
-                access.review,
-                access.bank,
-                current_user,
-                _changes_from_form(access, section, form),
-                kind="save",
-                language=current_language(),
-                review_locked=access.locked,
-            )
-            confirm_key = action.removeprefix("confirm:") if action.startswith("confirm:") else None
-            if confirm_key and confirm_key not in outcome.conflicts:
-                services.confirm_carried_forward(
-                    session, access.review, current_user, [confirm_key]
-                )
-                if not outcome.conflicts and not form.errors:
-                    return redirect(
-                        url_for(".section", review_id=review_id, section_key=section_key)
-                        + f"#q-{confirm_key}"
-                    )
-        except RuleViolation as exc:
-            flash(str(exc), "error")
-            return redirect(url_for(".overview", review_id=review_id))
-        conflicts = outcome.conflicts
-        for key, conflict in conflicts.items():
-            # The next save is a deliberate choice made after seeing both versions.
-            form[version_field(key)].data = conflict.theirs_version
-        for key, version in outcome.saved.items():
-            form[version_field(key)].data = version
-        has_errors = any(form[q.key].errors for q in section.questions)
-        if action == "complete" and not conflicts and not has_errors:
-            missing = services.mark_section(
-                session, access.review, access.bank, section, current_user, is_complete=True
-            )
-        if not conflicts and not has_errors and not missing:
-            if action == "complete":
-                flash(_("Section saved and marked complete."), "success")
-                return redirect(url_for(".overview", review_id=review_id))
-            flash(_("Your answers have been saved."), "success")
-            return redirect(url_for(".section", review_id=review_id, section_key=section_key))
-        answers = services.stored_answers(session, review_id)
-        values = {
-            q.key: type_of(q).from_form(form[q.key].data) if not form[q.key].errors else None
-            for q in section.questions
-        }
-        values = {**{k: a.value for k, a in answers.items()}, **values}
-        fields = states_from_form(section, form)
-    else:
-        # A GET needs no form object: the fields show the stored answers.
-        answers = services.stored_answers(session, review_id)
-        fields = states_from_answers(section, answers)
-        values = {key: answer.value for key, answer in answers.items()}
-    return _render_section(access, section, fields, answers, values, conflicts, missing)
+        return _post_section(access, section)
+    # A GET needs no form object: the fields show the stored answers.
+    answers = services.stored_answers(db.session(), review_id)
+    fields = states_from_answers(section, answers)
+    values = {key: answer.value for key, answer in answers.items()}
+    return section_page.render_section(access, section, fields, answers, values, {})
 
 
-def _render_section(
-    access: ReviewAccess,
-    section: Section,
-    fields: dict[str, FieldState],
-    answers: Mapping[str, services.StoredAnswer],
-    values: dict[str, Any],
-    conflicts: dict[str, services.Conflict],
-    missing: list[str],
-) -> str:
-    people_ids = {c.theirs_by_id for c in conflicts.values()}
-    people = users_by_id(db.session(), people_ids)
-    shown = {q.key for q in visible_questions(access.bank, section, values)}
-    errors = [
-        (f"q-{q.key}-input", error) for q in section.questions for error in fields[q.key].errors
-    ]
-    errors += [
-        (f"q-{key}-input", _("Answer this question: %(text)s", text=str(_text(access, key))))
-        for key in missing
-    ]
-    prepared = prepared_section(access.version, access.bank, section)
-    blocks = question_blocks(prepared, fields, answers, shown, access.can_edit, conflicts, people)
+def _post_section(access: ReviewAccess, section: Section) -> ResponseReturnValue:
+    """Save what was typed on the page first, whatever button was pressed; then confirm or
+    mark the section complete as the button asks."""
+    session = db.session()
     review_id = id_of(access.review)
-    slots = {
-        **header_slots(),  # the CSRF token among them, which the page's form carries too
-        **_section_urls(
-            request.script_root,
-            review_id,
-            section.key,
-            request.path,
-            prepared.previous[0] if prepared.previous else None,
-            prepared.next[0] if prepared.next else None,
-        ),
-        "questions": Markup("\n").join(blocks),
+    form = section_form_class(access.version.id, section)()  # type: ignore[arg-type]
+    form.validate()
+    action = request.form.get("action", "save")
+    try:
+        outcome = services.save_answers(
+            session,
+            access.review,
+            access.bank,
+            current_user,
+            _changes_from_form(access, section, form),
+            kind="save",
+            language=current_language(),
+            review_locked=access.locked,
+        )
+        confirmed = section_page.confirm_after_save(
+            access, section, current_user, action, outcome.conflicts
+        )
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".overview", review_id=review_id))
+    has_errors = any(form[q.key].errors for q in section.questions)
+    blocker = None
+    if action == "complete" and not outcome.conflicts and not has_errors:
+        blocker = services.mark_section(
+            session, access.review, access.bank, section, current_user, is_complete=True
+        )
+    if not outcome.conflicts and not has_errors and blocker is None:
+        return section_page.saved_redirect(access, section, action, confirmed)
+    answers = services.stored_answers(session, review_id)
+    for key in {*outcome.saved, *outcome.conflicts, *(confirmed or ())}:
+        # The next save is based on what is stored now: saved, confirmed, or after a conflict
+        # the other person's version, a deliberate choice made after seeing both.
+        if key in answers:
+            form[version_field(key)].data = answers[key].version
+    values = {
+        q.key: type_of(q).from_form(form[q.key].data) if not form[q.key].errors else None
+        for q in section.questions
     }
-    # What the page is kept by (templates/responses/section.html says what it may read).
-    fixed = {
-        **header_fixed(),
-        "prepared_key": prepared.key,
-        "editable": access.can_edit,
-        "status": access.review.status,
-        # Part of the key: the secretariat may load a provision's text anew at any time.
-        "provision": provision_text(access.bank.instrument, section.article, current_language())
-        if section.article
-        else None,
-    }
-    derived = {
-        "section": section,
-        "prepared": prepared,
-        "instrument": access.bank.instrument,
-    }
-    if errors:  # rendered afresh, with its error summary
-        return render_template("responses/section.html", **fixed, **derived, **slots, errors=errors)
-    slots["flashes"] = flashed_notices()
-    return fragment("responses/section.html", {**fixed, "errors": ()}, slots, derived)
-
-
-@lru_cache(maxsize=4096)
-def _section_urls(
-    root: str,
-    review_id: int,
-    section_key: str,
-    path: str,
-    previous_key: str | None,
-    next_key: str | None,
-) -> dict[str, str]:
-    """The links of an article page, built once per review and section: five url_for calls
-    on every page added up. `root` is part of the key only (url_for reads it). Not to be
-    changed by the caller."""
-    urls = {
-        "overview_url": url_for("responses.overview", review_id=review_id),
-        "autosave_url": url_for("responses.autosave", review_id=review_id, section_key=section_key),
-        "login_url": url_for("accounts.login", next=path),
-        "draft_key": f"review-{review_id}-{section_key}",
-    }
-    for name, key in (("previous_url", previous_key), ("next_url", next_key)):
-        if key is not None:
-            urls[name] = url_for("responses.section", review_id=review_id, section_key=key)
-    return urls
-
-
-def _text(access: ReviewAccess, key: str) -> str:
-    return str(localize(access.bank.questions_by_key[key].text))
+    values = {**{k: a.value for k, a in answers.items()}, **values}
+    fields = states_from_form(section, form)
+    return section_page.render_section(
+        access, section, fields, answers, values, outcome.conflicts, blocker
+    )
 
 
 @bp.post("/sections/<section_key>/autosave")
@@ -300,7 +206,9 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
             value = type_of(question).from_json(question, item.get("value"))
         except InvalidValue as exc:
             problems[key] = str(exc)
-            continue
+            value = type_of(question).salvage(item.get("value"))  # the valid lines of links
+            if value is None:
+                continue
         flag = item.get("is_confidential", False)
         if not isinstance(flag, bool):
             # A string "false" is true to bool(): only JSON true and false are taken.
@@ -356,9 +264,13 @@ def check(review_id: int) -> ResponseReturnValue:
     answers, states = _states(access)
     values = {key: answer.value for key, answer in answers.items()}
     blockers = services.submission_blockers(db.session(), access.review, access.bank)
+    questions = access.bank.questions_by_key
     return render_template(
         "responses/check.html",
         access=access,
+        label=lambda key: question_label(access.bank, questions[key]),
+        # After a refused submission: what is left is shown as an error summary.
+        attempted=request.args.get("attempted") == "1",
         answers=answers,
         states=states,
         shown={
@@ -381,13 +293,12 @@ def submit(review_id: int) -> ResponseReturnValue:
     try:
         services.submit(db.session(), access.review, access.bank, current_user)
     except RuleViolation:
-        flash(_("The answers cannot be submitted yet: see what is missing below."), "error")
-        return redirect(url_for(".check", review_id=review_id))
+        return redirect(url_for(".check", review_id=review_id, attempted=1))
     flash(
         _("The answers of your State have been submitted. They can no longer be changed."),
         "success",
     )
-    return redirect(url_for("submission.receipt", review_id=review_id))
+    return redirect(url_for(".overview", review_id=review_id))
 
 
 @bp.route("/reopen", methods=["GET", "POST"])

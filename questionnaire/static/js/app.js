@@ -212,7 +212,12 @@
   Autosave.prototype.applyResult = function (body) {
     var self = this;
     var saved = Object.keys(body.saved || {});
-    saved.forEach(function (key) { self.versionInput(key).value = String(body.saved[key]); });
+    var invalid = Object.keys(body.invalid || {});
+    saved.forEach(function (key) {
+      self.versionInput(key).value = String(body.saved[key]);
+      var mark = self.form.querySelector('[data-status-for="' + key + '"]');
+      if (mark && invalid.indexOf(key) < 0) { mark.textContent = ""; mark.classList.remove("is-conflict"); }
+    });
     this.forgetDrafts(saved.concat(body.unchanged || []));
     Object.keys(body.conflicts || {}).forEach(function (key) {
       var status = self.form.querySelector('[data-status-for="' + key + '"]');
@@ -228,6 +233,10 @@
     var time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
     if (Object.keys(body.conflicts || {}).length) {
       this.say(this.form.getAttribute("data-msg-conflict"), true);
+    } else if (invalid.length) {
+      // A bad line is never reported as saved: say what was kept, if anything.
+      var partly = invalid.some(function (key) { return saved.indexOf(key) >= 0; }) || saved.length;
+      this.say(this.form.getAttribute(partly ? "data-msg-partly-saved" : "data-msg-not-saved"), true);
     } else if (Object.keys(this.dirty).length) {
       // Typed again while this save was on its way: that is not saved yet.
       this.say(this.form.getAttribute("data-msg-unsaved") || "Unsaved changes…");

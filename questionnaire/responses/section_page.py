@@ -1,0 +1,221 @@
+"""The article page around its questions: its error summary, where carried-forward answers
+come from, what a post does after saving (confirmations, marking the section complete), and
+the page itself, kept as a fragment (`questionnaire/fragments.py`) unless it shows errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup
+
+from questionnaire import db
+from questionnaire.accounts.models import User
+from questionnaire.accounts.services import users_by_id
+from questionnaire.banks.schema import Section
+from questionnaire.banks.services import bank_of
+from questionnaire.dates import un_date
+from questionnaire.db import id_of
+from questionnaire.fragments import fragment
+from questionnaire.i18n import current_language, localize
+from questionnaire.reference.provisions import provision_text
+from questionnaire.responses import services
+from questionnaire.responses.access import ReviewAccess
+from questionnaire.responses.forms import FieldState
+from questionnaire.responses.labels import question_label
+from questionnaire.responses.prepared import carried_summary, prepared_section, question_blocks
+from questionnaire.responses.progress import visible_questions
+from questionnaire.templating import flashed_notices, header_fixed, header_slots
+
+#: The action of the button that confirms every carried-forward answer left of a section.
+CONFIRM_SECTION = "confirm-section"
+
+
+def confirm_after_save(
+    access: ReviewAccess,
+    section: Section,
+    user: User,
+    action: str,
+    conflicts: Mapping[str, Any],
+) -> list[str] | None:
+    """Confirm what the pressed button asks to confirm, once the page is saved: one answer
+    ("confirm:KEY") or every carried-forward answer still shown in the section. Returns the
+    keys it asked to confirm, None when the button confirms nothing."""
+    if action.startswith("confirm:"):
+        keys = [action.removeprefix("confirm:")]
+    elif action == CONFIRM_SECTION:
+        session = db.session()
+        answers = services.stored_answers(session, id_of(access.review))
+        values = {key: answer.value for key, answer in answers.items()}
+        keys = [
+            q.key
+            for q in visible_questions(access.bank, section, values)
+            if q.key in answers and answers[q.key].is_carried_forward
+        ]
+    else:
+        return None
+    keys = [key for key in keys if key not in conflicts]
+    services.confirm_carried_forward(db.session(), access.review, user, keys)
+    return keys
+
+
+def saved_redirect(
+    access: ReviewAccess, section: Section, action: str, confirmed: list[str] | None
+) -> ResponseReturnValue:
+    """Where a post that saved everything goes, with the message that says what it did."""
+    review_id = id_of(access.review)
+    here = url_for("responses.section", review_id=review_id, section_key=section.key)
+    if action == "complete":
+        flash(_("Section saved and marked complete."), "success")
+        return redirect(url_for("responses.overview", review_id=review_id))
+    if confirmed is not None and action.startswith("confirm:"):
+        flash(_("The answer has been confirmed."), "success")
+        return redirect(f"{here}#q-{confirmed[0]}" if confirmed else here)
+    if confirmed is not None:
+        message = (
+            ngettext(
+                "%(num)d carried-forward answer confirmed.",
+                "%(num)d carried-forward answers confirmed.",
+                len(confirmed),
+            )
+            if confirmed
+            else _("No carried-forward answer was left to confirm in this section.")
+        )
+        flash(message, "success")
+        return redirect(here)
+    flash(_("Your answers have been saved."), "success")
+    return redirect(here)
+
+
+def page_errors(
+    access: ReviewAccess,
+    section: Section,
+    fields: Mapping[str, FieldState],
+    blocker: services.SubmissionBlocker | None,
+) -> list[tuple[str, str]]:
+    """The error summary: (id of the field to go to, message naming its question)."""
+    bank = access.bank
+    errors = [
+        (
+            f"q-{q.key}-input",
+            _("%(question)s – %(error)s", question=question_label(bank, q), error=error),
+        )
+        for q in section.questions
+        for error in fields[q.key].errors
+    ]
+    if blocker is not None:
+        questions = bank.questions_by_key
+        errors += [
+            (
+                f"q-{key}-input",
+                _("Answer this question: %(text)s", text=question_label(bank, questions[key])),
+            )
+            for key in blocker.missing
+        ]
+        errors += [
+            (
+                f"q-{key}-confirm",
+                _(
+                    "Confirm or change the carried-forward answer: %(text)s",
+                    text=question_label(bank, questions[key]),
+                ),
+            )
+            for key in blocker.to_confirm
+        ]
+    return errors
+
+
+def carried_source(access: ReviewAccess) -> str:
+    """Where the review's carried-forward answers come from, in words: the questionnaire and
+    the day the State submitted it."""
+    earlier = services.earlier_submission(db.session(), access.review, access.bank)
+    if earlier is None:
+        return _("your earlier answers")
+    review, version = earlier
+    return _(
+        "your answers to “%(questionnaire)s” (version %(version)d), submitted on %(date)s",
+        questionnaire=str(localize(bank_of(version).title)),
+        version=version.version,
+        date=un_date(review.submitted_at),
+    )
+
+
+def render_section(
+    access: ReviewAccess,
+    section: Section,
+    fields: dict[str, FieldState],
+    answers: Mapping[str, services.StoredAnswer],
+    values: dict[str, Any],
+    conflicts: dict[str, services.Conflict],
+    blocker: services.SubmissionBlocker | None = None,
+) -> str:
+    """The article page: rendered afresh with its error summary, or kept as a fragment."""
+    people = users_by_id(db.session(), {c.theirs_by_id for c in conflicts.values()})
+    shown = {q.key for q in visible_questions(access.bank, section, values)}
+    errors = page_errors(access, section, fields, blocker)
+    prepared = prepared_section(access.version, access.bank, section)
+    carried = [k for k in shown if k in answers and answers[k].is_carried_forward]
+    source = carried_source(access) if carried else None
+    blocks = question_blocks(
+        prepared, fields, answers, shown, access.can_edit, conflicts, people, source
+    )
+    if carried and access.can_edit:
+        blocks.insert(0, carried_summary(len(carried)))
+    slots = {
+        **header_slots(),  # the CSRF token among them, which the page's form carries too
+        **section_urls(
+            request.script_root,
+            id_of(access.review),
+            section.key,
+            request.path,
+            prepared.previous[0] if prepared.previous else None,
+            prepared.next[0] if prepared.next else None,
+        ),
+        "questions": Markup("\n").join(blocks),
+    }
+    # What the page is kept by (templates/responses/section.html says what it may read).
+    fixed = {
+        **header_fixed(),
+        "prepared_key": prepared.key,
+        "editable": access.can_edit,
+        "status": access.review.status,
+        "show_keys": access.shows_keys,
+        # Part of the key: the secretariat may load a provision's text anew at any time.
+        "provision": provision_text(access.bank.instrument, section.article, current_language())
+        if section.article
+        else None,
+    }
+    derived = {"section": section, "prepared": prepared, "instrument": access.bank.instrument}
+    if errors:  # rendered afresh, with its error summary
+        return render_template("responses/section.html", **fixed, **derived, **slots, errors=errors)
+    slots["flashes"] = flashed_notices()
+    return fragment("responses/section.html", {**fixed, "errors": ()}, slots, derived)
+
+
+@lru_cache(maxsize=4096)
+def section_urls(
+    root: str,
+    review_id: int,
+    section_key: str,
+    path: str,
+    previous_key: str | None,
+    next_key: str | None,
+) -> dict[str, str]:
+    """The links of an article page, built once per review and section: five url_for calls
+    on every page added up. `root` is part of the key only (url_for reads it). Not to be
+    changed by the caller."""
+    urls = {
+        "overview_url": url_for("responses.overview", review_id=review_id),
+        "autosave_url": url_for("responses.autosave", review_id=review_id, section_key=section_key),
+        "login_url": url_for("accounts.login", next=path),
+        "draft_key": f"review-{review_id}-{section_key}",
+    }
+    for name, key in (("previous_url", previous_key), ("next_url", next_key)):
+        if key is not None:
+            urls[name] = url_for("responses.section", review_id=review_id, section_key=key)
+    return urls
