@@ -15,13 +15,14 @@ from questionnaire.api import views as api_views
 from questionnaire.audit import views as audit_views
 from questionnaire.banks import views as banks_views
 from questionnaire.exports import views as exports_views
+from questionnaire.meetings import views as meetings_views
 from questionnaire.nominations import views as nominations_views
-from questionnaire.observations import views as workspace_views
 from questionnaire.notifications import views as notifications_views
 from questionnaire.observations import signoff_views
+from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
-from questionnaire.responses import views as responses_views
 from questionnaire.responses import submission_views
+from questionnaire.responses import views as responses_views
 from questionnaire.reviews import views as reviews_views
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
@@ -53,14 +54,15 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(reviews_views.bp)
     app.register_blueprint(responses_views.bp)
-    app.register_blueprint(workspace_views.bp)
     app.register_blueprint(submission_views.bp)
-    app.register_blueprint(documents_views.bp)
+    app.register_blueprint(workspace_views.bp)
     app.register_blueprint(signoff_views.bp)
+    app.register_blueprint(documents_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(api_views.bp)
-    app.register_blueprint(nominations_views.bp)
     app.register_blueprint(notifications_views.bp)
+    app.register_blueprint(nominations_views.bp)
+    app.register_blueprint(meetings_views.bp)
 
     if check_schema:
         db.check_schema(app)

@@ -31,17 +31,20 @@ from werkzeug.test import TestResponse
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.db import id_of
+from questionnaire.meetings import services as meetings
+from questionnaire.meetings.validation import read_meeting_file
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
+from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations import services as observations
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing.models import Publication
-from questionnaire.notifications.models import OutboxMessage
 from questionnaire.publishing.symbols import slug
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
-from tests.conftest import login, reviewing_states_agree
+from tests.conftest import PROJECT_ROOT, login, reviewing_states_agree
 from tests.test_answer_saving import answer_required, bank_of_review, fresh, page_data
 
 ACTORS = ("anon", "focal", "expert", "observer", "reviewer", "other", "secretariat")
@@ -148,6 +151,10 @@ exports.state_answers      GET    answering    login  ok     ok     ok     404  
 exports.state_answers      GET    submitted    login  ok     ok     ok     404    404    ok
 exports.bank_answers       GET    -            login  404    404    404    404    404    ok
 exports.observation_list   GET    -            login  ok     ok     ok     ok     404    ok
+meetings.index             GET    -            login  404    404    404    404    404    ok
+meetings.load              POST   -            login  404    404    404    404    404    400
+meetings.show              GET    -            login  404    404    404    404    404    ok
+meetings.agenda            GET    -            login  404    404    404    404    404    ok
 analysis.index             GET    -            login  ok     ok     ok     ok     ok     ok
 analysis.show              GET    -            login  ok     ok     ok     403    403    ok
 analysis.pdf               GET    -            login  ok     ok     ok     403    403    ok
@@ -180,13 +187,6 @@ workspace.list_page        GET    -            login  ok     ok     ok     ok   
 workspace.list_page        POST   comment      login  ok     ok     403    ok     404    403
 workspace.list_page        POST   summary      login  403    403    403    403    404    403
 workspace.move_list        POST   -            login  ok     403    403    403    404    403
-workspace.summary_confidentiality POST - login  ok     403    403    403    404    403
-"""
-
-ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
-
-
-@dataclass(frozen=True)
 signoff.agree              GET    -            login  403    403    403    403    404    403
 signoff.agree              POST   -            login  403    403    403    403    404    403
 signoff.withdraw_agreement POST   -            login  403    403    403    403    404    403
@@ -197,6 +197,13 @@ submission.receipt         GET    answering    login  404    404    404    404  
 notifications.messages     GET    -            login  ok     ok     ok     ok     ok     ok
 notifications.outbox       GET    -            login  404    404    404    404    404    ok
 notifications.retry        POST   -            login  404    404    404    404    404    ok
+workspace.summary_confidentiality POST - login  ok     403    403    403    404    403
+"""
+
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
 class Row:
     """One call of the table: a route, a method, the data its URL and form come from."""
 
@@ -238,6 +245,8 @@ class Scene:
     published: Publication
     draft: Publication
     nomination_id: int  # a reviewing State's focal point, recorded from its note verbale
+    message_id: int  # an e-mail in the outbox (written when the list was shared)
+    meeting_id: int  # a meeting of the Working Group on the Smuggling of Migrants
 
 
 SUBMITTED_SECTION = "art-5"
@@ -245,7 +254,6 @@ ANSWERING_SECTION = "general"
 ANSWERING_TEXT = "SOM-GEN-4"
 
 
-    message_id: int  # an e-mail in the outbox (written when the list was shared)
 def url_values(scene: Scene, row: Row) -> dict[str, Any]:
     """The values of the rule's arguments: the defaults, then the row's variant."""
     review = scene.answering if row.variant == "answering" else scene.submitted
@@ -269,6 +277,9 @@ def url_values(scene: Scene, row: Row) -> dict[str, Any]:
         "assignment_id": scene.other_seat.id,
         "user_id": scene.people["other"].id,
         "nomination_id": scene.nomination_id,
+        "to_status": "agreed",
+        "message_id": scene.message_id,
+        "meeting_id": scene.meeting_id,
     }
     if row.endpoint == "api.unknown":
         values = {"path": {"root": None, "path": "v1/nothing", "known": "v1/banks"}[row.variant]}
@@ -277,8 +288,6 @@ def url_values(scene: Scene, row: Row) -> dict[str, Any]:
 
 def build_url(app: Flask, scene: Scene, row: Row) -> str:
     rule_arguments = {
-        "to_status": "agreed",
-        "message_id": scene.message_id,
         argument for rule in app.url_map.iter_rules(row.endpoint) for argument in rule.arguments
     }
     values = {k: v for k, v in url_values(scene, row).items() if k in rule_arguments}
@@ -449,7 +458,17 @@ def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..
         published=published,
         draft=draft,
         nomination_id=nomination_id,
+        message_id=db.exec(select(func.min(OutboxMessage.id))).one(),
+        meeting_id=_meeting(db),
     )
+
+
+def _meeting(db: Session) -> int:
+    read = read_meeting_file(PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml")
+    assert read.spec is not None
+    meeting = meetings.record_meeting(db, read.spec, actor=None)
+    db.commit()
+    return id_of(meeting)
 
 
 def _drawn_phase(db: Session, secretariat: User) -> tuple[int, Review, Review]:
@@ -458,7 +477,6 @@ def _drawn_phase(db: Session, secretariat: User) -> tuple[int, Review, Review]:
         db,
         name="Cluster I, group 1",
         cluster="I",
-        message_id=db.exec(select(func.min(OutboxMessage.id))).one(),
         state_codes=["GHA"],
         started_on=date.today(),
         max_reviews_per_state=3,
@@ -556,6 +574,7 @@ def _observe(db: Session, reviewer: User, review: Review) -> int:
         kind="request",
         body=body,
     )
+    reviewing_states_agree(db, review)
     observations.transition(db, review, reviewer, side="reviewer", to_status="with_state")
     db.commit()
     return observation.id  # type: ignore[return-value]
@@ -574,7 +593,6 @@ def _documents(db: Session, secretariat: User) -> tuple[Publication, Publication
             snapshot_sha256=f"{number:064d}",
             pdf=b"%PDF-1.7 not rendered in this test",
             job_status="done",
-    reviewing_states_agree(db, review)
             created_by_id=secretariat.id,
         )
         for number, status, title in (

@@ -4,14 +4,19 @@ annotated provisional agenda as a UN document in English and French."""
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskCliRunner
-from sqlmodel import Session
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlmodel import Session, select
+from werkzeug.test import TestResponse
 
+from questionnaire.accounts.models import User
+from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import services
@@ -25,7 +30,7 @@ from questionnaire.meetings.symbols import (
     is_valid_symbol,
 )
 from questionnaire.meetings.validation import read_meeting_file, read_meeting_text
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, login
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml"
 
@@ -235,3 +240,53 @@ def test_a_broken_file_records_nothing(runner: FlaskCliRunner, db: Session, tmp_
     assert result.exit_code == 1
     assert "meeting.ordinal" in result.output and "nothing was recorded" in result.output
     assert services.meetings(db) == []
+
+
+def _upload(client: FlaskClient, content: bytes, name: str = "meeting.yaml") -> TestResponse:
+    return client.post(
+        "/meetings/load",
+        data={"file": (BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_the_secretariat_loads_a_meeting_file_and_downloads_its_agenda(
+    client: FlaskClient, db: Session, make_user: Callable[..., User], tmp_path: Path
+) -> None:
+    login(client, make_user(None, secretariat=True))
+
+    loaded = _upload(client, EXAMPLE.read_bytes())
+    assert loaded.status_code == 302
+    page = client.get(loaded.headers["Location"]).get_data(as_text=True)
+    assert "CTOC/COP/WG.7/2027/1: the meeting is recorded." in page
+    assert "Working Group on the Smuggling of Migrants" in page
+    assert "CTOC/COP/WG.4/2027/4-CTOC/COP/WG.7/2027/4" in page
+    assert "V.27-00421" in page
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == "meeting.create")).one()
+    assert entry.object_type == "meeting"
+
+    meeting = services.meetings(db)[0]
+    pdf = client.get(f"/meetings/{meeting.id}/agenda-fr.pdf")
+    assert pdf.mimetype == "application/pdf"
+    assert "Ordre du jour provisoire annoté" in _pdf_text(pdf.data, tmp_path)
+    refused = client.get(f"/meetings/{meeting.id}/agenda-es.pdf", follow_redirects=True)
+    assert "has no es text for" in refused.get_data(as_text=True)
+    assert "CTOC/COP/WG.7/2027/1" in client.get("/meetings/").get_data(as_text=True)
+
+
+def test_a_broken_upload_names_each_problem_and_records_nothing(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    login(client, make_user(None, secretariat=True))
+    broken = EXAMPLE.read_text(encoding="utf-8").replace(
+        "plenary_meetings: 4", "plenary_meetings: 0"
+    )
+
+    refused = _upload(client, broken.encode(), "wg7.yaml")
+
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "There is a problem" in page
+    assert "wg7.yaml:13: meeting.plenary_meetings:" in page
+    assert services.meetings(db) == []
+    assert "not UTF-8" in _upload(client, b"\xff\xfe\x00", "x.yaml").get_data(as_text=True)

@@ -78,7 +78,7 @@ def _meeting_fields(spec: MeetingSpec) -> dict[str, Any]:
         "starts_on": spec.starts_on,
         "ends_on": spec.ends_on,
         "opens_at": spec.opens_at,
-        "venue": dict(spec.venue),
+        "venue": {str(language): text for language, text in spec.venue.items()},
         "plenary_meetings": spec.plenary_meetings,
         "interpretation": list(spec.interpretation),
         "original_language": spec.original_language,
@@ -113,7 +113,7 @@ def _record_document(
     row.corrigendum = document.corrigendum
     row.joint_with = list(document.joint_with)
     row.agenda_item = normalized(document.item) if document.item else None
-    row.titles = dict(document.titles)
+    row.titles = {str(language): text for language, text in document.titles.items()}
     row.original_language = document.original_language or spec.original_language
     row.issued_on = document.issued_on
     row.job_number = document.job_number

@@ -42,7 +42,8 @@ class ReadMeeting:
 
 class _Reporter:
     def __init__(self, name: str, tree: Any) -> None:
-        self.name, self.tree, self.problems = name, tree, []
+        self.name, self.tree = name, tree
+        self.problems: list[Problem] = []
 
     def add(self, loc: Sequence[str | int], message: str) -> None:
         line = yamlsource.line_of(self.tree, loc) if self.tree is not None else 0

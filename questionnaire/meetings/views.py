@@ -1,0 +1,102 @@
+"""The secretariat's meetings: the list, a meeting's page with its agenda, organization of work
+and register of documents, the agenda as PDF in each language, and loading a meeting file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from questionnaire import db
+from questionnaire.accounts.access import secretariat_required
+from questionnaire.errors import RuleViolation
+from questionnaire.i18n import LANGUAGE_NAMES
+from questionnaire.meetings import services
+from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES
+from questionnaire.meetings.documents import agenda_pdf
+from questionnaire.meetings.forms import MeetingFileForm
+from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.validation import read_meeting_text
+
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
+#: A meeting file is a few pages of text.
+MAX_FILE_BYTES = 512 * 1024
+
+
+@bp.get("/")
+@secretariat_required
+def index() -> ResponseReturnValue:
+    return _index(MeetingFileForm(), problems=[])
+
+
+def _index(form: MeetingFileForm, problems: list[str]) -> ResponseReturnValue:
+    session = db.session()
+    rows = [(m, services.agenda_symbol(m), services.body_of(m)) for m in services.meetings(session)]
+    errors = [("file", message) for message in [*problems, *form.file.errors]]
+    page = render_template("meetings/index.html", rows=rows, form=form, errors=errors)
+    return page, 400 if errors else 200
+
+
+@bp.post("/load")
+@secretariat_required
+def load() -> ResponseReturnValue:
+    form = MeetingFileForm()
+    if not form.validate_on_submit():
+        return _index(form, problems=[])
+    upload = form.file.data
+    raw = upload.read(MAX_FILE_BYTES + 1)
+    name = upload.filename or "meeting.yaml"
+    if len(raw) > MAX_FILE_BYTES:
+        return _index(form, [_("%(file)s: a meeting file has at most 512 KB.", file=name)])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _index(form, [_("%(file)s: the file is not UTF-8 text.", file=name)])
+    read = read_meeting_text(text, name)
+    if read.spec is None:
+        return _index(form, [str(problem) for problem in read.problems])
+    meeting = services.record_meeting(db.session(), read.spec, current_user)
+    flash(_("%(symbol)s: the meeting is recorded.", symbol=services.agenda_symbol(meeting)))
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return db.session().get(Meeting, meeting_id) or abort(404)
+
+
+@bp.get("/<int:meeting_id>")
+@secretariat_required
+def show(meeting_id: int) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _meeting(meeting_id)
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        symbol=services.agenda_symbol(meeting),
+        body=services.body_of(meeting),
+        documents=services.documents_of(session, meeting),
+        languages=DOCUMENT_LANGUAGES,
+        language_names=LANGUAGE_NAMES,
+    )
+
+
+@bp.get("/<int:meeting_id>/agenda-<language>.pdf")
+@secretariat_required
+def agenda(meeting_id: int, language: str) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    if language not in DOCUMENT_LANGUAGES:
+        abort(404)
+    try:
+        content = agenda_pdf(db.session(), meeting, language, date.today())
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id))
+    name = f"{services.agenda_symbol(meeting).replace('/', '-')}-{language}.pdf"
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,0 +1,73 @@
+"""The layout on a phone and on paper: a header that folds, tables that scroll in their own
+box, the footer at the foot of short pages, a favicon on every page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from flask.testing import FlaskClient
+from playwright.sync_api import BrowserContext, Page, expect
+
+from questionnaire.accounts.models import User
+from tests.browser import log_in
+
+pytest_plugins = ("tests.browser",)
+
+PHONE = {"width": 390, "height": 800}
+
+
+def _page_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def test_every_page_links_the_favicon_and_the_print_stylesheet(client: FlaskClient) -> None:
+    page = client.get("/login").get_data(as_text=True)
+
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert 'href="/static/css/page-print.css" media="print"' in page
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+@pytest.mark.browser
+def test_the_secretariat_header_folds_on_a_phone_and_tables_scroll_within_the_page(
+    make_user: Callable[..., User],
+    make_review: Callable[..., object],
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    for state in ("GHA", "FRA", "ARG", "JPN"):
+        make_review(state)
+    secretariat = make_user(None, secretariat=True)
+    context = new_context()
+    page = context.new_page()
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, secretariat)
+
+    page.goto(live_server + "/dashboard")
+    menu = page.get_by_role("button", name="Menu")
+    expect(menu).to_be_visible()
+    expect(page.get_by_role("link", name="Audit log")).to_be_hidden()
+    assert _page_width(page) <= PHONE["width"], "the page is wider than the phone"
+
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(page.get_by_role("link", name="Audit log")).to_be_visible()
+    assert _page_width(page) <= PHONE["width"]
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(menu).to_be_hidden()
+    expect(page.get_by_role("link", name="Audit log")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_the_footer_stands_at_the_foot_of_a_short_page(
+    live_server: str, new_context: Callable[[], BrowserContext]
+) -> None:
+    page = new_context().new_page()
+    page.goto(live_server + "/no/such/page")
+
+    footer_bottom = page.evaluate(
+        "document.querySelector('.site-footer').getBoundingClientRect().bottom"
+    )
+    assert footer_bottom == pytest.approx(page.viewport_size["height"], abs=1)  # type: ignore[index]
