@@ -21,6 +21,7 @@ from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
+from questionnaire.notifications import events
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.responses.progress import missing_required, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
@@ -235,6 +236,7 @@ def submit(db: Session, review: Review, bank: Bank, user: User) -> None:
         before={"status": "answering"},
         after={"status": "submitted"},
     )
+    events.answers_submitted(db, review, user)
     db.flush()
 
 

@@ -298,7 +298,7 @@ def submit(review_id: int) -> ResponseReturnValue:
         _("The answers of your State have been submitted. They can no longer be changed."),
         "success",
     )
-    return redirect(url_for(".overview", review_id=review_id))
+    return redirect(url_for("submission.receipt", review_id=review_id))
 
 
 @bp.route("/reopen", methods=["GET", "POST"])
