@@ -103,8 +103,12 @@ def from_environment(instance_path: Path) -> dict[str, object]:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or None,
         "ACTIVATION_LINK_DAYS": _int("ACTIVATION_LINK_DAYS", 10),
         "PASSWORD_RESET_LINK_MINUTES": _int("PASSWORD_RESET_LINK_MINUTES", 60),
-        # Failed logins per e-mail address in the window before it is locked for the window.
+        # Wrong passwords from one client address for one e-mail address in the window before
+        # that address is locked out of that account for the window (accounts.lockout).
         "LOGIN_LOCKOUT_ATTEMPTS": _int("LOGIN_LOCKOUT_ATTEMPTS", 10),
+        # Past that many failures from all addresses, the longest wait between two tries of an
+        # address that already failed (1, 2, 4... seconds); a new address never waits.
+        "LOGIN_DELAY_MAX_SECONDS": _int("LOGIN_DELAY_MAX_SECONDS", 60),
         "TWO_FACTOR_LOCKOUT_ATTEMPTS": _int("TWO_FACTOR_LOCKOUT_ATTEMPTS", 5),
         "LOGIN_LOCKOUT_MINUTES": _int("LOGIN_LOCKOUT_MINUTES", 15),
         # Who must use two-step verification: "secretariat" and/or "focal_point" (any review).

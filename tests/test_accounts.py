@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 
 from questionnaire import create_app
 from questionnaire import db as database
-from questionnaire.accounts import login_state, services, twofactor
+from questionnaire.accounts import lockout, login_state, services, twofactor
 from questionnaire.accounts.limits import limiter
 from questionnaire.accounts.models import LoginFailure, RecoveryCode, User
 from questionnaire.accounts.passwords import password_problems
@@ -70,11 +70,14 @@ def link_in(message: OutboxMessage) -> str:
     return match.group(1)
 
 
-def actions(db: Session, user: User) -> list[str]:
+def actions(db: Session, user: User, *, auth: bool = False) -> list[str]:
+    """The audit entries about the account: its changes, or (`auth`) its logins, failures..."""
+    is_auth = col(AuditEntry.action).startswith("auth.")
     return list(
         fresh(db).exec(
             select(AuditEntry.action)
             .where(AuditEntry.object_type == "user_account", AuditEntry.object_id == str(user.id))
+            .where(is_auth if auth else ~is_auth)
             .order_by(col(AuditEntry.id))
         )
     )
@@ -118,6 +121,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock()
     monkeypatch.setattr(twofactor, "utcnow", clock)
     monkeypatch.setattr(services, "utcnow", clock)
+    monkeypatch.setattr(lockout, "utcnow", clock)
     return clock
 
 
@@ -693,10 +697,12 @@ def test_failed_logins_lock_an_address_with_the_same_message_whether_it_exists_o
     wrong, locked = seen[user.email][0], seen[user.email][-1]
     assert wrong == ["The e-mail address or the password is not right."]
     assert seen[user.email][1:] == [wrong, locked, locked]
-    assert locked[0].startswith("Too many failed attempts to log in with this e-mail address.")
+    assert locked[0].startswith(
+        "Too many failed attempts to log in with this e-mail address from your connection."
+    )
     assert not is_logged_in(client)
 
-    assert actions(db, user) == ["account.lockout"]
+    assert actions(db, user, auth=True) == [*["auth.failure"] * 3, "auth.lockout", "auth.refused"]
     assert len([m for m in mails_to(db, user.email) if "blocked" in m.body]) == 1
     clock.advance(minutes=16)
     login(client, user)
@@ -719,7 +725,7 @@ def test_wrong_codes_lock_the_account(
     assert client.get("/login/code").status_code == 302  # the pending login is gone
     again = password_step(client, user)
     assert errors(again)[0].startswith("Too many failed attempts")
-    assert "account.lockout" in actions(db, user)
+    assert "auth.lockout" in actions(db, user, auth=True)
 
 
 @pytest.fixture

@@ -134,6 +134,13 @@ def data_set(
             "file_format": "csv",
             "path": "nothing-here",
             "filename": "css/app.css",
+            "phase_id": phase.id,
+            "user_id": secretariat.id,
+            # Ids of nothing: the pages answer 404, with the same headers.
+            "meeting_id": 1,
+            "nomination_id": 1,
+            "observation_id": 1,
+            "to_status": "shared",
         },
     }
 

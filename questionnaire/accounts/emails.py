@@ -92,8 +92,10 @@ def security_notice(user: User, event: str, **values: object) -> Message:
                 "New recovery codes were made for your account; the old ones no longer work."
             ),
             "locked": _(
-                "There were too many failed attempts to log in to your account. Logging in is "
-                "blocked for %(minutes)d minutes.",
+                "There were too many failed attempts to log in to your account from one "
+                "connection (%(address)s). That connection is blocked for %(minutes)d minutes; "
+                "you can still log in as usual.",
+                address=values.get("address", ""),
                 minutes=values.get("minutes", 0),
             ),
         }

@@ -1,7 +1,7 @@
 """Rate limits per client address (Flask-Limiter; Redis storage when REDIS_URL is set).
 
-The per-account lockout (services.is_locked) comes on top of these: these slow down one
-client trying many accounts, the lockout many clients trying one account.
+The lockout per address and account (accounts.lockout) comes on top of these: these slow
+down one client trying many accounts, the lockout and its delay many clients trying one.
 """
 
 from __future__ import annotations

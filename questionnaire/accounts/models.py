@@ -89,12 +89,16 @@ class RecoveryCode(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed password or code for an e-mail address, known or not; counted for lockouts."""
+    """A failed password or code for an e-mail address, known or not, from a client address;
+    counted for lockouts (accounts.lockout)."""
 
     __tablename__ = "login_failure"
     __table_args__ = (CheckConstraint("kind IN ('password', 'code')", name="kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True, description="as typed, normalised")
+    client_address: str = Field(
+        default="", max_length=64, index=True, description="the client's IP address"
+    )
     kind: str = Field(max_length=8, description="password or code")
     at: datetime = Field(default_factory=utcnow, index=True, description="UTC")

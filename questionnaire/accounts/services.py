@@ -9,14 +9,14 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, col, delete, func, select, update
+from sqlmodel import Session, col, select, update
 
-from questionnaire.accounts import emails, tokens
-from questionnaire.accounts.models import LoginFailure, User
+from questionnaire.accounts import emails, lockout, tokens
+from questionnaire.accounts.lockout import normalize_email
+from questionnaire.accounts.models import User
 from questionnaire.accounts.passwords import password_problems
-from questionnaire.audit.models import AuditEntry
 from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
@@ -29,6 +29,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 #: At most one reset e-mail per account in this time, however often it is asked for.
 RESET_EMAIL_INTERVAL = timedelta(minutes=5)
+WRONG_PASSWORD = _l("Your password is not right.")
 
 
 class PasswordRejected(RuleViolation):
@@ -37,10 +38,6 @@ class PasswordRejected(RuleViolation):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(" ".join(problems))
         self.problems = problems
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_user(db: Session, email: str) -> User | None:
@@ -234,7 +231,7 @@ def choose_password_with_link(
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise tokens.LinkInvalid("used meanwhile")
     db.refresh(user)
-    clear_failures(db, user.email)
+    lockout.clear_failures(db, user.email)
     action = "account.activate" if purpose == "activate" else "account.password_reset"
     record(db, actor=user, action=action, object_type="user_account", object_id=user.id)
     if purpose == "reset":
@@ -271,10 +268,13 @@ def request_password_reset(db: Session, email: str, *, now: datetime | None = No
     db.flush()
 
 
-def change_password(db: Session, user: User, current: str, new: str) -> None:
-    """Change a logged-in user's password; every other session of theirs ends."""
-    if not verify_password(user, current):
-        raise RuleViolation(_l("Your current password is not right."))
+def change_password(
+    db: Session, user: User, current: str, new: str, *, address: str | None = None
+) -> None:
+    """Change a logged-in user's password; every other session of theirs ends. A wrong
+    current password counts toward the lockout of `address`."""
+    wrong = _l("Your current password is not right.")
+    confirm_own_password(db, user, current, address, where="change_password", wrong=wrong)
     if problems := password_problems(new, user.email):
         raise PasswordRejected([str(p) for p in problems])
     set_password(user, new)
@@ -297,100 +297,67 @@ def notify(db: Session, user: User, event: str, **values: object) -> None:
     queue_message(db, to=[user.email], subject=subject, body=body)
 
 
-# --- logging in and lockouts --------------------------------------------------------------
+# --- logging in and lockouts (the rules: accounts.lockout) ----------------------------------
 
 
 @dataclass(frozen=True)
 class LoginAttempt:
-    """The outcome of the password step: the user, or None and whether the address is locked."""
+    """The outcome of the password step: the user, or None and why the address is refused."""
 
     user: User | None
-    locked: bool = False
-
-
-def _window() -> timedelta:
-    return timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"]))
-
-
-def is_locked(db: Session, email: str, *, now: datetime | None = None) -> bool:
-    """Too many failures for this address in the window, whether it has an account or not."""
-    since = (now or utcnow()) - _window()
-    counts = dict(
-        db.exec(
-            select(LoginFailure.kind, func.count())
-            .where(LoginFailure.email == normalize_email(email), col(LoginFailure.at) > since)
-            .group_by(LoginFailure.kind)
-        ).all()
-    )
-    config = current_app.config
-    return counts.get("password", 0) >= int(config["LOGIN_LOCKOUT_ATTEMPTS"]) or counts.get(
-        "code", 0
-    ) >= int(config["TWO_FACTOR_LOCKOUT_ATTEMPTS"])
-
-
-def record_failure(db: Session, email: str, kind: str, *, now: datetime | None = None) -> bool:
-    """Count a failed password or code; True if the address is now locked."""
-    now = now or utcnow()
-    email = normalize_email(email)
-    db.exec(delete(LoginFailure).where(col(LoginFailure.at) <= now - _window()))
-    db.add(LoginFailure(email=email, kind=kind, at=now))
-    db.flush()
-    if not is_locked(db, email, now=now):
-        return False
-    user = find_user(db, email)
-    if user is not None and not _lockout_recorded_since(db, user, now - _window()):
-        record(
-            db,
-            actor=None,
-            action="account.lockout",
-            object_type="user_account",
-            object_id=user.id,
-            after={"kind": kind},
-        )
-        minutes = int(_window().total_seconds() // 60)
-        notify(db, user, "locked", minutes=minutes)
-        db.flush()
-    return True
-
-
-def _lockout_recorded_since(db: Session, user: User, since: datetime) -> bool:
-    """One audit entry and one e-mail per window, however long an attack goes on."""
-    return (
-        db.exec(
-            select(AuditEntry.id).where(
-                AuditEntry.action == "account.lockout",
-                AuditEntry.object_type == "user_account",
-                AuditEntry.object_id == str(user.id),
-                col(AuditEntry.at) > since,
-            )
-        ).first()
-        is not None
-    )
-
-
-def clear_failures(db: Session, email: str) -> None:
-    db.exec(delete(LoginFailure).where(col(LoginFailure.email) == normalize_email(email)))
+    refusal: lockout.Refusal | None = None
 
 
 def check_password_step(
-    db: Session, email: str, password: str, *, now: datetime | None = None
+    db: Session, email: str, password: str, address: str, *, now: datetime | None = None
 ) -> LoginAttempt:
-    """The first step of a login. A locked address is refused without looking at the
-    password, so that a locked account cannot be probed; failures are counted per address."""
-    now = now or utcnow()
-    if is_locked(db, email, now=now):
-        return LoginAttempt(None, locked=True)
+    """The first step of a login from `address`. An address refused for this e-mail address
+    is refused without looking at the password, so that it cannot probe the account;
+    failures are counted per address and account, whether the account exists or not."""
+    if refused := lockout.refusal(db, email, address, now=now):
+        user = find_user(db, email)
+        lockout.audit_event(db, "auth.refused", email=email, user=user, address=address)
+        return LoginAttempt(None, refused)
     user = find_user(db, email)
     if user is None or not user.is_active or not verify_password(user, password):
         if user is None or not user.is_active:
             _verify(_DUMMY_HASH, password)
-        return LoginAttempt(None, locked=record_failure(db, email, "password", now=now))
+        return LoginAttempt(None, lockout.record_failure(db, email, "password", address, now=now))
     return LoginAttempt(user)
 
 
-def record_login(db: Session, user: User) -> None:
-    """The login is complete: remember when, and forget the failures before it."""
+def confirm_own_password(
+    db: Session,
+    user: User,
+    password: str,
+    address: str | None,
+    *,
+    where: str,
+    wrong: LazyString = WRONG_PASSWORD,
+) -> None:
+    """A logged-in user's password, typed again on one of their account's pages (`where`):
+    a wrong one counts toward the lockout of `address` as on the login page (None: a caller
+    with no client, which counts nothing)."""
+    if address is not None and (refused := lockout.refusal(db, user.email, address)):
+        raise RuleViolation(refused.message())
+    if not verify_password(user, password):
+        if address is not None:
+            lockout.record_failure(db, user.email, "password", address, where=where)
+        raise RuleViolation(wrong)
+
+
+def record_login(db: Session, user: User, address: str) -> None:
+    """The login is complete: remember when, forget this address's failures, audit it."""
     user.last_login_at = utcnow()
     db.add(user)
-    clear_failures(db, user.email)
+    lockout.clear_failures(db, user.email, address)
+    lockout.audit_event(db, "auth.login", email=user.email, user=user, address=address)
+    db.flush()
+
+
+def record_logout(db: Session, user: User, address: str) -> None:
+    """The user logged out: every session of theirs ends (a copied cookie too); audited."""
+    end_sessions(user)
+    db.add(user)
+    lockout.audit_event(db, "auth.logout", email=user.email, user=user, address=address)
     db.flush()

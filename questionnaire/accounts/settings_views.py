@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from questionnaire import db
-from questionnaire.accounts import login_state, services, twofactor
+from questionnaire.accounts import lockout, login_state, services, twofactor
 from questionnaire.accounts.forms import ChangePasswordForm, CodeForm, ConfirmPasswordForm
 from questionnaire.accounts.limits import CODE_LIMIT, LOGIN_LIMIT, limiter
 from questionnaire.accounts.models import User
@@ -50,7 +50,11 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.change_password(
-                db.session(), user, form.current.data or "", form.password.data or ""
+                db.session(),
+                user,
+                form.current.data or "",
+                form.password.data or "",
+                address=lockout.client_address(),
             )
         except services.PasswordRejected as exc:
             form.password.errors = exc.problems
@@ -88,12 +92,14 @@ def two_factor_setup() -> ResponseReturnValue:
     if form.validate_on_submit():
         next_url = login_state.pending_next() if logging_in else None
         try:
-            codes = twofactor.confirm_enrolment(session_db, user, form.code.data or "")
+            codes = twofactor.confirm_enrolment(
+                session_db, user, form.code.data or "", address=lockout.client_address()
+            )
         except RuleViolation as exc:
             form.code.errors = [str(exc)]
         else:
             if logging_in:
-                services.record_login(session_db, user)
+                services.record_login(session_db, user, lockout.client_address())
                 login_state.complete(user)
             else:
                 login_state.refresh_identity(user)
@@ -122,7 +128,9 @@ def two_factor_disable() -> ResponseReturnValue:
     form = ConfirmPasswordForm(prefix="disable")
     if form.validate_on_submit():
         try:
-            twofactor.disable(db.session(), user, form.password.data or "")
+            twofactor.disable(
+                db.session(), user, form.password.data or "", address=lockout.client_address()
+            )
         except RuleViolation as exc:
             form.password.errors = [str(exc)]
         else:
@@ -143,7 +151,7 @@ def recovery_codes() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             codes = twofactor.regenerate_recovery_codes(
-                db.session(), user, form.password.data or ""
+                db.session(), user, form.password.data or "", address=lockout.client_address()
             )
         except RuleViolation as exc:
             form.password.errors = [str(exc)]

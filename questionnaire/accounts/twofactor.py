@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists, literal
 from sqlmodel import Session, col, delete, func, or_, select, update
 
-from questionnaire.accounts import services
+from questionnaire.accounts import lockout, services
 from questionnaire.accounts.models import RecoveryCode, User
 from questionnaire.audit.services import record
 from questionnaire.db import utcnow
@@ -179,13 +179,23 @@ def _check_totp(db: Session, user: User, code: str, now: datetime) -> bool:
 
 
 def confirm_enrolment(
-    db: Session, user: User, code: str, *, now: datetime | None = None
+    db: Session,
+    user: User,
+    code: str,
+    *,
+    now: datetime | None = None,
+    address: str | None = None,
 ) -> list[str]:
     """Turn two-step verification on once a code from the app proves it works; the user's
-    other sessions end. Returns the recovery codes, to be shown once."""
+    other sessions end. Returns the recovery codes, to be shown once. A wrong code counts
+    toward the lockout of `address` as on the login page (None: counts nothing)."""
     if user.has_two_factor or not user.totp_seed:
         raise RuleViolation(_l("Start the set-up of two-step verification again."))
+    if address is not None and (refused := lockout.refusal(db, user.email, address)):
+        raise RuleViolation(refused.message())
     if not _check_totp(db, user, _normalize(code), now or utcnow()):
+        if address is not None:
+            lockout.record_failure(db, user.email, "code", address, where="two_factor_setup")
         raise RuleViolation(_l("The code is not right. Enter the current code from your app."))
     db.refresh(user)
     user.totp_enabled_at = utcnow()
@@ -261,9 +271,11 @@ def remaining_recovery_codes(db: Session, user: User) -> int:
     ).one()
 
 
-def regenerate_recovery_codes(db: Session, user: User, password: str) -> list[str]:
+def regenerate_recovery_codes(
+    db: Session, user: User, password: str, *, address: str | None = None
+) -> list[str]:
     """New recovery codes after the password is confirmed; the old ones stop working."""
-    _confirm_password(user, password)
+    services.confirm_own_password(db, user, password, address, where="recovery_codes")
     if not user.has_two_factor:
         raise RuleViolation(_l("Two-step verification is off."))
     codes = _replace_recovery_codes(db, user)
@@ -275,9 +287,9 @@ def regenerate_recovery_codes(db: Session, user: User, password: str) -> list[st
 # --- turning it off -----------------------------------------------------------------------
 
 
-def disable(db: Session, user: User, password: str) -> None:
+def disable(db: Session, user: User, password: str, *, address: str | None = None) -> None:
     """Turn it off after the password is confirmed; the user's other sessions end."""
-    _confirm_password(user, password)
+    services.confirm_own_password(db, user, password, address, where="two_factor_disable")
     if not user.has_two_factor:
         raise RuleViolation(_l("Two-step verification is off."))
     _clear(db, user)
@@ -317,8 +329,3 @@ def _audit(
         object_id=user.id,
         after=after,
     )
-
-
-def _confirm_password(user: User, password: str) -> None:
-    if not services.verify_password(user, password):
-        raise RuleViolation(_l("Your password is not right."))

@@ -28,6 +28,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from questionnaire import db
 from questionnaire.accounts import (
+    lockout,
     login_state,
     services,
     settings_views,
@@ -81,15 +82,6 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def locked_message() -> str:
-    minutes = int(current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    return _(
-        "Too many failed attempts to log in with this e-mail address. Wait %(minutes)d minutes "
-        'and try again, or choose a new password with "Forgot your password?".',
-        minutes=minutes,
-    )
-
-
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
     return twofactor.load_session_user(db.session(), session_id)
@@ -104,7 +96,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         session_db = db.session()
         attempt = services.check_password_step(
-            session_db, form.email.data or "", form.password.data or ""
+            session_db, form.email.data or "", form.password.data or "", lockout.client_address()
         )
         user, next_url = attempt.user, safe_next(form.next.data)
         if user is not None:
@@ -115,12 +107,12 @@ def login() -> ResponseReturnValue:
                 login_state.begin(user, "enrol", next_url)
                 flash(_("Your role requires two-step verification: set it up to continue."))
                 return redirect(url_for("account.two_factor_setup"))
-            services.record_login(session_db, user)
+            services.record_login(session_db, user, lockout.client_address())
             login_state.complete(user)
             return redirect(next_url or url_for("reviews.home"))
         form.password.errors = [
-            locked_message()
-            if attempt.locked
+            attempt.refusal.message()
+            if attempt.refusal
             else _("The e-mail address or the password is not right.")
         ]
     return render_template("accounts/login.html", form=form)
@@ -136,14 +128,15 @@ def login_code() -> ResponseReturnValue:
         return redirect(url_for(".login"))
     form = CodeForm()
     if form.validate_on_submit():
-        if services.is_locked(session_db, user.email):
+        address = lockout.client_address()
+        if refused := lockout.refusal(session_db, user.email, address):
             login_state.abandon()
-            flash(locked_message(), "error")
+            flash(refused.message(), "error")
             return redirect(url_for(".login"))
         used = twofactor.verify_code(session_db, user, form.code.data or "")
         if used is not None:
             next_url = login_state.pending_next()
-            services.record_login(session_db, user)
+            services.record_login(session_db, user, address)
             login_state.complete(user)
             if used == "recovery":
                 remaining = twofactor.remaining_recovery_codes(session_db, user)
@@ -156,9 +149,10 @@ def login_code() -> ResponseReturnValue:
                     "info",
                 )
             return redirect(next_url or url_for("reviews.home"))
-        if services.record_failure(session_db, user.email, "code"):
+        refused = lockout.record_failure(session_db, user.email, "code", address)
+        if refused is not None and refused.is_lockout:
             login_state.abandon()
-            flash(locked_message(), "error")
+            flash(refused.message(), "error")
             return redirect(url_for(".login"))
         form.code.errors = [_("The code is not right. Enter the current code from your app.")]
     return render_template("accounts/login_code.html", form=form)
@@ -169,8 +163,7 @@ def login_code() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     # Ending every session of the user is what makes "log out" end a copied cookie too.
     user = current_user._get_current_object()
-    services.end_sessions(user)
-    db.session().add(user)
+    services.record_logout(db.session(), user, lockout.client_address())
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")

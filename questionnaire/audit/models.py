@@ -36,3 +36,14 @@ class AuditEntry(SQLModel, table=True):
     before: Any = Field(default=None, sa_column=Column(JSONColumn, nullable=True))
     after: Any = Field(default=None, sa_column=Column(JSONColumn, nullable=True))
     reason: str | None = Field(default=None, description="the reason given, where one is required")
+    login_email: str | None = Field(
+        default=None,
+        max_length=254,
+        description="authentication events: the e-mail address given (never the password)",
+    )
+    client_address: str | None = Field(
+        default=None,
+        max_length=64,
+        index=True,
+        description="authentication events: the client's IP address",
+    )

@@ -23,6 +23,8 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str | None = None,
+    login_email: str | None = None,
+    client_address: str | None = None,
 ) -> AuditEntry:
     """Add one entry to the audit log (flushed with the change it describes)."""
     entry = AuditEntry(
@@ -34,6 +36,8 @@ def record(
         before=before,
         after=after,
         reason=reason,
+        login_email=login_email,
+        client_address=client_address,
     )
     db.add(entry)
     return entry

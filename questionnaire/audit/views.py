@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
@@ -38,7 +38,7 @@ def _review_id(value: str) -> int | None:
 def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], dict[str, str]]:
     args = {
         key: (request.args.get(key) or "").strip()
-        for key in ("action", "object_type", "review", "actor", "from", "to")
+        for key in ("action", "object_type", "review", "actor", "address", "from", "to")
     }
     query = select(AuditEntry, User).join(User, col(User.id) == AuditEntry.actor_id, isouter=True)
     if args["action"]:
@@ -48,7 +48,13 @@ def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], d
     if review_id := _review_id(args["review"]):
         query = query.where(AuditEntry.review_id == review_id)
     if args["actor"]:
-        query = query.where(col(User.email).contains(args["actor"].lower()))
+        # The person who acted, or the e-mail address given in an authentication event.
+        person = args["actor"].lower()
+        query = query.where(
+            or_(col(User.email).contains(person), col(AuditEntry.login_email).contains(person))
+        )
+    if args["address"]:
+        query = query.where(AuditEntry.client_address == args["address"])
     if start := _date(args["from"]):
         query = query.where(AuditEntry.at >= datetime.combine(start, time.min, tzinfo=UTC))
     if end := _date(args["to"]):
@@ -78,6 +84,8 @@ EXPORT_COLUMNS = (
     ("before", 40),
     ("after", 40),
     ("reason", 40),
+    ("login_email", 30),
+    ("client_address", 20),
 )
 
 
@@ -101,6 +109,8 @@ def export() -> ResponseReturnValue:
                 json.dumps(entry.before, ensure_ascii=False),
                 json.dumps(entry.after, ensure_ascii=False),
                 entry.reason or "",
+                entry.login_email or "",
+                entry.client_address or "",
             ]
             for entry, user in rows
         ],
