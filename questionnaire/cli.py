@@ -385,7 +385,8 @@ def nominations_import(path: Path, email: str, dry_run: bool) -> None:
         account = "new account, activation link queued" if p.is_new_account else "existing account"
         click.echo(
             f"row {p.row}: {p.full_name} <{p.email}>, {p.role} of {p.nominating_state} "
-            f"for {p.state_under_review} ({p.reviews} reviews; {account})"
+            f"for {p.state_under_review} ({p.reviews} review{'' if p.reviews == 1 else 's'}; "
+            f"{account})"
         )
     if dry_run:
         click.echo(f"{len(report.planned)} nominations checked; nothing recorded (--dry-run)")
