@@ -17,7 +17,7 @@ from questionnaire.banks.schema import CHOICE_TYPES, Bank, Question, TranslatedT
 from questionnaire.banks.services import bank_of
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
-from questionnaire.reference.names import state_name
+from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.models import Review
 
 #: Lists of observations whose good practices may be shown to the working groups.
@@ -320,5 +320,8 @@ def _good_practices(
             )
         )
     return tuple(
-        sorted(practices, key=lambda p: (order.get(p.section_key, len(order)), p.state_name))
+        sorted(
+            practices,
+            key=lambda p: (order.get(p.section_key, len(order)), collation_key(p.state_name)),
+        )
     )
