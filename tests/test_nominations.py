@@ -18,6 +18,7 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo
+from questionnaire.errors import RuleViolation
 from questionnaire.nominations import services
 from questionnaire.nominations.due import nominations_due
 from questionnaire.nominations.models import Nomination
@@ -462,3 +463,25 @@ def test_the_demo_names_everyone_by_note_verbale_and_activates_the_accounts(
     other = client.application.test_client()
     login(other, reviewer, DEMO_PASSWORD)  # type: ignore[arg-type]
     assert "Reviewer" in text(other.get("/"))
+
+
+def test_the_database_keeps_one_focal_point_per_review_when_two_requests_race(
+    db: Session,
+    phase: dict[str, Review],
+    make_user: Callable[..., User],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tip = phase["TIP"]
+    reviews.add_member(db, tip, make_user("GHA"), "focal_point")
+    db.commit()
+    # The other request checked before this focal point was saved: it saw none.
+    monkeypatch.setattr(reviews, "focal_point_of", lambda db, review: None)
+    with pytest.raises(RuleViolation, match=r"The review already has a focal point\."):
+        reviews.add_member(db, tip, make_user("GHA"), "focal_point")
+    db.rollback()
+    focal_points = db.exec(
+        select(ReviewMembership).where(
+            ReviewMembership.review_id == tip.id, ReviewMembership.role == "focal_point"
+        )
+    ).all()
+    assert len(focal_points) == 1

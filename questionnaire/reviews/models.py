@@ -49,6 +49,14 @@ class ReviewMembership(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("review_id", "user_id"),
         CheckConstraint("role IN ('focal_point', 'expert', 'observer', 'reviewer')", name="role"),
+        # One focal point per review, whatever two requests do at the same moment.
+        Index(
+            "uq_review_membership_focal_point",
+            "review_id",
+            unique=True,
+            sqlite_where=text("role = 'focal_point'"),
+            postgresql_where=text("role = 'focal_point'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

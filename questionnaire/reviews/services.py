@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
@@ -103,8 +104,15 @@ def add_member(
         role=role,
         nomination_id=nomination_id,
     )
-    db.add(membership)
-    db.flush()
+    try:
+        with db.begin_nested():  # another request may have named one a moment ago
+            db.add(membership)
+    except IntegrityError as exc:
+        if role == "focal_point":
+            raise RuleViolation(_l("The review already has a focal point.")) from exc
+        raise RuleViolation(
+            _l("%(email)s already has a role in this review.", email=user.email)
+        ) from exc
     return membership
 
 

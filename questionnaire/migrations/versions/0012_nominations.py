@@ -89,9 +89,18 @@ def upgrade() -> None:
             ["nomination_id"],
             ["id"],
         )
+    op.create_index(
+        "uq_review_membership_focal_point",
+        "review_membership",
+        ["review_id"],
+        unique=True,
+        sqlite_where=sa.text("role = 'focal_point'"),
+        postgresql_where=sa.text("role = 'focal_point'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("uq_review_membership_focal_point", table_name="review_membership")
     with op.batch_alter_table("review_membership", schema=None) as batch_op:
         batch_op.drop_constraint(
             batch_op.f("fk_review_membership_nomination_id_nomination"), type_="foreignkey"
