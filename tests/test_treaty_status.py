@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
+import time
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -103,6 +106,27 @@ def test_an_xlsx_table_with_real_dates_reads_the_same(tmp_path: Path) -> None:
 
     assert (rows["DMA"].consent_kind, rows["DMA"].consent_on) == ("accession", date(2013, 5, 17))
     assert rows["GHA"].signed_on == date(2000, 12, 14)
+
+
+def test_an_xlsx_declaring_a_huge_sheet_is_read_by_its_real_rows(tmp_path: Path) -> None:
+    """LibreOffice declares its sheets as A1:AMJ1048576; reading must not walk that range."""
+    saved = write_xlsx(tmp_path / "saved.xlsx", [["Dominica", None, "17 May 2013 a"]])
+    declared = tmp_path / "declared.xlsx"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(declared, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(
+                    rb'<dimension ref="[^"]+"', b'<dimension ref="A1:AMJ1048576"', content
+                )
+                assert b"AMJ1048576" in content
+            target.writestr(item, content)
+
+    started = time.monotonic()
+    rows = parse_status_table(declared)
+
+    assert time.monotonic() - started < 2
+    assert [(row.state_code, row.consent_kind) for row in rows] == [("DMA", "accession")]
 
 
 def test_every_unknown_name_and_bad_date_is_reported_by_row_and_column(tmp_path: Path) -> None:
