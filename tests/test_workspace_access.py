@@ -33,6 +33,7 @@ from questionnaire.observations.models import (
     Observation,
 )
 from questionnaire.observations.services import list_of
+from questionnaire.observations.summary import paragraph_key
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
@@ -59,6 +60,9 @@ ACTORS = {
     "outsider": "outsider",  # of Brazil, with no role in the review
     "secretariat": "secretariat",
 }
+#: The summary of the list at every call, and the key its one paragraph is posted with.
+SUMMARY = "Ghana has a comprehensive law."
+SUMMARY_KEY = paragraph_key(SUMMARY)
 #: Status of the list of observations at each stage (the answers are submitted from "drafting").
 STAGES = ("answering", "drafting", "with_state", "agreed", "final")
 #: The status each stage's "move on" button asks for.
@@ -111,6 +115,11 @@ keep confidential drafting   302  403   403    403      403      404        404 
 keep confidential with_state 302  302   403    403      403      404        404      403
 keep confidential agreed     302  302   403    403      403      404        404      403
 keep confidential final      302  403   403    403      403      404        404      403
+keep paragraph    answering  302  403   403    403      403      404        404      403
+keep paragraph    drafting   302  403   403    403      403      404        404      403
+keep paragraph    with_state 302  302   403    403      403      404        404      403
+keep paragraph    agreed     302  302   403    403      403      404        404      403
+keep paragraph    final      302  403   403    403      403      404        404      403
 list              answering  302  403   403    403      403      404        404      200
 list              drafting   302  403   403    403      200      404        404      200
 list              with_state 302  200   200    200      200      404        404      200
@@ -246,6 +255,13 @@ CALLS = (
         OBS,
         lambda scene, actor: {"action": "confidential", "next": "list"},
     ),
+    Call(
+        "keep paragraph",
+        "workspace.summary_confidentiality",
+        "POST",
+        WS + "/list/summary/confidentiality",
+        lambda scene, actor: {"action": "confidential", "paragraph": SUMMARY_KEY},
+    ),
     Call("list", "workspace.list_page", "GET", WS + "/list"),
     Call(
         "summary",
@@ -353,6 +369,7 @@ def prepare(db: Session, scene: Scene) -> None:
         select(ListOfObservations).where(ListOfObservations.review_id == cast.review_id)
     ).one()
     lst.status = scene.list_status
+    lst.summary, lst.summary_confidential = SUMMARY, []
     observation = Observation(
         review_id=cast.review_id,
         section_key="art-5",
