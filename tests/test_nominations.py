@@ -289,6 +289,7 @@ def test_change_replace_and_end_are_audited_and_access_ends_at_once(
     login(client, secretariat)
     person = text(client.get(f"/nominations/people/{expert.user.id}"))
     assert "Governmental expert" in person and "Note verbale NV/1 of" in person
+    assert "Cluster I, group 1" in person
 
     refused = client.post(
         f"/nominations/{expert.nomination.id}/role", data={"role": "focal_point", "reason": "x"}

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.nominations.models import Nomination
-from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership
+from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership, ReviewPhase
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,7 @@ class NominationRow:
     nomination: Nomination
     user: User
     reviews: tuple[tuple[int, str], ...]  # (review id, instrument)
+    phase_name: str | None = None
 
 
 def nomination_rows(
@@ -100,8 +101,9 @@ def nomination_rows(
 ) -> list[NominationRow]:
     """Nominations, newest first: of one person, or of/for one State."""
     query = (
-        select(Nomination, User)
+        select(Nomination, User, ReviewPhase.name)
         .join(User, col(User.id) == Nomination.user_id)
+        .join(ReviewPhase, col(ReviewPhase.id) == Nomination.phase_id, isouter=True)
         .order_by(col(Nomination.created_at).desc(), col(Nomination.id).desc())
         .limit(limit)
     )
@@ -112,7 +114,7 @@ def nomination_rows(
             or_(Nomination.nominating_state == state, Nomination.state_under_review == state)
         )
     found = db.exec(query).all()
-    ids = [n.id for n, _ in found]
+    ids = [n.id for n, _, _ in found]
     covered: dict[int, list[tuple[int, str]]] = {}
     for nomination_id, review_id, instrument in db.exec(
         select(ReviewMembership.nomination_id, Review.id, BankVersion.instrument)
@@ -122,4 +124,7 @@ def nomination_rows(
         .order_by(col(BankVersion.instrument))
     ):
         covered.setdefault(nomination_id, []).append((review_id, instrument))  # type: ignore[arg-type]
-    return [NominationRow(n, u, tuple(covered.get(n.id, ()))) for n, u in found]  # type: ignore[arg-type]
+    return [
+        NominationRow(n, u, tuple(covered.get(n.id, ())), phase)  # type: ignore[arg-type]
+        for n, u, phase in found
+    ]
