@@ -52,3 +52,12 @@ class DateInRange:
                 last=format_date(LAST_DATE, "d MMMM y"),
             )
         )
+
+
+def parse_id(text: str | None) -> int | None:
+    """A database id typed or posted as text, or None for anything that cannot be one: ASCII
+    digits only ("²" is a digit to str.isdigit() and int() refuses it) and no larger than
+    the INTEGER columns ids are stored in (PostgreSQL raises on a larger one)."""
+    if not text or not (text.isascii() and text.isdigit()) or int(text) > MAX_INTEGER:
+        return None
+    return int(text)

@@ -19,6 +19,7 @@ from questionnaire.accounts.models import User
 from questionnaire.api import services as api_services
 from questionnaire.publishing.forms import CrpForm
 from questionnaire.reviews.models import ReviewPhase
+from questionnaire.validators import parse_id
 from tests.conftest import login
 
 #: Past PostgreSQL's INTEGER, past BIGINT, and far past both.
@@ -119,3 +120,19 @@ def test_a_document_date_out_of_range_is_a_form_error(app: Flask) -> None:
         form = CrpForm()
         form.validate()
         assert form.issued_on.errors == ["Give a date between 1 January 2000 and 31 December 2099."]
+
+
+@pytest.mark.parametrize("text", [str(2**31), str(10**40), "²", "-1", "", "12a"])
+def test_an_id_in_a_form_or_a_query_that_cannot_be_one_is_ignored(
+    client: FlaskClient, make_user: Callable[..., User], text: str
+) -> None:
+    login(client, make_user(None, secretariat=True))
+    fields = {"origin": text, "review": text, "phase": text, "email": "a@gov-gh.example"}
+    assert client.post("/nominations/new", data=fields).status_code < 500
+    assert client.get(f"/audit/?review={text}").status_code == 200
+    assert parse_id(text) is None
+
+
+def test_an_id_within_integer_is_read() -> None:
+    assert parse_id(str(2**31 - 1)) == 2**31 - 1
+    assert parse_id("42") == 42

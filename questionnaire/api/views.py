@@ -28,7 +28,7 @@ from questionnaire.reference.names import load_state_names
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.queries import DashboardFilters
 from questionnaire.security import csrf
-from questionnaire.validators import MAX_INTEGER
+from questionnaire.validators import MAX_INTEGER, parse_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 csrf.exempt(bp)
@@ -113,12 +113,10 @@ def _filters() -> DashboardFilters:
         if name in args and args[name] not in allowed:
             abort(400, description=f"{name} must be one of: {', '.join(allowed)}")
     phase = args.get("phase_id")
-    if phase is not None and not (
-        phase.isascii() and phase.isdigit() and int(phase) <= MAX_INTEGER
-    ):
+    if phase is not None and parse_id(phase) is None:
         abort(400, description=f"phase_id must be a whole number up to {MAX_INTEGER}")
     return DashboardFilters(
-        phase_id=int(phase) if phase else None,
+        phase_id=parse_id(phase),
         instrument=args.get("instrument"),
         region=args.get("region"),
         status=args.get("status"),

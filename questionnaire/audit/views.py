@@ -14,7 +14,7 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.exports.formats import CSV_MIMETYPE, Column, Table, csv_bytes
-from questionnaire.validators import MAX_INTEGER
+from questionnaire.validators import parse_id
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 200
@@ -27,14 +27,6 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def _review_id(value: str) -> int | None:
-    """A review id typed in the filter; None for anything that cannot be one ("²" is a digit
-    to str.isdigit(), and ids are INTEGER columns)."""
-    if not (value.isascii() and value.isdigit()) or int(value) > MAX_INTEGER:
-        return None
-    return int(value)
-
-
 def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], dict[str, str]]:
     args = {
         key: (request.args.get(key) or "").strip()
@@ -45,7 +37,7 @@ def _entries(limit: int | None) -> tuple[list[tuple[AuditEntry, User | None]], d
         query = query.where(col(AuditEntry.action).startswith(args["action"]))
     if args["object_type"]:
         query = query.where(AuditEntry.object_type == args["object_type"])
-    if review_id := _review_id(args["review"]):
+    if review_id := parse_id(args["review"]):
         query = query.where(AuditEntry.review_id == review_id)
     if args["actor"]:
         # The person who acted, or the e-mail address given in an authentication event.

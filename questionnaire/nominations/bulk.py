@@ -33,6 +33,7 @@ from questionnaire.nominations.services import (
     record_nomination,
 )
 from questionnaire.reviews.models import ReviewPhase
+from questionnaire.validators import parse_id
 
 REQUIRED_COLUMNS = (
     "nominating_state",
@@ -177,8 +178,8 @@ class _Parsed:
 
 
 def _phase_id(db: Session, value: str) -> int | None:
-    if value.isdigit() and db.get(ReviewPhase, int(value)) is not None:
-        return int(value)
+    if (phase_id := parse_id(value)) is not None and db.get(ReviewPhase, phase_id) is not None:
+        return phase_id
     phase = db.exec(select(ReviewPhase).where(ReviewPhase.name == value)).first()
     return phase.id if phase else None
 

@@ -36,6 +36,7 @@ from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
 from questionnaire.templating import ROLE_LABELS
+from questionnaire.validators import parse_id
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
 
@@ -119,11 +120,10 @@ def _field_error(form: Form, exc: RuleViolation) -> None:
 
 
 def _purpose(form: NominationForm) -> Purpose:
-    review_id = int(form.review.data) if (form.review.data or "").isdigit() else None
-    phase = form.phase.data or ""
+    review_id = parse_id(form.review.data)
     return Purpose(
         state_under_review=form.state_under_review.data or "",
-        phase_id=int(phase) if phase.isdigit() and review_id is None else None,
+        phase_id=parse_id(form.phase.data) if review_id is None else None,
         review_id=review_id,
         instruments=tuple(form.instruments.data or ()),
     )
@@ -154,8 +154,8 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         review = _preselect(form)
     else:
-        origin = form.origin.data or ""
-        review = db.session().get(Review, int(origin)) if origin.isdigit() else None
+        origin = parse_id(form.origin.data)
+        review = db.session().get(Review, origin) if origin is not None else None
     if form.validate_on_submit():
         try:
             recorded = services.record_nomination(
@@ -173,8 +173,7 @@ def new() -> ResponseReturnValue:
             _field_error(form, exc)
         else:
             flash(_recorded_message(recorded), "success")
-            origin = form.origin.data or ""
-            first = int(origin) if origin.isdigit() else recorded.reviews[0].id
+            first = parse_id(form.origin.data) or recorded.reviews[0].id
             if first is not None:
                 return redirect(url_for(".review_people", review_id=first))
             return redirect(url_for(".person", user_id=recorded.user.id))
