@@ -21,7 +21,7 @@ from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS
 from questionnaire.banks.validation import validate_file
 from questionnaire.errors import RuleViolation
-from questionnaire.meetings.cli import meetings_group, publish_agenda
+from questionnaire.meetings.cli import meetings_group, publish_agenda, publish_status_note
 from questionnaire.nominations import bulk as nominations_bulk
 from questionnaire.notifications.cli import outbox_group, reminders_group
 from questionnaire.publishing import services as publishing
@@ -401,6 +401,7 @@ def publish_group() -> None:
 
 
 publish_group.add_command(publish_agenda)
+publish_group.add_command(publish_status_note)
 
 
 @publish_group.command("crp")

@@ -155,6 +155,8 @@ meetings.index             GET    -            login  404    404    404    404  
 meetings.load              POST   -            login  404    404    404    404    404    400
 meetings.show              GET    -            login  404    404    404    404    404    ok
 meetings.agenda            GET    -            login  404    404    404    404    404    ok
+meetings.status            GET    -            login  404    404    404    404    404    ok
+meetings.status_note       GET    -            login  404    404    404    404    404    ok
 analysis.index             GET    -            login  ok     ok     ok     ok     ok     ok
 analysis.show              GET    -            login  ok     ok     ok     403    403    ok
 analysis.pdf               GET    -            login  ok     ok     ok     403    403    ok

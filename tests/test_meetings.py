@@ -3,6 +3,7 @@ annotated provisional agenda as a UN document in English and French."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Callable
 from datetime import date
@@ -17,12 +18,17 @@ from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
+from questionnaire.demo import answer_required
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import services
 from questionnaire.meetings.bodies import bodies
-from questionnaire.meetings.documents import agenda_pdf
+from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.note import status_document
+from questionnaire.meetings.status import mechanism_status
 from questionnaire.meetings.symbols import (
     SymbolError,
     document_symbol,
@@ -30,6 +36,10 @@ from questionnaire.meetings.symbols import (
     is_valid_symbol,
 )
 from questionnaire.meetings.validation import read_meeting_file, read_meeting_text
+from questionnaire.responses import services as responses
+from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.models import Review
+from questionnaire.reviews.queries import DashboardFilters, dashboard
 from tests.conftest import PROJECT_ROOT, login
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml"
@@ -290,3 +300,87 @@ def test_a_broken_upload_names_each_problem_and_records_nothing(
     assert "wg7.yaml:13: meeting.plenary_meetings:" in page
     assert services.meetings(db) == []
     assert "not UTF-8" in _upload(client, b"\xff\xfe\x00", "x.yaml").get_data(as_text=True)
+
+
+@pytest.fixture
+def reviews_under_way(
+    db: Session,
+    make_review: Callable[..., Review],
+    make_user: Callable[..., User],
+    member: Callable[[Review, User, str], None],
+) -> dict[str, Review]:
+    """Ghana's TIP answers submitted (focal point and expert named); France's TIP answers being
+    written (an expert named, no focal point); Kenya's SOM review with nobody named."""
+    ghana, france = make_review("GHA", ("TIP", "I", 2)), make_review("FRA", ("TIP", "I", 2))
+    kenya = make_review("KEN", ("SOM", "I", 1))
+    focal_point, expert = make_user("GHA"), make_user("GHA")
+    member(ghana, focal_point, "focal_point")
+    member(ghana, expert, "expert")
+    member(france, make_user("FRA"), "expert")
+    bank = bank_of(db.get(BankVersion, ghana.bank_version_id))  # type: ignore[arg-type]
+    answer_required(db, ghana, bank, expert)
+    responses.submit(db, ghana, bank, focal_point)
+    db.commit()
+    return {"GHA": ghana, "FRA": france, "KEN": kenya}
+
+
+def test_the_status_of_the_mechanism_counts_what_the_dashboard_shows(
+    db: Session, reviews_under_way: dict[str, Review]
+) -> None:
+    status = {entry.instrument: entry for entry in mechanism_status(db, date.today())}
+
+    assert list(status) == ["TIP", "SOM"]
+    tip = status["TIP"].total
+    assert (tip.launched, tip.focal_points, tip.experts, tip.submitted) == (2, 1, 2, 1)
+    assert (tip.agreed, tip.final) == (0, 0)
+    som = status["SOM"].total
+    assert (som.launched, som.focal_points, som.experts, som.submitted) == (1, 0, 0, 0)
+    rows = dashboard(db, DashboardFilters(), Deadlines.configured(), date.today())
+    assert sum(entry.total.launched for entry in status.values()) == len(rows)
+    submitted = sum(row.review.status == "submitted" for row in rows)
+    assert sum(entry.total.submitted for entry in status.values()) == submitted
+
+
+def test_the_status_note_is_a_document_of_the_meeting_in_both_languages(
+    app: Flask,
+    db: Session,
+    meeting: Meeting,
+    reviews_under_way: dict[str, Review],
+    tmp_path: Path,
+) -> None:
+    row = status_document(db, meeting)
+    assert row is not None and row.symbol == "CTOC/COP/WG.7/2027/3"
+
+    with app.app_context():
+        english = _pdf_text(status_note_pdf(db, meeting, row, "en", date(2027, 6, 1)), tmp_path)
+        french = _pdf_text(status_note_pdf(db, meeting, row, "fr", date(2027, 6, 1)), tmp_path)
+
+    for expected in (
+        "CTOC/COP/WG.7/2027/3",
+        "Item 3 (a) of the provisional agenda*",
+        "Note by the Secretariat",
+        "as at 1 June 2027",
+        "3 reviews had been launched",
+        "Trafficking in Persons",
+        "Total 2 1 2 1 0 0",
+        "* CTOC/COP/WG.7/2027/1.",
+    ):
+        assert expected in english, expected
+    for expected in ("Point 3 a) de l’ordre du jour provisoire*", "Note du Secrétariat",
+                     "au 1 juin 2027", "Total 2 1 2 1 0 0", "Original : anglais"):  # fmt: skip
+        assert expected in french, expected
+
+
+def test_the_status_page_shows_the_same_figures(
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    reviews_under_way: dict[str, Review],
+) -> None:
+    login(client, make_user(None, secretariat=True))
+
+    page = client.get("/meetings/status").get_data(as_text=True)
+
+    assert "Status of the review mechanism" in page
+    total = page[page.index("table__total") :]
+    numbers = re.findall(r'analysis-table__number">(\d+)</td>', total[:800])
+    assert numbers == ["2", "1", "2", "1", "0", "0"]

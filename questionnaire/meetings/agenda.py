@@ -18,31 +18,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from questionnaire.errors import RuleViolation
 from questionnaire.meetings import wording
-from questionnaire.meetings.bodies import bodies
+from questionnaire.meetings.heading import Header, MissingText, TextPicker, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of, documents_of
 
 RTL = frozenset({"ar"})
 #: The six official languages, in which the meetings' documents may be issued.
 DOCUMENT_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
-
-
-@dataclass(frozen=True)
-class Header:
-    """The first page's heading, as UN documents lay it out."""
-
-    un_line: str
-    symbol: str
-    organ: str
-    distribution: str
-    date: str
-    language_line: str  # the version's language, on translations only
-    original_line: str
-    body: str
-    place_and_dates: str
-    job_number: str
 
 
 @dataclass(frozen=True)
@@ -83,15 +66,11 @@ class AgendaDocument:
     labels: dict[str, str]
 
 
-class MissingText(RuleViolation):
-    """The meeting's data lacks texts in the language asked for."""
-
-
 def build_agenda(db: Session, meeting: Meeting, language: str, issued_on: date) -> AgendaDocument:
     """The agenda of `meeting` in `language`; MissingText names every text not on file."""
     if language not in DOCUMENT_LANGUAGES:
         raise MissingText(_l("Documents are issued in the six official languages only."))
-    texts = _Texts(language)
+    texts = TextPicker(language)
     documents = documents_of(db, meeting)
     agenda_row = next((d for d in documents if d.kind == "agenda"), None)
     with force_locale(language):
@@ -99,7 +78,7 @@ def build_agenda(db: Session, meeting: Meeting, language: str, issued_on: date) 
         document = AgendaDocument(
             language=language,
             direction="rtl" if language in RTL else "ltr",
-            header=_header(meeting, agenda_row, texts, language, issued_on),
+            header=document_header(meeting, agenda_row, texts, language, issued_on),
             title=texts.pick(agenda_row.titles if agenda_row else {}, "documents[agenda].titles")
             if agenda_row
             else _("Annotated provisional agenda"),
@@ -107,69 +86,14 @@ def build_agenda(db: Session, meeting: Meeting, language: str, issued_on: date) 
             days=_days(meeting, texts, language),
             labels=_labels(),
         )
-    texts.raise_missing(meeting)
+    texts.raise_missing(agenda_symbol(meeting))
     return document
-
-
-class _Texts:
-    """Picks the document language's text of each field and remembers the missing ones."""
-
-    def __init__(self, language: str) -> None:
-        self.language = language
-        self.missing: list[str] = []
-
-    def pick(self, texts: dict[str, Any], where: str) -> Any:
-        value = texts.get(self.language)
-        if value:
-            return value
-        self.missing.append(where)
-        return ""
-
-    def raise_missing(self, meeting: Meeting) -> None:
-        if self.missing:
-            raise MissingText(
-                _l(
-                    "The agenda of %(symbol)s has no %(language)s text for: %(fields)s.",
-                    symbol=agenda_symbol(meeting),
-                    language=self.language,
-                    fields=", ".join(self.missing),
-                )
-            )
-
-
-def _header(
-    meeting: Meeting,
-    agenda_row: MeetingDocument | None,
-    texts: _Texts,
-    language: str,
-    issued_on: date,
-) -> Header:
-    body = body_of(meeting)
-    original = meeting.original_language
-    return Header(
-        un_line=_("United Nations"),
-        symbol=agenda_symbol(meeting),
-        organ=bodies().organ.name(language),
-        distribution=_("Distr.: General"),
-        date=wording.long_date(
-            agenda_row.issued_on if agenda_row and agenda_row.issued_on else issued_on, language
-        ),
-        language_line=wording.own_language_name(language) if language != original else "",
-        original_line=_(
-            "Original: %(language)s", language=wording.language_name(original, language)
-        ),
-        body=body.name(language),
-        place_and_dates=wording.place_and_dates(
-            texts.pick(meeting.venue, "venue"), meeting.starts_on, meeting.ends_on, language
-        ),
-        job_number=(agenda_row.job_number if agenda_row else None) or "",
-    )
 
 
 def _entry(
     meeting: Meeting,
     item: dict[str, Any],
-    texts: _Texts,
+    texts: TextPicker,
     documents: list[MeetingDocument],
     language: str,
 ) -> Entry:
@@ -283,7 +207,9 @@ def _interpretation(meeting: Meeting, language: str) -> str:
     return ", ".join(names) if names else _("no language")
 
 
-def _documentation(documents: list[MeetingDocument], item: str, texts: _Texts) -> tuple[str, ...]:
+def _documentation(
+    documents: list[MeetingDocument], item: str, texts: TextPicker
+) -> tuple[str, ...]:
     return tuple(
         _(
             "%(title)s (%(symbol)s)",
@@ -295,7 +221,7 @@ def _documentation(documents: list[MeetingDocument], item: str, texts: _Texts) -
     )
 
 
-def _days(meeting: Meeting, texts: _Texts, language: str) -> tuple[Day, ...]:
+def _days(meeting: Meeting, texts: TextPicker, language: str) -> tuple[Day, ...]:
     titles = _item_titles(meeting, texts)
     taken: set[str] = set()
     days = []
@@ -315,7 +241,7 @@ def _days(meeting: Meeting, texts: _Texts, language: str) -> tuple[Day, ...]:
     return tuple(days)
 
 
-def _item_titles(meeting: Meeting, texts: _Texts) -> dict[str, str]:
+def _item_titles(meeting: Meeting, texts: TextPicker) -> dict[str, str]:
     titles = {}
     for item in meeting.agenda:
         titles[str(item["number"])] = item["title"].get(texts.language, "")

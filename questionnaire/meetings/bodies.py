@@ -1,7 +1,8 @@
 """The Conference of the Parties and its working groups, as data (`data/bodies.yaml`).
 
-Which instrument's lists of observations go to which working group is part of that data: the
-secretariat edits the file, never the code.
+Which instrument's lists of observations go to which working group is data too: the
+instrument's `working_group` in `reference/data/instruments.yaml`. The secretariat edits the
+files, never the code.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from questionnaire.reference.instruments import load_instrument_data
 
 BODIES_FILE = Path(__file__).parent / "data" / "bodies.yaml"
 
@@ -23,7 +26,6 @@ class Body:
     symbol: str  # the series its documents' symbols start with: "CTOC/COP/WG.7"
     names: dict[str, str]  # per language
     unverified: frozenset[str]  # languages (or "symbol") not yet checked
-    instruments: tuple[str, ...]  # instruments whose lists of observations it receives
 
     def name(self, language: str) -> str:
         """The name in `language`, else in English."""
@@ -43,7 +45,9 @@ class Bodies:
 
     def for_instrument(self, instrument: str) -> Body | None:
         """The working group that receives the lists of observations on `instrument`."""
-        return next((b for b in self.by_code.values() if instrument in b.instruments), None)
+        known = load_instrument_data().instruments.get(instrument)
+        series = known.working_group if known else None
+        return next((b for b in self.by_code.values() if b.symbol == series), None)
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +60,6 @@ def bodies(path: Path = BODIES_FILE) -> Bodies:
             symbol=entry["symbol"],
             names=dict(entry["names"]),
             unverified=frozenset(entry.get("unverified") or ()),
-            instruments=tuple(entry.get("instruments") or ()),
         )
         for entry in data["bodies"]
     }

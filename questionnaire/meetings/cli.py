@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -12,7 +12,8 @@ from questionnaire import db
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import services
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES
-from questionnaire.meetings.documents import agenda_pdf
+from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
+from questionnaire.meetings.note import status_document
 from questionnaire.meetings.validation import read_meeting_file
 
 
@@ -84,4 +85,26 @@ def publish_agenda(
     click.echo(f"{target}: {len(content)} bytes")
 
 
-__all__ = ["list_meetings", "load_meeting", "meetings_group", "publish_agenda"]
+@click.command("status-note")
+@click.option("--meeting", "symbol", required=True, help="e.g. CTOC/COP/WG.7/2027/1")
+@click.option("--language", default="en", show_default=True, type=click.Choice(DOCUMENT_LANGUAGES))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def publish_status_note(symbol: str, language: str, output: Path | None) -> None:
+    """Write the meeting's note on the status of the review mechanism, as at today, as a PDF."""
+    session = db.session()
+    meeting = services.meeting_by_symbol(session, symbol)
+    if meeting is None:
+        raise click.ClickException(f"no meeting has the symbol {symbol}")
+    row = status_document(session, meeting)
+    if row is None:
+        raise click.ClickException(
+            f"{symbol}: the meeting file names no document with content: status_note"
+        )
+    try:
+        content = status_note_pdf(session, meeting, row, language, date.today())
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = output or Path(f"{row.symbol.replace('/', '-')}-{language}.pdf")
+    target.write_bytes(content)
+    click.echo(f"{target}: {len(content)} bytes")

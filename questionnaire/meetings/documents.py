@@ -7,10 +7,12 @@ from datetime import date
 from sqlmodel import Session
 
 from questionnaire.meetings.agenda import build_agenda
-from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.models import Meeting, MeetingDocument
+from questionnaire.meetings.note import build_status_note
 from questionnaire.publishing.pdf import render_pdf
 
 AGENDA_TEMPLATE = "meetings/agenda_document.html"
+NOTE_TEMPLATE = "meetings/note_document.html"
 
 
 def agenda_pdf(db: Session, meeting: Meeting, language: str, issued_on: date) -> bytes:
@@ -18,3 +20,12 @@ def agenda_pdf(db: Session, meeting: Meeting, language: str, issued_on: date) ->
     document = build_agenda(db, meeting, language, issued_on)
     title = f"{document.header.symbol} {document.title}"
     return render_pdf(AGENDA_TEMPLATE, title=title, language=language, doc=document)
+
+
+def status_note_pdf(
+    db: Session, meeting: Meeting, row: MeetingDocument, language: str, today: date
+) -> bytes:
+    """The note on the status of the review mechanism as at `today`, in `language`."""
+    note = build_status_note(db, meeting, row, language, today)
+    title = f"{note.header.symbol} {note.title}"
+    return render_pdf(NOTE_TEMPLATE, title=title, language=language, doc=note)

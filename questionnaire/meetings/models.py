@@ -85,5 +85,8 @@ class MeetingDocument(SQLModel, table=True):
     original_language: str = Field(max_length=2, description="the language it was made in")
     issued_on: date | None = Field(default=None, description="the date on the document")
     job_number: str | None = Field(default=None, max_length=12, description="V.27-01234")
+    content: str | None = Field(
+        default=None, max_length=16, description="status_note: written from live data"
+    )
     symbol: str = Field(max_length=120, description="the full symbol, joint symbols included")
     created_at: datetime = Field(default_factory=utcnow, description="UTC")

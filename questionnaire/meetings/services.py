@@ -117,6 +117,7 @@ def _record_document(
     row.original_language = document.original_language or spec.original_language
     row.issued_on = document.issued_on
     row.job_number = document.job_number
+    row.content = document.content
     db.add(row)
     db.flush()
     return row

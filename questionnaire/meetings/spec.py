@@ -57,6 +57,8 @@ class DocumentSpec(_Strict):
     original_language: Language | None = None
     revision: int = Field(default=0, ge=0, le=9)
     corrigendum: int = Field(default=0, ge=0, le=9)
+    #: A document the application writes from live data: the status of the review mechanism.
+    content: Literal["status_note"] | None = None
 
     @field_validator("item")
     @classmethod

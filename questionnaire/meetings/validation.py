@@ -163,6 +163,8 @@ def _check_documents(spec: MeetingSpec, report: _Reporter, known: set[str]) -> N
         if key in seen:
             report.add((*at, "number"), "another document of the file has this number")
         seen.add(key)
+        if document.content and (document.kind != "paper" or document.item is None):
+            report.add((*at, "content"), "a status note is a document /2, /3… for an agenda item")
         if (spec.original_language not in document.titles) and "en" not in document.titles:
             report.add((*at, "titles"), "give the title in the meeting's original language")
     if agendas != 1:

@@ -13,13 +13,16 @@ from flask_login import current_user
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import LANGUAGE_NAMES
+from questionnaire.i18n import LANGUAGE_NAMES, localize
 from questionnaire.meetings import services
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES
-from questionnaire.meetings.documents import agenda_pdf
+from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.forms import MeetingFileForm
 from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.note import status_document
+from questionnaire.meetings.status import mechanism_status
 from questionnaire.meetings.validation import read_meeting_text
+from questionnaire.reference.instruments import load_instrument_data
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 #: A meeting file is a few pages of text.
@@ -80,6 +83,27 @@ def show(meeting_id: int) -> ResponseReturnValue:
         documents=services.documents_of(session, meeting),
         languages=DOCUMENT_LANGUAGES,
         language_names=LANGUAGE_NAMES,
+        status_note=status_document(session, meeting),
+    )
+
+
+@bp.get("/status")
+@secretariat_required
+def status() -> ResponseReturnValue:
+    """The status of the review mechanism today, as the status notes give it."""
+    today = date.today()
+    instruments = load_instrument_data().instruments
+
+    def instrument_title(code: str) -> str:
+        known = instruments.get(code)
+        title = localize(known.title) if known else None
+        return str(title) if title else code
+
+    return render_template(
+        "meetings/status.html",
+        status=mechanism_status(db.session(), today),
+        today=today,
+        instrument_title=instrument_title,
     )
 
 
@@ -94,7 +118,26 @@ def agenda(meeting_id: int, language: str) -> ResponseReturnValue:
     except RuleViolation as exc:
         flash(str(exc), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting_id))
-    name = f"{services.agenda_symbol(meeting).replace('/', '-')}-{language}.pdf"
+    return _pdf(content, f"{services.agenda_symbol(meeting).replace('/', '-')}-{language}.pdf")
+
+
+@bp.get("/<int:meeting_id>/status-note-<language>.pdf")
+@secretariat_required
+def status_note(meeting_id: int, language: str) -> ResponseReturnValue:
+    session = db.session()
+    meeting = _meeting(meeting_id)
+    row = status_document(session, meeting)
+    if row is None or language not in DOCUMENT_LANGUAGES:
+        abort(404)
+    try:
+        content = status_note_pdf(session, meeting, row, language, date.today())
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id))
+    return _pdf(content, f"{row.symbol.replace('/', '-')}-{language}.pdf")
+
+
+def _pdf(content: bytes, name: str) -> Response:
     return Response(
         content,
         mimetype="application/pdf",

@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("original_language", sa.String(length=2), nullable=False),
         sa.Column("issued_on", sa.Date(), nullable=True),
         sa.Column("job_number", sa.String(length=12), nullable=True),
+        sa.Column("content", sa.String(length=16), nullable=True),
         sa.Column("symbol", sa.String(length=120), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint(

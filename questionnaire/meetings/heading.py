@@ -1,0 +1,91 @@
+"""What every document of a meeting shares: the first page's heading, and the choice of each
+text in the document's language, remembering those that are missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from questionnaire.errors import RuleViolation
+from questionnaire.meetings import wording
+from questionnaire.meetings.bodies import bodies
+from questionnaire.meetings.models import Meeting, MeetingDocument
+from questionnaire.meetings.services import agenda_symbol, body_of
+
+
+class MissingText(RuleViolation):
+    """The meeting's data lacks texts in the language asked for."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """The first page's heading, as UN documents lay it out."""
+
+    un_line: str
+    symbol: str
+    organ: str
+    distribution: str
+    date: str
+    language_line: str  # the version's language, on translations only
+    original_line: str
+    body: str
+    place_and_dates: str
+    job_number: str
+
+
+class TextPicker:
+    """Picks the document language's text of each field and remembers the missing ones."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.missing: list[str] = []
+
+    def pick(self, texts: dict[str, Any], where: str) -> Any:
+        value = texts.get(self.language)
+        if value:
+            return value
+        self.missing.append(where)
+        return ""
+
+    def raise_missing(self, symbol: str) -> None:
+        if self.missing:
+            raise MissingText(
+                _l(
+                    "%(symbol)s has no %(language)s text for: %(fields)s.",
+                    symbol=symbol,
+                    language=self.language,
+                    fields=", ".join(self.missing),
+                )
+            )
+
+
+def document_header(
+    meeting: Meeting,
+    row: MeetingDocument | None,
+    texts: TextPicker,
+    language: str,
+    issued_on: date,
+) -> Header:
+    """The first page's heading of the meeting's document `row` (the agenda when None)."""
+    body = body_of(meeting)
+    original = meeting.original_language
+    return Header(
+        un_line=_("United Nations"),
+        symbol=row.symbol if row else agenda_symbol(meeting),
+        organ=bodies().organ.name(language),
+        distribution=_("Distr.: General"),
+        date=wording.long_date(row.issued_on if row and row.issued_on else issued_on, language),
+        language_line=wording.own_language_name(language) if language != original else "",
+        original_line=_(
+            "Original: %(language)s", language=wording.language_name(original, language)
+        ),
+        body=body.name(language),
+        place_and_dates=wording.place_and_dates(
+            texts.pick(meeting.venue, "venue"), meeting.starts_on, meeting.ends_on, language
+        ),
+        job_number=(row.job_number if row else None) or "",
+    )
