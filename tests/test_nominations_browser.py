@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts import twofactor
@@ -103,3 +105,67 @@ def test_a_focal_point_is_nominated_activates_and_sees_the_reviews(
     for index in range(len(ghana)):
         expect(rows.nth(index)).to_contain_text("Focal point")
     shoot(focal, FOLDER, "3-home")
+
+
+def test_the_nomination_pages_have_no_serious_accessibility_problem(
+    db: Session,
+    shipped_banks,
+    make_user: Callable[..., User],
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+    tmp_path: Path,
+) -> None:
+    secretariat = make_user(None, secretariat=True)
+    phase = reviews.create_phase(
+        db,
+        name="Group 1",
+        cluster="I",
+        state_codes=["GHA"],
+        started_on=date(2026, 9, 1),
+        max_reviews_per_state=3,
+        user=secretariat,
+    )
+    reviews.draw_phase(db, phase, secretariat, seed="axe")
+    db.commit()
+    review = db.exec(select(Review).where(Review.phase_id == phase.id)).first()
+    assert review is not None
+    page = new_context().new_page()
+    log_in(page, live_server, secretariat)
+    axe = Axe()
+    page.goto(f"{live_server}/nominations/new?review={review.id}&role=focal_point")
+    page.get_by_role("button", name="Record the nomination").click()  # every field missing
+    expect(page.locator(".error-summary")).to_be_visible()
+    checked = ["the form with its errors"]
+    blocking = _blocking(axe, page)
+    upload = tmp_path / "nominations.csv"
+    upload.write_text(
+        "nominating_state,full_name,email,language,role,state_under_review,phase,instruments,"
+        "note_reference,note_date\n"
+        "GHA,Ama Owusu,ama@gov-gh.example,en,expert,GHA,Group 1,,NV/1,2026-09-02\n"
+    )
+    page.goto(f"{live_server}/nominations/import")
+    page.set_input_files("#file", str(upload))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("button", name="Record 1 nomination")).to_be_visible()
+    checked.append("the preview of a file")
+    blocking += _blocking(axe, page)
+    for path in (
+        f"/nominations/reviews/{review.id}",
+        "/nominations/",
+        f"/dashboard?phase={phase.id}",
+        f"/nominations/people/{secretariat.id}",
+    ):
+        page.goto(live_server + path)
+        checked.append(path)
+        blocking += _blocking(axe, page)
+    assert not blocking, f"checked {checked}:\n" + "\n".join(blocking)
+
+
+def _blocking(axe: Axe, page: Page) -> list[str]:
+    """The serious and critical axe-core violations of the page as it is shown."""
+    response = axe.run(page).response
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}): {(v.get('nodes') or [{}])[0].get('target')}"
+        for v in response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
