@@ -12,7 +12,9 @@ in the text of every PDF served.
 from __future__ import annotations
 
 import html
+import os
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +24,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rq import SimpleWorker
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
@@ -31,11 +34,14 @@ from questionnaire import worker as worker_module
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
+from questionnaire.config import normalize_database_url
+from questionnaire.observations import services as observations
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.publishing import jobs
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
+from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_publishing import (
@@ -403,3 +409,43 @@ def test_only_the_secretariat_withdraws_and_only_a_published_revision(
         assert client.post(f"/documents/{draft}/withdraw", data={"reason": "x"}).status_code == 404
     assert [p.status for p in publications(db)] == ["published"]
     assert audit_of(db, "document.withdraw") == []
+
+
+IS_POSTGRES = (
+    make_url(
+        normalize_database_url(os.environ.get("DATABASE_URL") or "sqlite://")
+    ).get_backend_name()
+    == "postgresql"
+)
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="only PostgreSQL runs the two transactions at once")
+def test_publishing_waits_for_a_change_of_confidentiality_under_way_and_then_refuses(
+    app: Flask, service_app: Flask, db: Session, cast: Cast, client_for: Client
+) -> None:
+    _public_id, secret_id = agreed_list(db, cast, client_for)
+    secretariat = client_for(cast.secretariat)
+    draft = create_draft(secretariat, cast)
+    outcome: list[TestResponse] = []
+    with database.standalone_session(service_app) as session:
+        # The State's change, under way: the list's row is locked, nothing committed yet.
+        review = session.get(Review, cast.review_id)
+        observation = session.get(Observation, secret_id)
+        focal_point = session.get(User, cast.focal_point.id)
+        assert review and observation and focal_point
+        observations.set_confidential(
+            session, review, observation, focal_point, is_confidential=True
+        )
+        session.flush()
+        publishing_request = threading.Thread(
+            target=lambda: outcome.append(
+                secretariat.post(f"/documents/{draft}/publish", follow_redirects=True)
+            )
+        )
+        publishing_request.start()
+        publishing_request.join(timeout=1.5)
+        assert publishing_request.is_alive(), "publishing did not wait for the list's lock"
+    publishing_request.join(timeout=30)
+    (response,) = outcome
+    assert any("cannot be published" in m and MARKER in m for m in flashes(response))
+    assert client_for(cast.outsider).get(STABLE).status_code == 404
