@@ -164,9 +164,11 @@ def test_focal_point_and_expert_answer_resolve_a_conflict_and_submit(
         revisions = session.exec(
             select(AnswerRevision).where(AnswerRevision.answer_id == answer.id)
         ).all()
-    # The focal point's two autosaves (text, then flag) coalesced; then the expert; then the merge.
-    assert sorted(r.version for r in revisions) == [2, 3, 4]
-    expect(rows.locator("td:first-child")).to_have_text(["4", "3", "2"])
+    # The focal point's autosave of the text, then of the flag (a change of confidentiality is
+    # never merged into the text's revision); then the expert; then the merge.
+    assert sorted(r.version for r in revisions) == [1, 2, 3, 4]
+    expect(rows.locator("td:first-child")).to_have_text(["4", "3", "2", "1"])
+    expect(rows.nth(2)).to_contain_text("Made confidential")
     expect(rows.first).to_contain_text(merged)
     expect(rows.first).to_contain_text("Akosua Boateng")
     expect(rows.nth(1)).to_contain_text("Kwame Mensah")
@@ -200,13 +202,15 @@ def test_focal_point_and_expert_answer_resolve_a_conflict_and_submit(
     page.get_by_role("link", name="Check your answers and submit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers")
     expect(page.locator(".error-summary")).to_have_count(0)
-    expect(page.locator("dl.answers-list").first).to_be_visible()
+    expect(page.locator("dl.summary-list").first).to_be_visible()
     expect(page.get_by_text(merged)).to_be_visible()
     shoot(page, "journey", "07-check-answers")
     page.get_by_role("button", name="Submit the answers").click()
-    expect(page).to_have_url(f"{base}/reviews/{review_id}/")
+    expect(page).to_have_url(f"{base}/reviews/{review_id}/submission/")  # the receipt
     expect(page.get_by_role("status").first).to_contain_text("have been submitted")
+    page.goto(f"{base}/reviews/{review_id}/")
     expect(page.locator(".summary-bar .tag")).to_have_text("Submitted")
+    expect(page.locator(".task-list .tag")).to_have_text(["Submitted"] * 3)  # every section
     assert status_of(app, review_id) == "submitted"
     shoot(page, "journey", "08-submitted")
 
