@@ -445,6 +445,9 @@ def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..
     secretariat = make_user(None, secretariat=True)
     phase_id, submitted, answering = _drawn_phase(db, secretariat)
     seats = reviews.active_assignments(db, [submitted.id])  # type: ignore[list-item]
+    # The reviewer's State holds a seat on both reviews (the lots may give SOM to another).
+    on_both = {a.reviewing_state for a in reviews.active_assignments(db, [answering.id])}  # type: ignore[list-item]
+    seats.sort(key=lambda seat: seat.reviewing_state not in on_both)
     people = _people(db, make_user, member, secretariat, submitted, answering, seats[0])
     _answer(db, people, submitted, answering)
     observation_id = _observe(db, people["reviewer"], submitted)

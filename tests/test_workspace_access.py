@@ -150,6 +150,9 @@ new phase form    any        302  404   404    404      404      404        404 
 open a phase      any        302  404   404    404      404      404        404      302
 dashboard         any        302  404   404    404      404      404        404      200
 draw lots         any        302  404   404    404      404      404        404      302
+draw preview      any        302  404   404    404      404      404        404      200
+groups page       any        302  404   404    404      404      404        404      200
+draw groups       any        302  404   404    404      404      404        404      200
 replace form      any        302  404   404    404      404      404        404      200
 replace a seat    any        302  404   404    404      404      404        404      302
 assignments       any        302  404   404    404      404      404        404      200
@@ -312,6 +315,16 @@ CALLS = (
     ),
     Call("dashboard", "reviews.dashboard", "GET", "/dashboard"),
     Call("draw lots", "reviews.draw", "POST", "/phases/{draw_phase}/draw", lambda scene, actor: {}),
+    Call("draw preview", "reviews.draw_preview", "GET", "/phases/{draw_phase}/draw/preview"),
+    Call("groups page", "reviews.state_groups", "GET", "/phases/groups"),
+    Call(
+        "draw groups",
+        "reviews.state_groups",
+        "POST",
+        "/phases/groups",
+        # Sizes that cannot add up: the form is shown again and nothing is written.
+        lambda scene, actor: {"sizes": "1", "first_year": "2021"},
+    ),
     Call("replace form", "reviews.replace", "GET", "/assignments/{assignment}/replace"),
     Call(
         "replace a seat",
@@ -381,9 +394,17 @@ def prepare(db: Session, scene: Scene) -> None:
     )
     draw = db.exec(select(ReviewDraw).where(ReviewDraw.phase_id == cast.phase_id)).first()
     assert draw is not None
-    seat = ReviewAssignment(
+    # One active State per review and seat: Germany takes the drawn other-region seat.
+    seat = db.exec(
+        select(ReviewAssignment).where(
+            ReviewAssignment.review_id == cast.review_id,
+            ReviewAssignment.seat == "other_region",
+            ReviewAssignment.is_active == True,  # noqa: E712 (SQL, not Python)
+        )
+    ).first() or ReviewAssignment(
         review_id=cast.review_id, reviewing_state="DEU", seat="other_region", draw_id=draw.id
     )  # type: ignore[arg-type]
+    seat.reviewing_state = "DEU"
     db.add_all([lst, observation, seat])
     db.commit()
     scene.ids.update(
