@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Session, col, func, select
 
 from bench import bank as bench_bank
@@ -20,7 +20,11 @@ from bench.save_section import page_versions, section_values
 from questionnaire import db as database
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks import services as banks
+from questionnaire.banks.models import BankVersion
+from questionnaire.banks.services import bank_of
+from questionnaire.responses import saving, services
 from questionnaire.responses.models import AnswerRevision
+from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
 from tests.conftest import login
@@ -118,3 +122,45 @@ def test_the_statements_of_a_save_do_not_grow_with_the_answers_it_changes(
 
     assert len(all_twenty) == len(one)
     assert counts(db, review) == (41, 41)
+
+
+def test_an_answer_changed_between_the_read_and_the_update_is_a_conflict_the_others_save(
+    db: Session, twenty_questions, make_user, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch UPDATE matched fewer rows than it changes: the answers that another save
+    changed since they were read are conflicts, and only the others get revisions."""
+    review, user, _url = twenty_questions
+    other = make_user("GHA")
+    bank = bank_of(db.get(BankVersion, review.bank_version_id))  # type: ignore[arg-type]
+    first = [AnswerChange("TIP-5-10", "A", False, 0), AnswerChange("TIP-5-11", "B", False, 0)]
+    services.save_answers(db, review, bank, user, first, kind="save", language="en")
+    db.commit()
+    real = saving.current_answers
+    calls: list[int] = []
+
+    def read_then_other_saves(*args: Any) -> Any:
+        rows = real(*args)
+        if not calls:  # another save lands between this read and the UPDATE
+            db.connection().execute(
+                text("UPDATE answer SET value = :v, version = 2, updated_by_id = :by "
+                     "WHERE question_key = 'TIP-5-10' AND review_id = :review"),
+                {"v": '"Theirs"', "by": other.id, "review": review.id},
+            )  # fmt: skip
+        calls.append(1)
+        return rows
+
+    monkeypatch.setattr(saving, "current_answers", read_then_other_saves)
+    second = [AnswerChange("TIP-5-10", "A2", False, 1), AnswerChange("TIP-5-11", "B2", False, 1)]
+    outcome = services.save_answers(db, review, bank, user, second, kind="save", language="en")
+    db.commit()
+
+    assert outcome.saved == {"TIP-5-11": 2}
+    conflict = outcome.conflicts["TIP-5-10"]
+    assert (conflict.theirs, conflict.theirs_version, conflict.theirs_by_id) == (
+        "Theirs",
+        2,
+        other.id,
+    )
+    answers = services.answers_of(db, review.id)  # type: ignore[arg-type]
+    assert [r.value for r in services.history_of(db, answers["TIP-5-11"])] == ["B2", "B"]
+    assert [r.value for r in services.history_of(db, answers["TIP-5-10"])] == ["A"]
