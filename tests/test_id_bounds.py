@@ -17,6 +17,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from questionnaire.accounts.models import User
 from questionnaire.api import services as api_services
+from questionnaire.nominations import bulk
 from questionnaire.publishing.forms import CrpForm
 from questionnaire.reviews.models import ReviewPhase
 from questionnaire.validators import parse_id
@@ -136,3 +137,23 @@ def test_an_id_in_a_form_or_a_query_that_cannot_be_one_is_ignored(
 def test_an_id_within_integer_is_read() -> None:
     assert parse_id(str(2**31 - 1)) == 2**31 - 1
     assert parse_id("42") == 42
+
+
+def test_a_nomination_dated_out_of_range_is_a_problem_in_the_form_and_the_file(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    secretariat = make_user(None, secretariat=True)
+    login(client, secretariat)
+    page = client.post("/nominations/new", data={"note_date": "9999-12-31"})
+    assert page.status_code == 200
+    assert "Give a date between 1 January 2000 and 31 December 2099." in page.get_data(as_text=True)
+    content = (
+        b"nominating_state,full_name,email,language,role,state_under_review,phase,instruments,"
+        b"note_reference,note_date\r\n"
+        b"GHA,Ama Owusu,ama@gov-gh.example,en,focal_point,GHA,,TIP,NV/1,9999-12-31\r\n"
+    )
+    rows, _header = bulk.read_file("nominations.csv", content)
+    report = bulk.import_rows(db, rows, secretariat, save=False)
+    assert [(p.row, p.column, p.message) for p in report.problems if p.column == "note_date"] == [
+        (2, "note_date", "Write a date from 2000 to 2099.")
+    ]

@@ -33,7 +33,7 @@ from questionnaire.nominations.services import (
     record_nomination,
 )
 from questionnaire.reviews.models import ReviewPhase
-from questionnaire.validators import parse_id
+from questionnaire.validators import FIRST_DATE, LAST_DATE, parse_id
 
 REQUIRED_COLUMNS = (
     "nominating_state",
@@ -221,6 +221,9 @@ def _parse(db: Session, row: ImportRow) -> tuple[_Parsed | None, list[ImportProb
     except ValueError:
         dated = None
         problem("note_date", _l("Write the date as YYYY-MM-DD."))
+    if dated is not None and not FIRST_DATE <= dated <= LAST_DATE:
+        dated = None
+        problem("note_date", _l("Write a date from 2000 to 2099."))
     phase_id = _phase_id(db, v["phase"]) if v.get("phase") else None
     if v.get("phase") and phase_id is None:
         problem("phase", _l("No review phase has this name or number."))

@@ -20,6 +20,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from questionnaire.forms import Form
 from questionnaire.i18n import INTERFACE_LANGUAGES, LANGUAGE_NAMES
 from questionnaire.nominations.scope import INSTRUMENTS
+from questionnaire.validators import DateInRange
 
 ROLE_CHOICES = [
     SelectChoice("focal_point", _l("Focal point")),
@@ -58,7 +59,7 @@ class _PersonFields(Form):
     )
     note_date = DateField(
         _l("Date of the note verbale"),
-        validators=[DataRequired(_l("Give the date of the note verbale"))],
+        validators=[DataRequired(_l("Give the date of the note verbale")), DateInRange()],
     )
 
 
