@@ -272,6 +272,7 @@ def test_the_secretariat_loads_a_meeting_file_and_downloads_its_agenda(
     assert "Working Group on the Smuggling of Migrants" in page
     assert "CTOC/COP/WG.4/2027/4-CTOC/COP/WG.7/2027/4" in page
     assert "V.27-00421" in page
+    assert "agenda-fr.pdf" in page and "agenda-es.pdf" not in page  # no Spanish texts on file
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "meeting.create")).one()
     assert entry.object_type == "meeting"
 

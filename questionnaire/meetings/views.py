@@ -15,9 +15,10 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import LANGUAGE_NAMES, localize
 from questionnaire.meetings import services
-from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES
+from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES, build_agenda
 from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.forms import MeetingFileForm
+from questionnaire.meetings.heading import MissingText
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.note import status_document
 from questionnaire.meetings.status import mechanism_status
@@ -81,10 +82,22 @@ def show(meeting_id: int) -> ResponseReturnValue:
         symbol=services.agenda_symbol(meeting),
         body=services.body_of(meeting),
         documents=services.documents_of(session, meeting),
-        languages=DOCUMENT_LANGUAGES,
+        languages=_complete_languages(meeting),
         language_names=LANGUAGE_NAMES,
         status_note=status_document(session, meeting),
     )
+
+
+def _complete_languages(meeting: Meeting) -> list[str]:
+    """The languages in which every text of the agenda is on file."""
+    complete = []
+    for language in DOCUMENT_LANGUAGES:
+        try:
+            build_agenda(db.session(), meeting, language, date.today())
+        except MissingText:
+            continue
+        complete.append(language)
+    return complete
 
 
 @bp.get("/status")
