@@ -192,6 +192,7 @@ workspace.move_list        POST   -            login  ok     403    403    403  
 signoff.agree              GET    -            login  403    403    403    403    404    403
 signoff.agree              POST   -            login  403    403    403    403    404    403
 signoff.withdraw_agreement POST   -            login  403    403    403    403    404    403
+signoff.designate          POST   -            login  403    403    403    403    404    403
 signoff.confirm_move       GET    -            login  ok     404    404    404    404    404
 signoff.confirm_withdraw   GET    -            login  403    403    403    403    404    403
 submission.receipt         GET    -            login  ok     ok     ok     404    404    ok

@@ -22,7 +22,6 @@ from questionnaire.nominations.models import Nomination
 from questionnaire.notifications.models import ReminderSent
 from questionnaire.notifications.reminders import threshold
 from questionnaire.observations import services as observations
-from questionnaire.observations import signoff
 from questionnaire.reviews.models import ReviewMembership
 from tests.conftest import login
 from tests.test_answer_saving import fresh
@@ -177,9 +176,11 @@ def test_once_a_focal_point_is_named_only_they_or_an_expert_they_designate_agree
     assert refused.agree().status_code == 403
     assert "Agree to the list for my State" not in page_text(refused.get("/list"))
 
-    review = cast.review(db)
-    signoff.designate(db, review, fresh(db).get(User, cast.other_reviewer.id), expert)  # type: ignore[arg-type]
-    db.commit()
+    france = Workspace(client_for(cast.other_reviewer), cast.review_id)
+    assert f'<option value="{expert.id}">' in page_text(france.get("/list"))
+    assert refused.post("/list/signatories", {"expert": str(expert.id)}).status_code == 403
+    designated = france.post("/list/signatories", {"expert": str(expert.id)}, follow=True)
+    assert f"{expert.full_name} can now agree to the list for your State." in flashes(designated)
     page = page_text(refused.get("/list/agreement"))
     assert "You agree, for France, to the list of observations" in page
     assert "Still awaited after yours: Nigeria." in page

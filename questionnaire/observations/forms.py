@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
@@ -56,3 +63,10 @@ class TransitionForm(Form):
 
 class ConfidentialForm(Form):
     is_confidential = HiddenField()
+
+
+class DesignateForm(Form):
+    """The expert a reviewing State's focal point lets agree to the list for the State
+    (choices: the State's reviewers in the review, set by the view)."""
+
+    expert = SelectField(validators=[DataRequired()])

@@ -19,7 +19,7 @@ from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.nominations.models import Nomination
-from questionnaire.notifications import events
+from questionnaire.notifications import events, people
 from questionnaire.notifications.people import seated_states
 from questionnaire.observations.models import (
     ListAgreement,
@@ -234,3 +234,17 @@ def designate(db: Session, review: Review, focal_point: User, expert: User) -> L
         review_id=review.id,
     )
     return signatory
+
+
+def designable(db: Session, review: Review, user: User) -> list[User]:
+    """The experts a reviewing State's focal point may still designate to agree for it."""
+    if not is_focal_point(db, review, user):
+        return []
+    designated = set(
+        db.exec(select(ListSignatory.user_id).where(ListSignatory.review_id == review.id)).all()
+    )
+    return [
+        u
+        for u in people.reviewers(db, review, user.state_code)
+        if u.id != user.id and u.id not in designated
+    ]

@@ -12,11 +12,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from questionnaire import db
+from questionnaire.accounts.models import User
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import current_language
 from questionnaire.observations import signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
+from questionnaire.observations.forms import DesignateForm
 from questionnaire.observations.models import Observation
 from questionnaire.observations.services import list_of
 from questionnaire.reference.models import State
@@ -125,3 +127,32 @@ def confirm_withdraw(review_id: int, observation_id: int) -> ResponseReturnValue
     return render_template(
         "workspace/confirm_withdraw.html", access=access, observation=observation, form=Form()
     )
+
+
+@bp.post("/list/signatories")
+@login_required
+def designate(review_id: int) -> ResponseReturnValue:
+    """A reviewing State's focal point lets one of the State's experts agree for it."""
+    access = load_workspace(review_id)
+    session = db.session()
+    if access.side != "reviewer" or not signoff.is_focal_point(
+        session, access.review, current_user
+    ):
+        abort(403)
+    form = DesignateForm()
+    form.expert.choices = [
+        (str(u.id), u.full_name) for u in signoff.designable(session, access.review, current_user)
+    ]
+    if not form.validate_on_submit():
+        abort(400)
+    expert = session.get(User, int(form.expert.data or 0))
+    try:
+        signoff.designate(session, access.review, current_user, expert)  # type: ignore[arg-type]
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            _("%(name)s can now agree to the list for your State.", name=expert.full_name),  # type: ignore[union-attr]
+            "success",
+        )
+    return redirect(url_for("workspace.list_page", review_id=review_id) + "#agreement")

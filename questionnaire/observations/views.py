@@ -309,6 +309,7 @@ def list_page(review_id: int) -> ResponseReturnValue:
         sign_offs=sign_offs,
         signoff_states={row.state: session.get(State, row.state) for row in sign_offs},
         signs_for=signoff.signs_for(session, access.review, current_user),
+        designable=signoff.designable(session, access.review, current_user),
         transition_form=TransitionForm(),
         confidential_form=ConfidentialForm(),
     )
