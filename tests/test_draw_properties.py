@@ -18,11 +18,15 @@ from hypothesis import strategies as st
 from questionnaire.reviews import draw as draw_module
 from questionnaire.reviews.draw import (
     NO_GROUP,
+    NO_GROUP_EXCLUDED,
+    NO_GROUP_OTHER_ONLY,
+    NO_GROUP_RULES,
     OTHER_REGION,
     SAME_REGION,
     DrawImpossible,
     Party,
     SeatDraw,
+    draw_lots,
     draw_reviewers,
 )
 
@@ -548,3 +552,38 @@ def test_too_few_reviewers_for_a_group_are_counted_before_the_search(
     assert {
         s.reviewing_state for s in seats if s.seat == OTHER_REGION and s.instrument == "SOM"
     } == {"S10"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(worlds(max_states=20), st.sampled_from(NO_GROUP_RULES))
+def test_the_setting_for_entities_in_no_group_is_followed(world: World, rule: str) -> None:
+    """Excluded: never a reviewer. Other-region only: its one seat per instrument is the
+    other-region seat. Whatever the setting, the hard rules hold, and a draw that did not
+    need the mutual-pair fallback has no mutual pair."""
+    try:
+        outcome = draw_lots(
+            world.parties, world.needs, max_reviews=world.cap, seed=world.seed, no_group_rule=rule
+        )
+    except DrawImpossible as error:
+        assert error.state in world.needs and error.seat in SEATS
+        return
+    parties, seats = world.by_code, outcome.seats
+    for seat in seats:
+        reviewer = parties[seat.reviewing_state]
+        assert (
+            seat.instrument in reviewer.parties and seat.reviewing_state != seat.state_under_review
+        )
+        if reviewer.group == NO_GROUP:
+            assert rule != NO_GROUP_EXCLUDED, seat
+            if parties[seat.state_under_review].group != NO_GROUP:
+                assert seat.seat == OTHER_REGION, seat
+    for state, needed in world.needs.items():
+        only_other = parties[state].group == NO_GROUP and rule == NO_GROUP_OTHER_ONLY
+        kinds = {OTHER_REGION} if only_other else set(SEATS)
+        for instrument in needed:
+            mine = [s for s in seats if (s.state_under_review, s.instrument) == (state, instrument)]
+            assert sorted(s.seat for s in mine) == sorted(kinds), (state, instrument, mine)
+    load = Counter(code for codes in reviewers_by_state(seats).values() for code in codes)
+    assert not load or max(load.values()) <= world.cap
+    if not outcome.used_mutual_fallback:
+        assert not mutual_pairs(seats)
