@@ -26,6 +26,7 @@ from questionnaire.reviews.models import (
     ReviewDraw,
     ReviewMembership,
     ReviewPhase,
+    StateGroupDraw,
 )
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "ReviewPhase",
     "SectionProgress",
     "State",
+    "StateGroupDraw",
     "User",
     "metadata",
 ]
