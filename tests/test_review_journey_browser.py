@@ -2,7 +2,8 @@
 list of observations.
 
 Nigeria's reviewer reads Ghana's answers, writes an observation citing one of them, asks for
-clarification, writes the summary while the page counts its words, and shares the list. Ghana's
+clarification and writes the summary while the page counts its words; Nigeria and France each
+agree to the list on a confirmation page, and Nigeria shares it. Ghana's
 focal point, in a second browser, replies, keeps the observation confidential (para. 38) and
 agrees to the list. Screenshots go to test-artifacts/review-journey/.
 """
@@ -127,6 +128,27 @@ def test_a_list_of_observations_is_written_shared_and_agreed(
     expect(summary).to_have_value(SUMMARY)
     expect(counter).to_have_text("14 words / 500")
 
+    # Both reviewing States agree to the list, each confirming on a page of its own.
+    france = new_context().new_page()
+    log_in(france, base, cast.other_reviewer)
+    for page, state in ((reviewer, "Nigeria"), (france, "France")):
+        page.goto(f"{base}/reviews/{review_id}/workspace/list")
+        page.get_by_role("link", name="Agree to the list for my State").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Agree to the list of observations"
+        )
+        page.get_by_role("button", name=f"Agree for {state}").click()
+        expect(notice(page)).to_have_text(
+            "Your State's agreement to the list of observations is recorded."
+        )
+    expect(france.locator("#agreement")).to_contain_text("France: agreed by Claire Martin")
+    reviewer.reload()
+    shoot(reviewer, FOLDER, "04a-both-reviewing-states-agreed")
+
+    reviewer.get_by_role("link", name="Share with the State under review").click()
+    expect(
+        reviewer.get_by_text("Who will be told: the focal point, experts and observers of Ghana")
+    ).to_be_visible()
     reviewer.get_by_role("button", name="Share with the State under review").click()
     expect(notice(reviewer)).to_have_text("The status of the list has changed.")
     expect(status_tag(reviewer)).to_have_text("With the State under review")
@@ -158,6 +180,7 @@ def test_a_list_of_observations_is_written_shared_and_agreed(
         "Confidential at the request of the State"
     )
     expect(element.get_by_role("button", name="Allow publication of this element")).to_be_visible()
+    focal.get_by_role("link", name="Agree to the list and summary").click()
     focal.get_by_role("button", name="Agree to the list and summary").click()
     expect(notice(focal)).to_have_text("The status of the list has changed.")
     expect(status_tag(focal)).to_have_text("Agreed")
@@ -171,7 +194,7 @@ def test_a_list_of_observations_is_written_shared_and_agreed(
     reviewer.reload()
     expect(status_tag(reviewer)).to_have_text("Agreed")
     expect(reviewer.locator(".tag--confidential")).to_have_count(1)
-    expect(reviewer.get_by_role("button", name="Make final")).to_be_visible()
+    expect(reviewer.get_by_role("link", name="Make final")).to_be_visible()
     shoot(reviewer, FOLDER, "07-reviewer-sees-agreed")
 
     # What the database holds.
@@ -215,6 +238,8 @@ def test_a_list_of_observations_is_written_shared_and_agreed(
         ("observation.add", cast.reviewer.id),
         ("dialogue.request", cast.reviewer.id),
         ("summary.edit", cast.reviewer.id),
+        ("list.agree", cast.reviewer.id),
+        ("list.agree", cast.other_reviewer.id),
         ("list.transition", cast.reviewer.id),
         ("dialogue.reply", cast.focal_point.id),
         ("observation.confidential", cast.focal_point.id),
