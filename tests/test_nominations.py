@@ -413,6 +413,8 @@ def test_the_form_is_one_click_away_from_the_pages_that_show_who_is_missing(
     users = client.get("/users/").get_data(as_text=True)
     assert f'href="/nominations/new?user={person.id}"' in users
     assert f'href="/nominations/people/{person.id}"' in users
+    register = client.get("/users/new").get_data(as_text=True)
+    assert 'href="/nominations/new"' in register
     prefilled = text(client.get(f"/nominations/new?user={person.id}"))
     assert 'value="kofi@gov-gh.example"' in prefilled
     people = client.get(f"/nominations/reviews/{tip.id}").get_data(as_text=True)
