@@ -773,6 +773,9 @@ def test_publishing_through_the_page_and_drafts_are_hidden_from_others(
         assert client.get(url).status_code == 200, url
     assert client.get(stable).status_code == 404
     assert SYMBOL in client.get("/documents/").get_data(as_text=True)
+    # The draft's page is the confirmation: it says what publishing does before the button.
+    draft_page = client.get(f"/documents/{draft.id}").get_data(as_text=True)
+    assert "It cannot be unpublished: it can only be withdrawn" in draft_page
     response = client.post(f"/documents/{draft.id}/publish", follow_redirects=True)
     assert "The document has been published." in response.get_data(as_text=True)
     client.post("/logout")
