@@ -157,3 +157,11 @@ def test_a_nomination_dated_out_of_range_is_a_problem_in_the_form_and_the_file(
     assert [(p.row, p.column, p.message) for p in report.problems if p.column == "note_date"] == [
         (2, "note_date", "Write a date from 2000 to 2099.")
     ]
+
+
+@pytest.mark.parametrize("name", ["review", "seat", "user"])
+def test_a_huge_id_in_a_preselection_is_ignored(
+    client: FlaskClient, make_user: Callable[..., User], name: str
+) -> None:
+    login(client, make_user(None, secretariat=True))
+    assert client.get(f"/nominations/new?{name}={10**30}").status_code == 200

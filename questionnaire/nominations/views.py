@@ -84,8 +84,8 @@ def _instrument(review: Review) -> str:
 def _preselect(form: NominationForm) -> Review | None:
     """Fill the form from where the secretariat came: a review, a seat, a person."""
     session, args = db.session(), request.args
-    review = session.get(Review, args.get("review", type=int) or 0)
-    seat = session.get(ReviewAssignment, args.get("seat", type=int) or 0)
+    review = session.get(Review, parse_id(args.get("review")) or 0)
+    seat = session.get(ReviewAssignment, parse_id(args.get("seat")) or 0)
     if seat is not None:
         review = session.get(Review, seat.review_id)
         form.nominating_state.data = seat.reviewing_state
@@ -102,7 +102,7 @@ def _preselect(form: NominationForm) -> Review | None:
             form.nominating_state.data = review.state_code
     if args.get("role") in ("focal_point", "expert", "observer"):
         form.role.data = args["role"]
-    user = session.get(User, args.get("user", type=int) or 0)
+    user = session.get(User, parse_id(args.get("user")) or 0)
     if user is not None and not user.is_secretariat:
         form.email.data, form.full_name.data, form.locale.data = (
             user.email,
