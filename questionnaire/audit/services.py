@@ -53,10 +53,11 @@ def record_many(db: Session, actor: User | None, entries: list[dict[str, Any]]) 
     if not entries:
         return
     at = utcnow()
+    actor_id = actor.id if actor else None  # read once: `actor` is often the request's proxy
     rows = [
         {
             "at": at,
-            "actor_id": actor.id if actor else None,
+            "actor_id": actor_id,
             "action": entry["action"],
             "object_type": entry["object_type"],
             "object_id": str(entry["object_id"]),
