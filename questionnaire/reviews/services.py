@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
@@ -15,7 +13,6 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of, instruments_without_bank
-from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
 from questionnaire.reference.models import State
@@ -23,24 +20,18 @@ from questionnaire.reference.names import state_name
 from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.services import carry_forward
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.draw import (
-    CALLER_SEED_SOURCE,
-    NO_GROUP_ANY,
-    NO_GROUP_RULES,
-    PROCEDURE_VERSION,
-    SERVER_SEED_SOURCE,
-    DrawOutcome,
-    Party,
-    SeatDraw,
-    draw_lots,
-    server_seed,
-)
+from questionnaire.reviews.draw import NO_GROUP_ANY, NO_GROUP_RULES
+
+# The drawing of lots has a module of its own; its services are the reviews' services too.
+from questionnaire.reviews.lots import PhaseLots as PhaseLots
+from questionnaire.reviews.lots import active_assignments as active_assignments
+from questionnaire.reviews.lots import draw_lots_of_phase as draw_lots_of_phase
+from questionnaire.reviews.lots import draw_phase as draw_phase
+from questionnaire.reviews.lots import replace_reviewer as replace_reviewer
 from questionnaire.reviews.models import (
     RESPONDENT_ROLES,
     ROLES,
     Review,
-    ReviewAssignment,
-    ReviewDraw,
     ReviewMembership,
     ReviewPhase,
 )
@@ -278,291 +269,3 @@ def create_phase(
     )
     db.flush()
     return phase
-
-
-def _draw_parties(db: Session, on: date) -> list[Party]:
-    """Every State with the instruments it is party to as at `on` (the phase's start)."""
-    party_to = instruments_as_at(db, on)
-    return [
-        Party(state.code, state.regional_group, party_to.get(state.code, frozenset()))
-        for state in db.exec(select(State).order_by(col(State.code)))
-    ]
-
-
-def _phase_reviews(db: Session, phase: ReviewPhase) -> list[tuple[Review, str]]:
-    return list(
-        db.exec(
-            select(Review, BankVersion.instrument)
-            .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
-            .where(Review.phase_id == phase.id)
-        ).all()
-    )
-
-
-def active_assignments(db: Session, review_ids: list[int]) -> list[ReviewAssignment]:
-    if not review_ids:
-        return []
-    return list(
-        db.exec(
-            select(ReviewAssignment).where(
-                col(ReviewAssignment.review_id).in_(review_ids), ReviewAssignment.is_active
-            )
-        )
-    )
-
-
-@dataclass(frozen=True)
-class PhaseLots:
-    """What a drawing of lots for a phase works with, and what it drew (stored or not)."""
-
-    reviews: list[tuple[Review, str]]
-    parties: list[Party]
-    under_review: dict[str, list[str]]
-    seed: str
-    seed_source: str
-    outcome: DrawOutcome
-
-    def inputs(self, phase: ReviewPhase) -> dict[str, Any]:
-        """The inputs as stored with the draw: enough to draw it again."""
-        eligible = sorted(p.code for p in self.parties if p.parties)
-        return {
-            "under_review": self.under_review,
-            "parties": [[p.code, p.group, sorted(p.parties)] for p in self.parties],
-            "eligible_states": eligible,
-            "max_reviews": phase.max_reviews_per_state,
-            "no_group_rule": phase.no_group_rule,
-        }
-
-
-def draw_lots_of_phase(
-    db: Session, phase: ReviewPhase, seed: str | None = None, seed_source: str | None = None
-) -> PhaseLots:
-    """Draw the lots of a phase without storing anything (what a preview shows and a draw
-    stores). Without `seed`, the server draws one from a cryptographic source."""
-    reviews = _phase_reviews(db, phase)
-    under_review: dict[str, set[str]] = {}
-    for review, instrument in reviews:
-        under_review.setdefault(review.state_code, set()).add(instrument)
-    if seed is None:
-        seed, seed_source = server_seed(), SERVER_SEED_SOURCE
-    parties = _draw_parties(db, phase.started_on)
-    outcome = draw_lots(
-        parties,
-        under_review,
-        max_reviews=phase.max_reviews_per_state,
-        seed=seed,
-        no_group_rule=phase.no_group_rule,
-    )
-    return PhaseLots(
-        reviews,
-        parties,
-        {k: sorted(v) for k, v in sorted(under_review.items())},
-        seed,
-        seed_source or CALLER_SEED_SOURCE,
-        outcome,
-    )
-
-
-def draw_phase(
-    db: Session,
-    phase: ReviewPhase,
-    user: User,
-    seed: str | None = None,
-    seed_source: str | None = None,
-) -> ReviewDraw:
-    """Draw the reviewing States of every review of the phase, stored with seed and inputs.
-
-    The seed comes from the server's cryptographic source unless a caller that is not a
-    person's form (the demo loader, a test) fixes it and says so in `seed_source`. The phase
-    row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers), so
-    a second draw at the same time finds the first one's seats and is refused. Raises
-    DrawImpossible (naming the State and the rule) before anything is written.
-    """
-    db.exec(select(ReviewPhase).where(ReviewPhase.id == phase.id).with_for_update()).one()
-    if active_assignments(db, [r.id for r, _ in _phase_reviews(db, phase) if r.id is not None]):
-        raise RuleViolation(
-            _l("The lots of this phase have been drawn: replace single seats instead.")
-        )
-    lots = draw_lots_of_phase(db, phase, seed, seed_source)
-    seats = lots.outcome.seats
-    draw = ReviewDraw(
-        phase_id=phase.id,  # type: ignore[arg-type]
-        kind="draw",
-        seed=lots.seed,
-        seed_source=lots.seed_source,
-        procedure_version=PROCEDURE_VERSION,
-        used_mutual_fallback=lots.outcome.used_mutual_fallback,
-        inputs=lots.inputs(phase),
-        result=[asdict(seat) for seat in seats],
-        created_by_id=user.id,
-    )
-    db.add(draw)
-    db.flush()
-    _assign(db, draw, lots.reviews, seats)
-    db.flush()
-    record(
-        db,
-        actor=user,
-        action="phase.draw",
-        object_type="review_draw",
-        object_id=draw.id,
-        after=_draw_record(draw, len(seats)),
-    )
-    db.flush()
-    return draw
-
-
-def _draw_record(draw: ReviewDraw, seats: int) -> dict[str, Any]:
-    """What the audit record keeps of a draw."""
-    return {
-        "seed": draw.seed,
-        "seed_source": draw.seed_source,
-        "procedure_version": draw.procedure_version,
-        "used_mutual_fallback": draw.used_mutual_fallback,
-        "no_group_rule": draw.inputs.get("no_group_rule"),
-        "seats": seats,
-    }
-
-
-def _assign(
-    db: Session, draw: ReviewDraw, reviews: list[tuple[Review, str]], seats: list[SeatDraw]
-) -> list[ReviewAssignment]:
-    by_key = {(review.state_code, instrument): review for review, instrument in reviews}
-    created = []
-    for seat in seats:
-        review = by_key[(seat.state_under_review, seat.instrument)]
-        assignment = ReviewAssignment(
-            review_id=review.id,  # type: ignore[arg-type]
-            reviewing_state=seat.reviewing_state,
-            seat=seat.seat,
-            is_additional=seat.is_additional,
-            draw_id=draw.id,  # type: ignore[arg-type]
-        )
-        db.add(assignment)
-        created.append(assignment)
-    return created
-
-
-def replace_reviewer(
-    db: Session,
-    assignment: ReviewAssignment,
-    user: User,
-    reason: str,
-    seed: str | None = None,
-    seed_source: str | None = None,
-) -> ReviewDraw:
-    """A reviewing State declined: draw its seat again for that State under review only.
-
-    No State that has declined a seat of that State under review is drawn for it again, and
-    the replacement of an additional reviewer is an additional reviewer too.
-    """
-    if not reason.strip():
-        raise RuleViolation(_l("Give the reason for the replacement."))
-    if not assignment.is_active:
-        raise RuleViolation(_l("This seat has already been replaced."))
-    review = db.get(Review, assignment.review_id)
-    assert review is not None and review.phase_id is not None
-    phase = db.exec(
-        select(ReviewPhase).where(ReviewPhase.id == review.phase_id).with_for_update()
-    ).one()
-    db.refresh(assignment)
-    if not assignment.is_active:
-        raise RuleViolation(_l("This seat has already been replaced."))
-    reviews = _phase_reviews(db, phase)
-    instruments = {r.id: i for r, i in reviews}
-    current = active_assignments(db, [r.id for r, _ in reviews if r.id is not None])
-    # The State declines the seat for the State under review, on every instrument it held.
-    declined = [
-        a
-        for a in current
-        if a.reviewing_state == assignment.reviewing_state
-        and a.seat == assignment.seat
-        and _state_of(reviews, a.review_id) == review.state_code
-    ]
-    kept = [a for a in current if a not in declined]
-    excluded = {assignment.reviewing_state} | _replaced_states(
-        db, [r.id for r, _ in reviews if r.state_code == review.state_code and r.id is not None]
-    )
-    if seed is None:
-        seed, seed_source = server_seed(), SERVER_SEED_SOURCE
-    outcome = draw_lots(
-        _draw_parties(db, phase.started_on),
-        {review.state_code: {instruments[a.review_id] for a in declined}},
-        max_reviews=phase.max_reviews_per_state,
-        seed=seed,
-        existing=[
-            SeatDraw(
-                _state_of(reviews, a.review_id),
-                instruments[a.review_id],
-                a.seat,
-                a.reviewing_state,
-                a.is_additional,
-            )
-            for a in kept
-        ],
-        seats=(assignment.seat,),
-        excluded={review.state_code: excluded},
-        no_group_rule=phase.no_group_rule,
-    )
-    seats = outcome.seats
-    if assignment.is_additional:
-        seats = [replace(seat, is_additional=True) for seat in seats]
-    draw = ReviewDraw(
-        phase_id=phase.id,  # type: ignore[arg-type]
-        kind="replacement",
-        seed=seed,
-        seed_source=seed_source or CALLER_SEED_SOURCE,
-        procedure_version=PROCEDURE_VERSION,
-        used_mutual_fallback=outcome.used_mutual_fallback,
-        inputs={
-            "replaced": assignment.reviewing_state,
-            "state_under_review": review.state_code,
-            "seat": assignment.seat,
-            "instruments": sorted(instruments[a.review_id] for a in declined),
-            "excluded": sorted(excluded),
-            "max_reviews": phase.max_reviews_per_state,
-            "no_group_rule": phase.no_group_rule,
-        },
-        result=[asdict(seat) for seat in seats],
-        reason=reason.strip(),
-        created_by_id=user.id,
-    )
-    db.add(draw)
-    db.flush()
-    now = utcnow()
-    for old in declined:
-        old.is_active = False
-        old.ended_at = now
-        old.end_reason = reason.strip()
-        db.add(old)
-    db.flush()  # the seats end before their successors take them (one active per seat)
-    _assign(db, draw, reviews, seats)
-    record(
-        db,
-        actor=user,
-        action="assignment.replace",
-        object_type="review_assignment",
-        object_id=assignment.id,
-        review_id=review.id,
-        reason=reason.strip(),
-        before={"reviewing_state": assignment.reviewing_state},
-        after={"reviewing_states": sorted({s.reviewing_state for s in seats})},
-    )
-    db.flush()
-    return draw
-
-
-def _replaced_states(db: Session, review_ids: list[int]) -> set[str]:
-    """The States whose seats on these reviews have been replaced: they declined."""
-    return set(
-        db.exec(
-            select(ReviewAssignment.reviewing_state).where(
-                col(ReviewAssignment.review_id).in_(review_ids),
-                col(ReviewAssignment.is_active).is_(False),
-            )
-        )
-    )
-
-
-def _state_of(reviews: list[tuple[Review, str]], review_id: int) -> str:
-    return next(r.state_code for r, _ in reviews if r.id == review_id)
