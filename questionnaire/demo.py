@@ -2,7 +2,7 @@
 
 Ghana answered version 1 of the TIP cluster I questionnaire in an earlier cycle. A new phase of
 cluster I reviews then opens for 24 States; lots are drawn with a fixed seed. Ghana's TIP
-review (version 2) is in progress with its earlier answers carried forward for confirmation;
+review (version 3) is in progress with its earlier answers carried forward for confirmation;
 its SOM review is submitted, and the reviewing States have started their observations; its
 Firearms Protocol review has its required answers saved.
 

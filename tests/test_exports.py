@@ -67,7 +67,9 @@ def by_key(rows: list[list[Any]], column: int = 0) -> dict[Any, list[Any]]:
 def tip_bank(db: Session) -> Bank:
     """TIP cluster I, version 2: the questionnaire of the reviews here."""
     version = db.exec(
-        select(BankVersion).where(BankVersion.instrument == "TIP", BankVersion.version == 2)
+        select(BankVersion).where(
+            BankVersion.instrument == "TIP", BankVersion.cluster == "I", BankVersion.version == 2
+        )
     ).one()
     return bank_of(version)
 

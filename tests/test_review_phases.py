@@ -627,4 +627,4 @@ def test_the_demo_loads_twice_to_the_same_data(db: Session) -> None:
     ).all()
     assert carried
     version = db.get(BankVersion, ghana_tip.bank_version_id)
-    assert version is not None and version.version == 2
+    assert version is not None and version.version == 3
