@@ -104,7 +104,7 @@ def test_a_published_bank_changed_under_the_same_version_is_refused(
         encoding="utf-8",
     )
     # A new bank earlier in the same batch must not be saved either.
-    other = copy_bank(BANKS_DIR / "TIP" / "II" / "v1.yaml", tmp_path)
+    other = copy_bank(BANKS_DIR / "FIR" / "I" / "v1.yaml", tmp_path)
 
     with pytest.raises(BankLoadError) as raised:
         load_banks(db, [other, bank])

@@ -12,10 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import Flask
 
 from questionnaire.banks.schema import Bank, Condition
 from questionnaire.banks.services import discover_bank_files
 from questionnaire.banks.validation import Problem, validate_file
+from questionnaire.cli import cli
+from questionnaire.reference.instruments import load_instrument_data
 from tests.conftest import BANKS_DIR
 
 V1 = "TIP/I/v1.yaml"
@@ -28,9 +31,12 @@ version: 1
 status: published
 languages: [en, fr, es]
 title:
-  en: "Trafficking in Persons Protocol: criminalization"
-  fr: "Protocole relatif à la traite des personnes : incrimination"
-  es: "Protocolo contra la trata de personas: penalización"
+  en: "Trafficking in Persons Protocol: criminalization (partial)"
+  fr: "Protocole relatif à la traite des personnes : incrimination (partiel)"
+  es: "Protocolo contra la trata de personas: penalización (parcial)"
+partial:
+  en: "Article 3 is reviewed with the Convention's questionnaire."
+  fr: "L'article 3 est examiné avec le questionnaire de la Convention."
 sections:
   - key: general
     title:
@@ -653,3 +659,79 @@ def test_content_recorded_before_roles_reads_its_ta_questions_as_technical_assis
     assert recorded.questions_by_key["TIP-5-TA"].is_technical_assistance
     assert not recorded.questions_by_key["TIP-5-1"].is_technical_assistance
     assert "role" not in content["sections"][1]["questions"][0]
+
+
+# --- coverage of the cluster's articles ------------------------------------------------------
+
+PARTIAL = """\
+partial:
+  en: "Article 3 is reviewed with the Convention's questionnaire."
+  fr: "L'article 3 est examiné avec le questionnaire de la Convention."
+"""
+COMPLETE = edited(PARTIAL, "").replace(" (partial)", "").replace(" (partiel)", "")
+
+
+def test_a_published_bank_missing_an_article_of_its_cluster_names_the_article(
+    tmp_path: Path,
+) -> None:
+    path = write_bank(tmp_path, COMPLETE)
+
+    result = validate_file(path)
+
+    assert [(p.line, p.field, p.message) for p in result.problems] == [
+        (
+            line_no(COMPLETE, "\nsections:"),
+            "sections",
+            "article 3 of TIP is in cluster I but has no section: add one, or declare the bank "
+            "`partial` with the reason",
+        )
+    ]
+
+
+def test_a_partial_bank_says_so_in_its_title(tmp_path: Path) -> None:
+    text = VALID_BANK.replace(" (partiel)", "")
+
+    result = validate_file(write_bank(tmp_path, text))
+
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("title.fr", "a partial bank says so in its title (\\bpartiel)")
+    ]
+
+
+def test_a_partial_bank_carries_its_reason(tmp_path: Path) -> None:
+    result = validate_file(write_bank(tmp_path, VALID_BANK))
+
+    assert result.bank is not None
+    assert result.bank.partial == {
+        "en": "Article 3 is reviewed with the Convention's questionnaire.",
+        "fr": "L'article 3 est examiné avec le questionnaire de la Convention.",
+    }
+
+
+def test_drafts_and_replaced_versions_may_leave_articles_out(tmp_path: Path) -> None:
+    draft = COMPLETE.replace("status: published", "status: draft")
+    replaced = write_bank(tmp_path / "a", COMPLETE)
+    write_bank(tmp_path / "a", COMPLETE.replace("version: 1", "version: 2"), "TIP/I/v2.yaml")
+
+    assert validate_file(write_bank(tmp_path / "b", draft)).problems == []
+    assert validate_file(replaced).problems == []
+
+
+def test_every_shipped_bank_in_use_covers_its_cluster() -> None:
+    data = load_instrument_data()
+    latest = {(p.parent.parent.name, p.parent.name): p for p in SHIPPED_BANKS}
+    for (instrument, cluster), path in latest.items():
+        bank = validate_file(path).bank
+        assert bank is not None and bank.partial is None
+        articles = {section.article for section in bank.sections}
+        assert set(data.clusters[cluster].articles[instrument]) <= articles, path
+
+
+def test_the_validate_command_fails_naming_the_missing_article(app: Flask, tmp_path: Path) -> None:
+    path = write_bank(tmp_path, COMPLETE)
+
+    result = app.test_cli_runner().invoke(cli, ["banks", "validate", str(path)])
+
+    assert result.exit_code == 1
+    assert f"{path}:" in result.stderr
+    assert "article 3 of TIP is in cluster I but has no section" in result.stderr

@@ -243,7 +243,11 @@ def test_the_import_stays_within_a_memory_cap_on_a_huge_declared_dimension(
     code = _CAPPED_IMPORT.format(headroom=256 * 1024 * 1024)
     args = ["banks", "import-xlsform", str(form), "--instrument", "TIP", "--cluster", "I",
             "--version", "3", "--out", str(tmp_path / "v3.yaml")]  # fmt: skip
-    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "SECRET_KEY": "x" * 32}
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "SECRET_KEY": "x" * 32,
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    }
 
     done = subprocess.run(
         [sys.executable, "-c", code, *args],

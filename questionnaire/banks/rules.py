@@ -6,6 +6,7 @@ file's line numbers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from questionnaire.banks.schema import (
@@ -16,6 +17,7 @@ from questionnaire.banks.schema import (
     SectionSpec,
     declares_roles,
 )
+from questionnaire.reference.instruments import InstrumentData
 
 Location = tuple[str | int, ...]
 
@@ -67,3 +69,37 @@ def _assistance_problem(
     if seen is not None:
         return f"the section already has its technical assistance question, {seen}"
     return None
+
+
+#: How a partial bank's title says so, per required language.
+PARTIAL_WORDS = {"en": re.compile(r"\bpartial\b", re.I), "fr": re.compile(r"\bpartiel", re.I)}
+
+
+def coverage_problems(
+    spec: BankSpec, data: InstrumentData, *, is_current: bool
+) -> list[tuple[Location, str]]:
+    """A published bank that no later version replaces covers every article of its cluster,
+    or declares itself `partial` with the reason and says so in its title. Drafts may be
+    incomplete; so may versions already replaced (they are no longer opened)."""
+    cluster = data.clusters.get(spec.cluster)
+    if cluster is None:
+        return []
+    problems: list[tuple[Location, str]] = []
+    if spec.partial is not None:
+        for language, word in PARTIAL_WORDS.items():
+            if not word.search(spec.title.get(language, "")):  # type: ignore[call-overload]
+                problems.append(
+                    (("title", language), f"a partial bank says so in its title ({word.pattern})")
+                )
+        return problems
+    if spec.status != "published" or not is_current:
+        return problems
+    covered = {section.article for section in spec.sections}
+    for article in cluster.articles.get(spec.instrument, ()):
+        if article not in covered:
+            message = (
+                f"article {article} of {spec.instrument} is in cluster {spec.cluster} but has no "
+                "section: add one, or declare the bank `partial` with the reason"
+            )
+            problems.append((("sections",), message))
+    return problems

@@ -110,6 +110,8 @@ class BankSpec(_Strict):
     status: Literal["draft", "published"]
     languages: list[Language] = Field(min_length=1)
     title: TranslatedText
+    #: why the bank leaves out articles of its cluster; a partial bank says so in its title
+    partial: TranslatedText | None = None
     guidance: TranslatedText | None = None
     sections: list[SectionSpec] = Field(min_length=1)
 
@@ -166,6 +168,8 @@ class Bank(BaseModel):
     title: TranslatedText
     guidance: TranslatedText | None
     sections: tuple[Section, ...]
+    #: why the bank leaves out articles of its cluster (None: it covers them all)
+    partial: TranslatedText | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -256,6 +260,7 @@ def flatten(spec: BankSpec) -> Bank:
         title=spec.title,
         guidance=spec.guidance,
         sections=tuple(sections),
+        partial=spec.partial,
     )
 
 

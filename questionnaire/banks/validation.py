@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from questionnaire.banks import yamlsource
-from questionnaire.banks.rules import role_problems, walk_questions
+from questionnaire.banks.rules import coverage_problems, role_problems, walk_questions
 from questionnaire.banks.schema import (
     CHOICE_TYPES,
     LANGUAGES,
@@ -197,7 +197,11 @@ def _check_bank(
     _check_languages(spec, report)
     _check_sections(spec, report, data)
     _check_questions(spec, report)
-    for loc, message in role_problems(spec):
+    is_current = not path.with_name(f"v{spec.version + 1}.yaml").exists()
+    for loc, message in [
+        *role_problems(spec),
+        *coverage_problems(spec, data, is_current=is_current),
+    ]:
         report.add(loc, message)
     _check_replaces(spec, path, report, data, known)
 

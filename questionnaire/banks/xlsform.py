@@ -185,14 +185,15 @@ def bank_yaml(spec: dict[str, Any], *, source_name: str) -> str:
 def _validate(
     text: str, target: dict[str, Any], banks_dir: Path | None, data: InstrumentData
 ) -> ValidatedBank:
-    """Validate the text as the file it would be, beside copies of the earlier versions."""
+    """Validate the text as the file it would be, beside copies of the other versions (the
+    earlier ones for `replaces`, the later ones to tell whether it is the current version)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / target["instrument"] / target["cluster"]
         folder.mkdir(parents=True)
         if banks_dir is not None and (banks_dir / target["instrument"]).is_dir():
             for earlier in discover_bank_files(banks_dir):
                 same_bank = earlier.parent == banks_dir / target["instrument"] / target["cluster"]
-                if same_bank and int(earlier.stem[1:]) < target["version"]:
+                if same_bank and int(earlier.stem[1:]) != target["version"]:
                     shutil.copy(earlier, folder / earlier.name)
         path = folder / f"v{target['version']}.yaml"
         path.write_text(text, encoding="utf-8")
