@@ -35,7 +35,7 @@ from questionnaire.reference.names import (
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 
 #: States whose ISO 3166 names differ from the UN's, reviewed in the phase the test opens.
 UNDER_REVIEW = ["BOL", "COD", "PRK", "KOR", "VEN", "TZA", "MDA", "CIV", "GBR", "USA"]
@@ -262,6 +262,7 @@ def _agreed_list(db: Session, make_user: Callable[..., User], review: Review) ->
         text="A specialized unit prosecutes these offences.",
         cited_keys=[],
     )
+    reviewing_states_agree(db, review)
     observations.transition(db, review, reviewer, side="reviewer", to_status="with_state")
     observations.transition(db, review, focal_point, side="state", to_status="agreed")
     db.commit()
