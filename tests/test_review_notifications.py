@@ -263,9 +263,9 @@ def test_the_focal_point_gets_a_receipt_of_the_submission(
     submit_answers(db, cast)
     receipt = page_text(focal.get(f"/reviews/{cast.review_id}/submission/"))
     assert "Answers submitted" in receipt
-    assert "Submitted by</dt><dd>Akosua Boateng" in receipt
+    assert 'Submitted by</dt><dd class="summary-list__value">Akosua Boateng' in receipt
     assert f"/reviews/{cast.review_id}/answers.pdf" in receipt
-    assert "The reviewers of FRA, NGA (2 people) and the secretariat, by e-mail." in receipt
+    assert "The reviewers of France, Nigeria (2 people) and the secretariat, by e-mail." in receipt
     assert focal.get(f"/reviews/{cast.review_id}/answers.pdf").status_code == 200
 
 
@@ -330,9 +330,13 @@ def test_the_focal_point_sees_at_each_stage_what_awaits_them(
     )
     assert "Due by" in panel
 
+    expert_panel = awaiting_panel(client_for(cast.expert))
+    assert "Check and submit" not in expert_panel  # only the focal point submits
+
     submit_answers(db, cast)
     panel = awaiting_panel(focal)
     assert "Nothing awaits you now." in panel
+    assert "The reviewing States are reading the answers of Ghana (TIP)" in panel
 
     reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
     reviewer.message("art-5", "request", "Which court?")

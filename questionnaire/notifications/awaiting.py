@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.services import bank_of
+from questionnaire.db import id_of
 from questionnaire.i18n import current_language
 from questionnaire.nominations.due import nominations_due
 from questionnaire.notifications.models import OutboxMessage
@@ -40,10 +41,13 @@ class AwaitingItem:
     url: str
     due_on: date | None = None
     is_overdue: bool = False
+    review_id: int | None = None  # the review it is about, if one
 
 
-def _item(text: str, url: str, due_on: date | None, today: date) -> AwaitingItem:
-    return AwaitingItem(text, url, due_on, due_on is not None and today > due_on)
+def _item(
+    text: str, url: str, due_on: date | None, today: date, review_id: int | None = None
+) -> AwaitingItem:
+    return AwaitingItem(text, url, due_on, due_on is not None and today > due_on, review_id)
 
 
 def _list_status(db: Session, review_id: int) -> str:
@@ -86,7 +90,7 @@ def _answering(db: Session, row: ReviewRow, name: str, today: date) -> list[Awai
             state=name,
             instrument=row.bank_version.instrument,
         )
-        items.append(_item(text, overview, review.answers_due_on, today))
+        items.append(_item(text, overview, review.answers_due_on, today, review.id))
     if to_confirm:
         text = ngettext(
             "Confirm %(num)d answer carried forward from the last review (%(instrument)s).",
@@ -94,7 +98,7 @@ def _answering(db: Session, row: ReviewRow, name: str, today: date) -> list[Awai
             to_confirm,
             instrument=row.bank_version.instrument,
         )
-        items.append(_item(text, overview, review.answers_due_on, today))
+        items.append(_item(text, overview, review.answers_due_on, today, review.id))
     if not blockers and row.role == "focal_point":
         text = _(
             "Check and submit the answers of %(state)s (%(instrument)s).",
@@ -103,7 +107,11 @@ def _answering(db: Session, row: ReviewRow, name: str, today: date) -> list[Awai
         )
         items.append(
             _item(
-                text, url_for("responses.check", review_id=review.id), review.answers_due_on, today
+                text,
+                url_for("responses.check", review_id=review.id),
+                review.answers_due_on,
+                today,
+                review.id,
             )
         )
     return items
@@ -122,13 +130,17 @@ def _state_side(db: Session, row: ReviewRow, name: str, today: date) -> list[Awa
             requests,
             instrument=row.bank_version.instrument,
         )
-        items.append(_item(text, url_for("workspace.overview", review_id=review.id), None, today))
+        items.append(
+            _item(text, url_for("workspace.overview", review_id=review.id), None, today, review.id)
+        )
     if row.role == "focal_point" and _list_status(db, review.id) == "with_state":  # type: ignore[arg-type]
         text = _(
             "Agree to the list of observations (%(instrument)s), or send it back with comments.",
             instrument=row.bank_version.instrument,
         )
-        items.append(_item(text, url_for("workspace.list_page", review_id=review.id), None, today))
+        items.append(
+            _item(text, url_for("workspace.list_page", review_id=review.id), None, today, review.id)
+        )
     return items
 
 
@@ -158,7 +170,9 @@ def _reviewer_side(
             state=name,
             instrument=row.bank_version.instrument,
         )
-        items.append(_item(text, url_for("workspace.overview", review_id=review.id), due, today))
+        items.append(
+            _item(text, url_for("workspace.overview", review_id=review.id), due, today, review.id)
+        )
     elif (state := signoff.signs_for(db, review, user)) and state in signoff.awaited(
         db, review, lst
     ):
@@ -167,7 +181,9 @@ def _reviewer_side(
             state=name,
             instrument=row.bank_version.instrument,
         )
-        items.append(_item(text, url_for("workspace.list_page", review_id=review.id), None, today))
+        items.append(
+            _item(text, url_for("workspace.list_page", review_id=review.id), None, today, review.id)
+        )
     return items
 
 
@@ -225,6 +241,59 @@ def _secretariat(db: Session, today: date) -> list[AwaitingItem]:
         )
         items.append(_item(text, url_for("notifications.outbox"), None, today))
     return items
+
+
+def _stage(row: ReviewRow, list_status: str, name: str) -> str:
+    """Where a review stands, said from its person's side, when nothing awaits them in it."""
+    values = {"state": name, "instrument": row.bank_version.instrument}
+    if row.review.status == "answering":
+        if row.role == "reviewer":
+            return _("%(state)s is still answering the questionnaire (%(instrument)s).", **values)
+        return _(
+            "The answers of %(state)s (%(instrument)s) are complete: the focal point checks and "
+            "submits them.",
+            **values,
+        )
+    if list_status == "drafting":
+        return _(
+            "The reviewing States are reading the answers of %(state)s (%(instrument)s) and "
+            "preparing the list of observations.",
+            **values,
+        )
+    if list_status == "with_state":
+        return _(
+            "The list of observations on %(state)s (%(instrument)s) is with its focal point.",
+            **values,
+        )
+    if list_status == "agreed":
+        return _(
+            "The list of observations on %(state)s (%(instrument)s) is agreed: it is made final "
+            "next.",
+            **values,
+        )
+    return _(
+        "The review of %(state)s (%(instrument)s) is complete: the list of observations is final.",
+        **values,
+    )
+
+
+def stages(db: Session, user: User, items: list[AwaitingItem]) -> list[str]:
+    """Where each of the user's reviews stands, for those in which nothing awaits them."""
+    if user.is_secretariat:
+        return []
+    language = current_language()
+    lists = dict(db.exec(select(ListOfObservations.review_id, ListOfObservations.status)).all())
+    busy = {item.review_id for item in items}
+    lines = []
+    for row in reviews_for(db, user):
+        review_id = id_of(row.review)
+        if review_id in busy:
+            continue
+        if row.role == "reviewer" and user.state_code not in seated_states(db, row.review):
+            continue
+        name = state_name(row.state, language)
+        lines.append(_stage(row, lists.get(review_id, "drafting"), name))
+    return lines
 
 
 def awaiting(db: Session, user: User, today: date) -> list[AwaitingItem]:

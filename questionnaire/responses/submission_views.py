@@ -8,8 +8,10 @@ from flask_login import login_required
 
 from questionnaire import db
 from questionnaire.accounts.models import User
+from questionnaire.i18n import current_language
 from questionnaire.notifications import people
 from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
 from questionnaire.responses import services
 from questionnaire.responses.access import load_review
 
@@ -34,6 +36,9 @@ def receipt(review_id: int) -> ResponseReturnValue:
         submitter=submitter,
         answered=len(given),
         confidential=sum(1 for a in given if a.is_confidential),
-        reviewing_states=[session.get(State, s) for s in people.seated_states(session, review)],
+        reviewing_states=[
+            state_name(s, current_language()) if (s := session.get(State, code)) else code
+            for code in people.seated_states(session, review)
+        ],
         reviewers=len(people.reviewers(session, review)),
     )

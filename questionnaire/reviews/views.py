@@ -18,7 +18,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language, localize
 from questionnaire.nominations.due import overdue as overdue_nominations
-from questionnaire.notifications.awaiting import awaiting
+from questionnaire.notifications.awaiting import awaiting, stages
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reference.names import collation_key, sort_states, state_name
@@ -61,7 +61,9 @@ def home() -> ResponseReturnValue:
     }
     rows = [row for row in rows if row.role != "reviewer" or row.review.id in seated]
     items = awaiting(session, current_user, date.today())
-    return render_template("reviews/home.html", rows=rows, awaiting=items, today=date.today())
+    return render_template(
+        "reviews/home.html", rows=rows, awaiting=items, stages=stages(session, current_user, items)
+    )
 
 
 def _phase_choices(form: PhaseForm) -> None:
