@@ -16,7 +16,7 @@ from questionnaire.db import utcnow
 from questionnaire.responses import services
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
-from tests.browser import log_in, shoot
+from tests.browser import ARTIFACTS, log_in, shoot
 
 pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser
@@ -84,6 +84,8 @@ def test_the_save_bar_keeps_its_height_after_an_edit_conflict(
     )
     assert bar_height(page) == before
     shoot(page, "respondent-pages", f"conflict-status-{width}")
+    # The viewport too: a full-page shot draws the sticky bar where the viewport ended.
+    page.screenshot(path=str(ARTIFACTS / "respondent-pages" / f"conflict-bar-{width}.png"))
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".conflict").first).to_be_visible()
 
