@@ -184,7 +184,7 @@ def test_the_preview_shows_the_seats_and_stores_nothing(
     expected = services.draw_lots_of_phase(db, phase, "look").outcome.seats
     rows = re.findall(r"<tr>\s*<td>([^<]+)</td>\s*<td>([A-Z]+)</td>", page)
     assert len(rows) == len(expected) > 0
-    assert "<code>look</code>" in page
+    assert "<code>look</code> (given for this preview (nothing stored))" in page
     assert count(db, ReviewDraw) == count(db, ReviewAssignment) == 0
     assert count(db, AuditEntry) == audit
     random_page = page_text(signed_in.get(f"/phases/{phase.id}/draw/preview"))
