@@ -135,10 +135,6 @@ def _filter_form() -> DashboardFilterForm:
     return form
 
 
-#: Reviews per page of the dashboard.
-DASHBOARD_PAGE_SIZE = 25
-
-
 @bp.get("/dashboard")
 @secretariat_required
 def dashboard() -> ResponseReturnValue:
@@ -149,65 +145,34 @@ def dashboard() -> ResponseReturnValue:
         phase_id=int(phase_arg) if phase_arg and not form.phase.errors else None,
         instrument=form.instrument.data or None,
         region=form.region.data or None,
+        status=form.status.data or None,
     )
-    session = db.session()
+    rows = queries.dashboard(db.session(), filters, Deadlines.configured(), date.today())
     language = current_language()
-    everything = queries.dashboard(session, filters, Deadlines.configured(), date.today())
-    everything = queries.matching_name(everything, form.q.data or "", language)
-    status = form.status.data or None
-    rows = queries.sorted_rows(
-        [row for row in everything if queries.has_status(row, status)],
-        form.sort.data or "state",
-        language,
+    rows.sort(key=lambda row: (collation_key(state_name(row.state, language)), row.instrument))
+    phase = db.session().get(ReviewPhase, filters.phase_id) if filters.phase_id else None
+    draws = (
+        db.session()
+        .exec(
+            select(ReviewDraw).where(ReviewDraw.phase_id == phase.id).order_by(col(ReviewDraw.id))
+        )
+        .all()
+        if phase
+        else []
     )
-    pages = max(1, -(-len(rows) // DASHBOARD_PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    phase = session.get(ReviewPhase, filters.phase_id) if filters.phase_id else None
+    states = {s.code: s for s in db.session().exec(select(State))}
     return render_template(
         "reviews/dashboard.html",
         form=form,
-        rows=rows[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE],
-        count=len(rows),
-        totals=queries.totals(everything),
-        page=page,
-        pages=pages,
-        phase=phase,
-        is_drawn=bool(phase and queries.is_drawn(session, phase)),
-        states={s.code: s for s in session.exec(select(State))},
-        draw_form=DrawForm(),
-        overdue_nominations=overdue_nominations(session, date.today(), filters.phase_id),
-    )
-
-
-@bp.get("/phases/<int:phase_id>")
-@secretariat_required
-def phase_page(phase_id: int) -> ResponseReturnValue:
-    """A phase: its settings, deadlines, drawing of lots, and who is named in each review."""
-    session = db.session()
-    phase = session.get(ReviewPhase, phase_id) or abort(404)
-    deadlines = Deadlines.configured()
-    rows = queries.sorted_rows(
-        queries.dashboard(
-            session, queries.DashboardFilters(phase_id=phase_id), deadlines, date.today()
-        ),
-        "state",
-        current_language(),
-    )
-    draws = session.exec(
-        select(ReviewDraw).where(ReviewDraw.phase_id == phase_id).order_by(col(ReviewDraw.id))
-    ).all()
-    return render_template(
-        "reviews/phase.html",
-        phase=phase,
         rows=rows,
-        totals=queries.totals(rows),
-        people=queries.named_people(session, [row.review.id for row in rows if row.review.id]),
+        phase=phase,
         draws=draws,
-        is_drawn=any(d.kind == "draw" for d in draws),
-        states={s.code: s for s in session.exec(select(State))},
+        states=states,
         draw_form=DrawForm(),
+        preview_form=DrawPreviewForm(formdata=None),
         no_group_labels=NO_GROUP_RULE_LABELS,
-        deadlines=deadlines,
+        deadlines=Deadlines.configured(),
+        overdue_nominations=overdue_nominations(db.session(), date.today(), filters.phase_id),
     )
 
 
