@@ -735,3 +735,22 @@ def test_the_validate_command_fails_naming_the_missing_article(app: Flask, tmp_p
     assert result.exit_code == 1
     assert f"{path}:" in result.stderr
     assert "article 3 of TIP is in cluster I but has no section" in result.stderr
+
+
+def test_a_key_kept_from_the_previous_version_keeps_its_provision(tmp_path: Path) -> None:
+    write_bank(tmp_path, VALID_BANK)
+    text = VALID_BANK.replace("\nversion: 1\n", "\nversion: 2\n").replace(
+        'provision: "5(1)"', 'provision: "5(2)(b)"'
+    )
+    path = write_bank(tmp_path, text, "TIP/I/v2.yaml")
+
+    result = validate_file(path)
+
+    assert [(p.line, p.field, p.message) for p in result.problems] == [
+        (
+            line_no(text, "      - key: TIP-5-1\n"),
+            f"{Q_5_1}.key",
+            "TIP-5-1 asked 5(1) in version 1: a key keeps its meaning, so give this question a "
+            "new key (with `replaces` where it continues another)",
+        )
+    ]

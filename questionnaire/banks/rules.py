@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from questionnaire.banks.schema import (
     CHOICE_TYPES,
     LEGACY_ASSISTANCE_SUFFIX,
+    Bank,
     BankSpec,
     QuestionSpec,
     SectionSpec,
@@ -102,4 +103,21 @@ def coverage_problems(
                 "section: add one, or declare the bank `partial` with the reason"
             )
             problems.append((("sections",), message))
+    return problems
+
+
+def kept_key_problems(spec: BankSpec, previous: Bank) -> list[tuple[Location, str]]:
+    """A published key keeps its meaning, since answers are carried forward by key: a question
+    that keeps a key of the previous version but asks another provision is refused."""
+    problems: list[tuple[Location, str]] = []
+    for s_index, section in enumerate(spec.sections):
+        for q_loc, question in walk_questions(section, ("sections", s_index)):
+            old = previous.questions_by_key.get(question.key)
+            if old and old.provision and question.provision and old.provision != question.provision:
+                message = (
+                    f"{question.key} asked {old.provision} in version {previous.version}: a key "
+                    "keeps its meaning, so give this question a new key (with `replaces` where "
+                    "it continues another)"
+                )
+                problems.append(((*q_loc, "key"), message))
     return problems

@@ -16,7 +16,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from questionnaire.banks import yamlsource
-from questionnaire.banks.rules import coverage_problems, role_problems, walk_questions
+from questionnaire.banks.rules import (
+    coverage_problems,
+    kept_key_problems,
+    role_problems,
+    walk_questions,
+)
 from questionnaire.banks.schema import (
     CHOICE_TYPES,
     LANGUAGES,
@@ -366,10 +371,10 @@ def _check_replaces(
         for q_loc, question in walk_questions(section, ("sections", index))
         if question.replaces
     ]
-    if not replacing:
-        return
     previous_path = path.with_name(f"v{spec.version - 1}.yaml")
-    if spec.version == 1 or not previous_path.exists():
+    # A file whose name disagrees with its version (reported apart) is not its own previous.
+    has_previous = spec.version > 1 and previous_path.exists() and previous_path.name != path.name
+    if not has_previous:
         for q_loc, _question in replacing:
             report.add(
                 (*q_loc, "replaces"),
@@ -384,6 +389,8 @@ def _check_replaces(
                 f"the previous version {previous_path.name} is not valid; fix it first",
             )
         return
+    for loc, message in kept_key_problems(spec, previous.bank):
+        report.add(loc, message)
     previous_keys = set(previous.bank.questions_by_key)
     for q_loc, question in replacing:
         for r_index, key in enumerate(question.replaces):
