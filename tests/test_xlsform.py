@@ -564,3 +564,45 @@ def test_the_import_command_takes_titles_from_its_option_and_says_so(
     assert "fr: 'Traite des personnes : incrimination'" in out.read_text(encoding="utf-8") or (
         "fr: Traite des personnes : incrimination" in out.read_text(encoding="utf-8")
     )
+
+
+PARTIAL_FIR = """\
+schema_version: 1
+instrument: FIR
+cluster: I
+version: 1
+status: published
+languages: [en, fr]
+title:
+  en: "Firearms Protocol: criminalization (partial)"
+  fr: "Protocole relatif aux armes à feu : incrimination (partiel)"
+partial:
+  en: "Article 3 is asked in a questionnaire of its own."
+  fr: "L’article 3 fait l’objet d’un questionnaire distinct."
+sections:
+  - key: art-5
+    article: 5
+    questions:
+      - key: FIR-5-1
+        provision: "5(1)(a)"
+        type: yes_no_partial
+        text:
+          en: "Is illicit manufacturing a criminal offence?"
+          fr: "La fabrication illicite est-elle une infraction pénale ?"
+"""
+
+
+def test_a_partial_bank_keeps_its_reason_through_xlsform(tmp_path: Path) -> None:
+    path = tmp_path / "FIR" / "I" / "v1.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(PARTIAL_FIR, encoding="utf-8")
+    bank = validate_file(path).bank
+    assert bank is not None
+
+    result = read(exported(bank), instrument="FIR", version=2, status="published",
+                  banks_dir=tmp_path)  # fmt: skip
+
+    assert [str(p) for p in result.problems] == []
+    assert result.bank is not None
+    assert result.bank.partial == bank.partial
+    assert result.bank.title == bank.title

@@ -26,6 +26,7 @@ The conventions (reading and writing follow the same ones):
   English when absent); the titles in other languages come from `form_title::French (fr)`
   columns (or `bank_title::French (fr)`, which the export writes), or from the command's
   `--title fr=TEXT`, which takes precedence. The import says where each one came from.
+  `partial::English (en)`, `partial::French (fr)`: why a partial bank leaves articles out.
 
 Whatever the bank format cannot express is an error naming the sheet, the row and the column,
 and nothing is produced. The bank file produced is then checked by the bank validator, as

@@ -29,6 +29,7 @@ from questionnaire.banks.xlsform_format import (
     parse_type,
 )
 from questionnaire.banks.xlsform_format import language_column as column_of
+from questionnaire.banks.xlsform_settings import read_settings
 from questionnaire.reference.instruments import InstrumentData
 
 
@@ -125,11 +126,16 @@ class FormReader:
             self.problem(self.group_row, "type", "this group has no end_group")
         if not self.sections and not self.problems:
             self.problem(None, "type", "the form has no group: each section is a begin_group")
-        title = self._read_title()
+        settings = read_settings(self.sheets, self.default_language, self.titles)
+        self.notes.extend(settings.notes)
+        for column, message in settings.missing:
+            self.problem(settings.row, column, message, "settings")
         if self.problems:
             return FormContent(None, self.problems, self.skipped, self.rows, self.notes)
         spec: dict[str, Any] = {"schema_version": 1, **self.target, "languages": self.languages}
-        spec["title"] = title
+        spec["title"] = settings.title
+        if settings.partial:
+            spec["partial"] = settings.partial
         if self.guidance:
             spec["guidance"] = self.guidance
         spec["sections"] = self.sections
@@ -168,48 +174,6 @@ class FormReader:
             elif any(option["key"] == key for option in options):
                 self.problem(row, "name", f"{key!r} is twice in the list {list_name}", "choices")
             options.append({"key": key, "label": self.texts(row, "label", required=True)})
-
-    def _read_title(self) -> dict[str, str]:
-        """The bank's title per language: from the `--title` option, else `bank_title::` and
-        `form_title::<Language> (xx)` columns, else `form_title` for the default language."""
-        sheet = self.sheets.get("settings")
-        row = sheet.rows[0] if sheet and sheet.rows else None
-        title: dict[str, str] = {}
-        for language in LANGUAGE_NAMES:
-            found = self._title_in(row, language) if row else None
-            if language in self.titles:
-                title[language] = self.titles[language]
-                self.notes.append(f"the {LANGUAGE_NAMES[language]} title comes from --title")
-            elif found:
-                title[language] = found[1]
-                if found[0] != "form_title":  # the standard place needs no word
-                    origin = f"settings sheet, column {found[0]}"
-                    self.notes.append(
-                        f"the {LANGUAGE_NAMES[language]} title comes from the {origin}"
-                    )
-        for language in ("en", "fr"):
-            if language not in title:
-                column = (
-                    "form_title"
-                    if language == self.default_language
-                    else (column_of("form_title", language))
-                )
-                message = (
-                    f"the {LANGUAGE_NAMES[language]} title is missing: write it in a {column} "
-                    f"column or give --title {language}=TEXT"
-                )
-                self.problem(row, column, message, "settings")
-        return title
-
-    def _title_in(self, row: Row, language: str) -> tuple[str, str] | None:
-        """(column, text) of the title in `language` on the settings row, if any."""
-        for base in ("bank_title", "form_title"):
-            header = row.sheet.translated(base, language)
-            if header and (text := row.get(header)):
-                return header, text
-        if language == self.default_language and (text := row.get("form_title")):
-            return "form_title", text
-        return None
 
     def _read_row(self, row: Row) -> None:
         kind, args = parse_type(row.get("type"))

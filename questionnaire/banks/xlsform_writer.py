@@ -173,7 +173,9 @@ def xlsform_workbook(bank: Bank, data: InstrumentData) -> Workbook:
 
     settings = book.create_sheet("settings")
     titles = [language_column("bank_title", lang) for lang in languages]
-    _append(settings, ["form_title", "form_id", "version", "default_language", *titles])
+    partial: Texts = bank.partial or {}
+    reasons = [language_column("partial", lang) for lang in languages] if partial else []
+    _append(settings, ["form_title", "form_id", "version", "default_language", *titles, *reasons])
     _append(
         settings,
         [
@@ -182,6 +184,7 @@ def xlsform_workbook(bank: Bank, data: InstrumentData) -> Workbook:
             str(bank.version),
             f"{LANGUAGE_NAMES['en']} (en)",
             *(title.get(lang) for lang in languages),
+            *(partial.get(lang) for lang in languages if partial),
         ],
     )
     for worksheet in book.worksheets:
