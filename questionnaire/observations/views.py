@@ -19,7 +19,6 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.observations import services, signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
-from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.observations.forms import (
     ConfidentialForm,
     MessageForm,
@@ -28,6 +27,7 @@ from questionnaire.observations.forms import (
     TransitionForm,
 )
 from questionnaire.observations.models import Observation
+from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import provision_text
 from questionnaire.responses.services import answers_of

@@ -19,9 +19,7 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("carries_link", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch_op.add_column(
-            sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch_op.add_column(sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index(batch_op.f("ix_outbox_message_to_email"), ["to_email"], unique=False)
     # Messages queued before this revision were account e-mails or review messages whose text
     # was dropped on sending: the ones still waiting may hold activation links.
