@@ -25,6 +25,7 @@ from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
+from questionnaire.banks.models import BankVersion
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations.models import (
     DialogueMessage,
@@ -394,17 +395,7 @@ def prepare(db: Session, scene: Scene) -> None:
     )
     draw = db.exec(select(ReviewDraw).where(ReviewDraw.phase_id == cast.phase_id)).first()
     assert draw is not None
-    # One active State per review and seat: Germany takes the drawn other-region seat.
-    seat = db.exec(
-        select(ReviewAssignment).where(
-            ReviewAssignment.review_id == cast.review_id,
-            ReviewAssignment.seat == "other_region",
-            ReviewAssignment.is_active == True,  # noqa: E712 (SQL, not Python)
-        )
-    ).first() or ReviewAssignment(
-        review_id=cast.review_id, reviewing_state="DEU", seat="other_region", draw_id=draw.id
-    )  # type: ignore[arg-type]
-    seat.reviewing_state = "DEU"
+    seat = _german_seat(db, cast, draw)
     db.add_all([lst, observation, seat])
     db.commit()
     scene.ids.update(
@@ -413,6 +404,41 @@ def prepare(db: Session, scene: Scene) -> None:
         summary_version=lst.summary_version,
         assignment=seat.id,  # type: ignore[arg-type]
         draw_phase=scene.draw_phase_id,
+    )
+
+
+def _german_seat(db: Session, cast: Cast, draw: ReviewDraw) -> ReviewAssignment:
+    """A fresh seat of Germany for the replacement calls, on Ghana's SOM review of the same
+    phase: the TIP review keeps its two reviewing States (one active State per review and
+    seat), and whatever an earlier call drew on the SOM review is ended first."""
+    tip = db.get(Review, cast.review_id)
+    assert tip is not None
+    som = db.exec(
+        select(Review).where(Review.phase_id == cast.phase_id, Review.id != cast.review_id)
+    ).first()
+    if som is None:
+        bank = db.exec(
+            select(BankVersion).where(BankVersion.instrument == "SOM", BankVersion.cluster == "I")
+        ).first()
+        assert bank is not None
+        som = Review(
+            state_code="GHA",
+            bank_version_id=bank.id,  # type: ignore[arg-type]
+            started_on=tip.started_on,
+            answers_due_on=tip.answers_due_on,
+            phase_id=cast.phase_id,
+        )
+        db.add(som)
+        db.flush()
+    for old in db.exec(select(ReviewAssignment).where(ReviewAssignment.review_id == som.id)):
+        old.is_active = False
+        db.add(old)
+    db.flush()
+    return ReviewAssignment(
+        review_id=som.id,  # type: ignore[arg-type]
+        reviewing_state="DEU",
+        seat="other_region",
+        draw_id=draw.id,  # type: ignore[arg-type]
     )
 
 
