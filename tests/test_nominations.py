@@ -158,7 +158,10 @@ def test_the_focal_point_named_through_the_form_activates_and_sees_the_reviews(
     assert entry.after["role"] == "focal_point" and entry.after["note_verbale"].startswith("NV/GHA")
 
     [mail] = db.exec(
-        select(OutboxMessage).where(OutboxMessage.to_email == "kwame@gov-gh.example")
+        select(OutboxMessage).where(
+            OutboxMessage.to_email == "kwame@gov-gh.example",
+            col(OutboxMessage.carries_link).is_(True),  # the activation, beside the notice
+        )
     ).all()
     path = LINK.search(mail.body).group(1)  # type: ignore[union-attr]
     visitor = client.application.test_client()
@@ -269,8 +272,10 @@ def test_one_person_is_an_expert_of_their_state_and_a_reviewer_of_another(
     second = record(db, secretariat, tip, nominating_state=reviewing, email=email)
     assert first.is_new_account and not second.is_new_account
     assert roles_of(db, email) == {own.id: "expert", **{r.id: "reviewer" for r in second.reviews}}
-    # One activation e-mail only, in the person's language.
-    assert len(db.exec(select(OutboxMessage).where(OutboxMessage.to_email == email)).all()) == 1
+    # One activation e-mail only, in the person's language; each nomination told what it is for.
+    mails = db.exec(select(OutboxMessage).where(OutboxMessage.to_email == email)).all()
+    assert len([m for m in mails if m.carries_link]) == 1
+    assert len([m for m in mails if not m.carries_link]) == 2
 
 
 def test_change_replace_and_end_are_audited_and_access_ends_at_once(

@@ -84,7 +84,10 @@ def test_a_focal_point_is_nominated_activates_and_sees_the_reviews(
     # Without a mail server, the message is printed to the server's log: the link is there.
     db.rollback()
     mail = db.exec(
-        select(OutboxMessage).where(OutboxMessage.to_email == "kwame.mensah@gov-gh.example")
+        select(OutboxMessage).where(
+            OutboxMessage.to_email == "kwame.mensah@gov-gh.example",
+            col(OutboxMessage.carries_link).is_(True),  # the activation, beside the notice
+        )
     ).one()
     match = LINK.search(mail.body) or LINK.search(capfd.readouterr().err)
     assert match is not None, mail.body

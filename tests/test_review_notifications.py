@@ -18,7 +18,9 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
+from questionnaire.nominations import services as nominations
 from questionnaire.nominations.models import Nomination
+from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.models import ReminderSent
 from questionnaire.notifications.reminders import threshold
 from questionnaire.observations import services as observations
@@ -445,3 +447,27 @@ def test_an_overdue_nomination_is_reminded_to_the_secretariat_once(
     assert len(focal_point) == 1
     assert "Ask Ghana for its nomination by note verbale, and record it." in focal_point[0]
     assert review.id is not None
+
+
+def test_a_nominee_is_told_what_they_were_named_to_and_what_comes_next(
+    db, make_user, make_review
+) -> None:
+    review = make_review("GHA")
+    secretariat = make_user(None, secretariat=True)
+    nominations.record_nomination(
+        db,
+        actor=secretariat,
+        nominating_state="GHA",
+        nominee=nominations.Nominee("ama@gov-gh.example", "Ama Owusu", "fr"),
+        role="expert",
+        note=nominations.NoteVerbale("NV/GHA/2026/14", date(2026, 11, 20)),
+        purpose=Purpose("GHA", None, review.id),
+    )
+    db.commit()
+    mails = [m for m in outbox(db) if m.to_email == "ama@gov-gh.example"]
+    assert sorted(m.carries_link for m in mails) == [False, True]  # the notice, the activation
+    (notice,) = [m for m in mails if not m.carries_link]
+    assert notice.subject == "Votre désignation : examen de l’État suivant : Ghana"
+    assert "vous a désigné(e) Expert gouvernemental" in notice.body
+    assert "NV/GHA/2026/14" in notice.body and "Échéance" in notice.body
+    assert "Activez d’abord votre compte" in notice.body

@@ -23,6 +23,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
 from questionnaire.nominations.models import NOMINATION_ROLES, REVIEWING_ROLES, Nomination
 from questionnaire.nominations.scope import NominationRefused, Purpose, covered_reviews, side_of
+from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews import services as reviews
@@ -240,6 +241,7 @@ def _record(
     db.add(nomination)
     db.flush()
     _add_memberships(db, nomination, user, found)
+    events.nominated(db, user, nomination, found, is_new=is_new)
     record(
         db,
         actor=actor,
