@@ -112,6 +112,7 @@ reviews.home               GET    -            login  ok     ok     ok     ok   
 reviews.new_phase          GET    -            login  404    404    404    404    404    ok
 reviews.new_phase          POST   -            login  404    404    404    404    404    ok
 reviews.dashboard          GET    -            login  404    404    404    404    404    ok
+reviews.phase_page         GET    -            login  404    404    404    404    404    ok
 reviews.draw               POST   -            login  404    404    404    404    404    ok
 reviews.draw_preview       GET    -            login  404    404    404    404    404    ok
 reviews.state_groups       GET    -            login  404    404    404    404    404    ok

@@ -22,3 +22,14 @@ NO_GROUP_RULE_LABELS: dict[str, LazyString] = {
         "another State"
     ),
 }
+
+#: The totals at the top of the dashboard and of a phase's page, after their number.
+TOTAL_LABELS: dict[str, LazyString] = {
+    "answering": _l("answering"),
+    "submitted": _l("submitted"),
+    "drafting": _l("lists being drafted"),
+    "with_state": _l("lists with the State"),
+    "agreed": _l("lists agreed"),
+    "final": _l("lists final"),
+    "overdue": _l("with a step overdue"),
+}

@@ -18,8 +18,15 @@ from questionnaire.observations.models import (
     Observation,
 )
 from questionnaire.reference.models import State
+from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership, ReviewPhase
+from questionnaire.reviews.models import (
+    Review,
+    ReviewAssignment,
+    ReviewDraw,
+    ReviewMembership,
+    ReviewPhase,
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +108,6 @@ def dashboard(
         query = query.where(BankVersion.instrument == filters.instrument)
     if filters.region:
         query = query.where(State.regional_group == filters.region)
-    if filters.status in ("answering", "submitted"):
-        query = query.where(Review.status == filters.status)
     rows = db.exec(query).all()
     ids = [review.id for review, *_ in rows]
     roles = _count_by(
@@ -146,23 +151,69 @@ def dashboard(
             review, roles, feedback.get(review_id, 0) + observed.get(review_id, 0), deadlines, today
         )
         list_status = lists.get(review_id, "drafting" if review.status == "submitted" else "")
-        if filters.status and filters.status not in ("answering", "submitted"):
-            if filters.status == "overdue" and not overdue:
-                continue
-            if filters.status in LIST_STATUSES and list_status != filters.status:
-                continue
-        result.append(
-            DashboardRow(
-                review,
-                state,
-                instrument,
-                phase_name,
-                tuple(sorted(reviewers.get(review_id, []))),
-                list_status,
-                overdue,
-            )
+        row = DashboardRow(
+            review,
+            state,
+            instrument,
+            phase_name,
+            tuple(sorted(reviewers.get(review_id, []))),
+            list_status,
+            overdue,
         )
+        if has_status(row, filters.status):
+            result.append(row)
     return result
+
+
+#: The totals at the top of the dashboard, in the order a review goes through them.
+DASHBOARD_TOTALS = ("answering", "submitted", *LIST_STATUSES, "overdue")
+
+
+def has_status(row: DashboardRow, status: str | None) -> bool:
+    """Whether `row` is counted under `status` (any status when None)."""
+    if not status:
+        return True
+    if status in ("answering", "submitted"):
+        return row.review.status == status
+    if status == "overdue":
+        return bool(row.overdue)
+    return row.list_status == status
+
+
+def totals(rows: list[DashboardRow]) -> dict[str, int]:
+    """How many of `rows` are counted under each status of `DASHBOARD_TOTALS`."""
+    return {status: sum(has_status(row, status) for row in rows) for status in DASHBOARD_TOTALS}
+
+
+def matching_name(rows: list[DashboardRow], text: str, language: str) -> list[DashboardRow]:
+    """The rows whose State's name in `language` contains `text`, accents and case ignored."""
+    wanted = collation_key(text)[0]
+    if not wanted:
+        return rows
+    return [row for row in rows if wanted in collation_key(state_name(row.state, language))[0]]
+
+
+#: How the dashboard can be sorted.
+DASHBOARD_SORTS = ("state", "instrument", "status", "due")
+
+
+def sorted_rows(rows: list[DashboardRow], sort: str, language: str) -> list[DashboardRow]:
+    """The rows sorted by `sort` (one of `DASHBOARD_SORTS`), then by State and instrument."""
+
+    def by_state(row: DashboardRow) -> tuple[tuple[str, str], str]:
+        return collation_key(state_name(row.state, language)), row.instrument
+
+    if sort == "instrument":
+        return sorted(rows, key=lambda row: (row.instrument, by_state(row)))
+    if sort == "status":
+        order = {status: index for index, status in enumerate(DASHBOARD_TOTALS)}
+        return sorted(
+            rows,
+            key=lambda row: (order.get(row.list_status or row.review.status, 0), by_state(row)),
+        )
+    if sort == "due":
+        return sorted(rows, key=lambda row: (row.review.answers_due_on, by_state(row)))
+    return sorted(rows, key=by_state)
 
 
 def _count_by(db: Session, query) -> dict[tuple[Any, str], int]:  # type: ignore[no-untyped-def]
@@ -193,3 +244,82 @@ def _overdue(
     ):
         items.append("feedback")
     return tuple(items)
+
+
+def is_drawn(db: Session, phase: ReviewPhase) -> bool:
+    """Whether the lots of `phase` have been drawn."""
+    return (
+        db.exec(
+            select(ReviewDraw.id).where(ReviewDraw.phase_id == phase.id, ReviewDraw.kind == "draw")
+        ).first()
+        is not None
+    )
+
+
+@dataclass(frozen=True)
+class NamedPerson:
+    """Someone named in a review: their name, role and State."""
+
+    user_id: int
+    full_name: str
+    role: str
+    state_code: str
+
+
+def named_people(db: Session, review_ids: list[int]) -> dict[int, list[NamedPerson]]:
+    """Review id -> the people named in it (respondents and reviewers), by name."""
+    found: dict[int, list[NamedPerson]] = {}
+    for member, user in db.exec(
+        select(ReviewMembership, User)
+        .join(User, col(User.id) == ReviewMembership.user_id)
+        .where(col(ReviewMembership.review_id).in_(review_ids))
+        .order_by(col(User.full_name))
+    ):
+        found.setdefault(member.review_id, []).append(
+            NamedPerson(user.id or 0, user.full_name, member.role, user.state_code or "")
+        )
+    return found
+
+
+#: The overdue items that a nomination settles for all the reviews of a State in a phase.
+NOMINATION_ITEMS = ("focal_point", "experts")
+
+
+@dataclass(frozen=True)
+class StateRows:
+    """Consecutive dashboard rows of one State under review in one phase.
+
+    `nominations` are the people the State has not named in time, each with the first of its
+    reviews that lacks them: one nomination names them for all its reviews of the phase, so the
+    dashboard flags them once per State, not once per instrument."""
+
+    rows: tuple[DashboardRow, ...]
+    nominations: tuple[tuple[str, int], ...]
+
+    @property
+    def first(self) -> DashboardRow:
+        return self.rows[0]
+
+
+def by_state(rows: list[DashboardRow]) -> list[StateRows]:
+    """`rows` cut where the State under review or the phase changes, in their order."""
+    runs: list[list[DashboardRow]] = []
+    for row in rows:
+        previous = runs[-1][-1] if runs else None
+        if previous and (previous.state.code, previous.review.phase_id) == (
+            row.state.code,
+            row.review.phase_id,
+        ):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [StateRows(tuple(run), _nominations_of(run)) for run in runs]
+
+
+def _nominations_of(run: list[DashboardRow]) -> tuple[tuple[str, int], ...]:
+    found: dict[str, int] = {}
+    for row in run:
+        for item in row.overdue:
+            if item in NOMINATION_ITEMS and row.review.id is not None:
+                found.setdefault(item, row.review.id)
+    return tuple((item, found[item]) for item in NOMINATION_ITEMS if item in found)

@@ -21,7 +21,7 @@ from questionnaire.nominations.due import overdue as overdue_nominations
 from questionnaire.notifications.awaiting import awaiting, stages
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
-from questionnaire.reference.names import collation_key, sort_states, state_name
+from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews import groups, queries, services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import PROCEDURE_VERSION, DrawImpossible
@@ -33,7 +33,7 @@ from questionnaire.reviews.forms import (
     PhaseForm,
     ReplaceForm,
 )
-from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
+from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS, TOTAL_LABELS
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
@@ -101,7 +101,7 @@ def new_phase() -> ResponseReturnValue:
             form.states.errors = [str(exc)]
         else:
             flash(_("The phase has been opened with its reviews."), "success")
-            return redirect(url_for(".dashboard", phase=phase.id))
+            return redirect(url_for(".phase_page", phase_id=phase.id))
     return render_template("reviews/new_phase.html", form=form)
 
 
@@ -135,6 +135,10 @@ def _filter_form() -> DashboardFilterForm:
     return form
 
 
+#: Reviews per page of the dashboard.
+DASHBOARD_PAGE_SIZE = 25
+
+
 @bp.get("/dashboard")
 @secretariat_required
 def dashboard() -> ResponseReturnValue:
@@ -145,34 +149,69 @@ def dashboard() -> ResponseReturnValue:
         phase_id=int(phase_arg) if phase_arg and not form.phase.errors else None,
         instrument=form.instrument.data or None,
         region=form.region.data or None,
-        status=form.status.data or None,
     )
-    rows = queries.dashboard(db.session(), filters, Deadlines.configured(), date.today())
+    session = db.session()
     language = current_language()
-    rows.sort(key=lambda row: (collation_key(state_name(row.state, language)), row.instrument))
-    phase = db.session().get(ReviewPhase, filters.phase_id) if filters.phase_id else None
-    draws = (
-        db.session()
-        .exec(
-            select(ReviewDraw).where(ReviewDraw.phase_id == phase.id).order_by(col(ReviewDraw.id))
-        )
-        .all()
-        if phase
-        else []
+    everything = queries.dashboard(session, filters, Deadlines.configured(), date.today())
+    everything = queries.matching_name(everything, form.q.data or "", language)
+    status = form.status.data or None
+    rows = queries.sorted_rows(
+        [row for row in everything if queries.has_status(row, status)],
+        form.sort.data or "state",
+        language,
     )
-    states = {s.code: s for s in db.session().exec(select(State))}
+    pages = max(1, -(-len(rows) // DASHBOARD_PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    phase = session.get(ReviewPhase, filters.phase_id) if filters.phase_id else None
     return render_template(
         "reviews/dashboard.html",
         form=form,
-        rows=rows,
+        groups=queries.by_state(
+            rows[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE]
+        ),
+        count=len(rows),
+        totals=queries.totals(everything),
+        total_labels=TOTAL_LABELS,
+        page=page,
+        pages=pages,
         phase=phase,
-        draws=draws,
-        states=states,
+        is_drawn=bool(phase and queries.is_drawn(session, phase)),
+        states={s.code: s for s in session.exec(select(State))},
         draw_form=DrawForm(),
-        preview_form=DrawPreviewForm(formdata=None),
+        overdue_nominations=overdue_nominations(session, date.today(), filters.phase_id),
+    )
+
+
+@bp.get("/phases/<int:phase_id>")
+@secretariat_required
+def phase_page(phase_id: int) -> ResponseReturnValue:
+    """A phase: its settings, deadlines, drawing of lots, and who is named in each review."""
+    session = db.session()
+    phase = session.get(ReviewPhase, phase_id) or abort(404)
+    deadlines = Deadlines.configured()
+    rows = queries.sorted_rows(
+        queries.dashboard(
+            session, queries.DashboardFilters(phase_id=phase_id), deadlines, date.today()
+        ),
+        "state",
+        current_language(),
+    )
+    draws = session.exec(
+        select(ReviewDraw).where(ReviewDraw.phase_id == phase_id).order_by(col(ReviewDraw.id))
+    ).all()
+    return render_template(
+        "reviews/phase.html",
+        phase=phase,
+        groups=queries.by_state(rows),
+        totals=queries.totals(rows),
+        total_labels=TOTAL_LABELS,
+        people=queries.named_people(session, [row.review.id for row in rows if row.review.id]),
+        draws=draws,
+        is_drawn=any(d.kind == "draw" for d in draws),
+        states={s.code: s for s in session.exec(select(State))},
+        draw_form=DrawForm(),
         no_group_labels=NO_GROUP_RULE_LABELS,
-        deadlines=Deadlines.configured(),
-        overdue_nominations=overdue_nominations(db.session(), date.today(), filters.phase_id),
+        deadlines=deadlines,
     )
 
 
@@ -198,7 +237,7 @@ def draw(phase_id: int) -> ResponseReturnValue:
         )
     else:
         flash(_("The lots have been drawn (seed %(seed)s).", seed=result.seed), "success")
-    return redirect(url_for(".dashboard", phase=phase_id))
+    return redirect(url_for(".phase_page", phase_id=phase_id))
 
 
 @bp.get("/phases/<int:phase_id>/draw/preview")
@@ -279,7 +318,7 @@ def replace(assignment_id: int) -> ResponseReturnValue:
                 ),
                 "success",
             )
-            return redirect(url_for(".dashboard", phase=review.phase_id))
+            return redirect(url_for(".assignments", review_id=review.id))
     return render_template(
         "reviews/replace.html",
         form=form,
