@@ -323,3 +323,47 @@ def _nominations_of(run: list[DashboardRow]) -> tuple[tuple[str, int], ...]:
             if item in NOMINATION_ITEMS and row.review.id is not None:
                 found.setdefault(item, row.review.id)
     return tuple((item, found[item]) for item in NOMINATION_ITEMS if item in found)
+
+
+@dataclass(frozen=True)
+class DeclinedSeat:
+    """A seat that ends when its reviewing State is replaced, and the reviewers it had."""
+
+    assignment: ReviewAssignment
+    instrument: str
+    reviewers: tuple[str, ...]
+
+
+def seats_declined(db: Session, assignment: ReviewAssignment) -> list[DeclinedSeat]:
+    """The seats that replacing `assignment`'s State ends: the State declines the seat for the
+    State under review, so its same seat on every instrument of that State in the phase is
+    drawn again (the rule of `lots.replace_reviewer`), with the people it had named there."""
+    review = db.get(Review, assignment.review_id)
+    if review is None or not assignment.is_active:
+        return []
+    rows = db.exec(
+        select(ReviewAssignment, BankVersion.instrument)
+        .join(Review, col(Review.id) == ReviewAssignment.review_id)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .where(
+            Review.state_code == review.state_code,
+            Review.phase_id == review.phase_id,
+            ReviewAssignment.reviewing_state == assignment.reviewing_state,
+            ReviewAssignment.seat == assignment.seat,
+            col(ReviewAssignment.is_active).is_(True),
+        )
+        .order_by(col(BankVersion.instrument))
+    ).all()
+    people = named_people(db, [seat.review_id for seat, _ in rows])
+    return [
+        DeclinedSeat(
+            seat,
+            instrument,
+            tuple(
+                person.full_name
+                for person in people.get(seat.review_id, [])
+                if person.role == "reviewer" and person.state_code == assignment.reviewing_state
+            ),
+        )
+        for seat, instrument in rows
+    ]

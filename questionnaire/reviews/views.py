@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.lists import format_list
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
@@ -302,6 +304,8 @@ def replace(assignment_id: int) -> ResponseReturnValue:
     review = db.session().get(Review, assignment.review_id)
     assert review is not None
     form = ReplaceForm()
+    declined = queries.seats_declined(db.session(), assignment)
+    replaced = _state_name(assignment.reviewing_state)
     if form.validate_on_submit():
         try:
             result = services.replace_reviewer(
@@ -310,13 +314,10 @@ def replace(assignment_id: int) -> ResponseReturnValue:
         except (RuleViolation, DrawImpossible) as exc:
             form.reason.errors = [str(exc)]
         else:
+            new = sorted({s["reviewing_state"] for s in result.result})
+            names = format_list([_state_name(code) for code in new], locale=get_locale())
             flash(
-                _(
-                    "%(state)s has been replaced by %(new)s.",
-                    state=assignment.reviewing_state,
-                    new=", ".join(sorted({s["reviewing_state"] for s in result.result})),
-                ),
-                "success",
+                _("%(state)s has been replaced by %(new)s.", state=replaced, new=names), "success"
             )
             return redirect(url_for(".assignments", review_id=review.id))
     return render_template(
@@ -324,9 +325,16 @@ def replace(assignment_id: int) -> ResponseReturnValue:
         form=form,
         assignment=assignment,
         review=review,
+        declined=declined,
         state=db.session().get(State, review.state_code),
         reviewing=db.session().get(State, assignment.reviewing_state),
     )
+
+
+def _state_name(code: str) -> str:
+    """The UN name of the State `code` in the reader's language (the code if unknown)."""
+    state = db.session().get(State, code)
+    return state_name(state, current_language()) if state else code
 
 
 @bp.get("/reviews/<int:review_id>/assignments")
