@@ -405,7 +405,16 @@ publish_group.add_command(publish_status_note)
 
 
 @publish_group.command("crp")
-@click.option("--symbol", required=True, help="e.g. CTOC/COP/WG.4/2025/CRP.2")
+@click.option(
+    "--meeting", required=True, help="the meeting's agenda symbol, e.g. CTOC/COP/WG.7/2027/1"
+)
+@click.option("--item", required=True, help="the agenda item, e.g. '3 (b)'")
+@click.option(
+    "--symbol",
+    default="",
+    help="a CRP of the meeting's register (default: allocate the next CRP.n of its series)",
+)
+@click.option("--job-number", default="", help="e.g. V.27-01234, when the register has none")
 @click.option(
     "--language",
     "languages",
@@ -414,18 +423,26 @@ publish_group.add_command(publish_status_note)
     show_default=True,
     type=click.Choice(DOCUMENT_LANGUAGES),
 )
+@click.option(
+    "--text-language",
+    default="en",
+    show_default=True,
+    help="the language the lists are written in; other versions are refused",
+)
 @click.option("--date", "issued_on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.option("--session", required=True, help="e.g. 'Vienna, 2 and 3 July 2025'")
-@click.option("--agenda-item", required=True, type=int)
-@click.option("--agenda-title", required=True)
-@click.option("--title", required=True)
+@click.option(
+    "--cutoff",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="only lists made final by this day, before the meeting, are included",
+)
 @click.option(
     "--review",
     "review_ids",
     multiple=True,
     type=int,
     required=True,
-    help="a review whose list of observations is agreed (repeat for several)",
+    help="a review whose list of observations is final (repeat for several)",
 )
 @click.option(
     "--withheld-note/--no-withheld-note",
@@ -436,53 +453,55 @@ publish_group.add_command(publish_status_note)
 @click.option("--user", "email", required=True, help="e-mail of the secretariat member")
 @with_appcontext
 def publish_crp(
+    meeting: str,
+    item: str,
     symbol: str,
+    job_number: str,
     languages: tuple[str, ...],
+    text_language: str,
     issued_on: datetime,
-    session: str,
-    agenda_item: int,
-    agenda_title: str,
-    title: str,
+    cutoff: datetime,
     review_ids: tuple[int, ...],
     withheld_note: bool | None,
     make_public: bool,
     email: str,
 ) -> None:
-    """Build, render and (with --publish) publish a conference room paper."""
+    """Build, render and (with --publish) publish a meeting's conference room paper."""
     db_session = db.session()
     user = find_user(db_session, email)
     if user is None or not user.is_secretariat:
         raise click.ClickException(f"{email} is not a secretariat account")
     note = current_app.config["PUBLISH_WITHHELD_NOTE"] if withheld_note is None else withheld_note
-    with click.progressbar(languages, label="Rendering") as bar:
-        for language in bar:
-            request = CrpRequest(
-                symbol=symbol,
-                language=language,
-                issued_on=issued_on.date(),
-                session=session,
-                agenda_item=agenda_item,
-                agenda_title=agenda_title,
-                title=title,
-                review_ids=review_ids,
-                withheld_note=note,
-            )
+    request = CrpRequest(
+        meeting=meeting,
+        item=item,
+        symbol=symbol,
+        language="",
+        issued_on=issued_on.date(),
+        cutoff=cutoff.date(),
+        review_ids=review_ids,
+        text_language=text_language,
+        withheld_note=note,
+    )
+    try:
+        created = publishing.prepare_crps(
+            db_session, request, list(languages), job_number=job_number, user=user
+        )
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    for publication in created:
+        if publication.job_status != "done" and not publishing.render(db_session, publication):
+            raise click.ClickException(f"rendering failed: {publication.job_error}")
+        if make_public:
             try:
-                publication = publishing.create_crp(db_session, request, user)
+                publishing.publish(db_session, publication, user)
             except RuleViolation as exc:
                 raise click.ClickException(str(exc)) from exc
-            if publication.job_status != "done" and not publishing.render(db_session, publication):
-                raise click.ClickException(f"rendering failed: {publication.job_error}")
-            if make_public:
-                try:
-                    publishing.publish(db_session, publication, user)
-                except RuleViolation as exc:
-                    raise click.ClickException(str(exc)) from exc
-            db_session.commit()
-            click.echo(
-                f"  {symbol} [{language}] revision {publication.revision}: "
-                f"{publication.page_count} pages, {publication.status}"
-            )
+        db_session.commit()
+        click.echo(
+            f"  {publication.symbol} [{publication.language}] revision {publication.revision}: "
+            f"{publication.page_count} pages, {publication.status}"
+        )
 
 
 def _require_current_schema() -> None:

@@ -38,6 +38,9 @@ from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
+from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.services import record_meeting
+from questionnaire.meetings.spec import MeetingFile
 from questionnaire.observations import services as observations
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.publishing import jobs
@@ -53,8 +56,12 @@ from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import login, reviewing_states_agree
 from tests.test_answer_saving import answer_required, fresh
 
-SYMBOL = "CTOC/COP/WG.4/2025/CRP.2"
-ISSUED_ON = date(2026, 7, 2)
+SYMBOL = "CTOC/COP/WG.4/2027/CRP.2"
+#: The meeting the papers are made for (see `record_test_meeting`), by its agenda's symbol.
+MEETING = "CTOC/COP/WG.4/2027/1"
+JOB_NUMBER = "V.27-00002"
+ISSUED_ON = date(2027, 7, 2)
+CUTOFF = date(2027, 6, 30)
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
 PDFFONTS = shutil.which("pdffonts") or "/usr/bin/pdffonts"
 #: A real Redis; the queue test uses a queue of its own on it.
@@ -64,9 +71,11 @@ INTRODUCTION = (
     "In accordance with paragraph 38 of the procedures and rules for the functioning "
     "of the Mechanism for the Review of the Implementation of the United Nations "
     "Convention against Transnational Organized Crime and the Protocols thereto, the "
-    "lists of observations and the summaries completed before a session of a working "
+    "lists of observations and the summaries completed before a meeting of a working "
     "group are made available to it as conference room papers. The present paper "
-    "contains the lists of observations and summaries set out below."
+    "contains the lists of observations and summaries made final by %(cutoff)s, as set "
+    "out below, without the elements that the States under review have decided to keep "
+    "confidential."
 )
 #: An observation on a TIP cluster I article: (section key, category, text).
 Element = tuple[str, str, str]
@@ -121,11 +130,13 @@ def agree_list(
     withdrawn: Iterable[Element] = (),
     summary: str = "",
     confidential_answer: str | None = None,
-    status: str = "agreed",
+    status: str = "final",
 ) -> Reviewed:
     """Submit the review's answers (one of them confidential when `confidential_answer` is
     given), write the list (adding and withdrawing `withdrawn` elements), share it, let the
-    State keep `confidential` elements to itself and agree it (or stop at `status`)."""
+    State keep `confidential` elements to itself, agree it and make it final (or stop at
+    `status`); the meeting the papers are made for is recorded too."""
+    record_test_meeting(db)
     version = db.get(BankVersion, review.bank_version_id)
     assert version is not None
     bank = bank_of(version)
@@ -203,16 +214,66 @@ def agree_list(
     return result
 
 
+def record_test_meeting(db: Session) -> None:
+    """The meeting of the Working Group on Trafficking in Persons that the papers are made for
+    (Vienna, 5 and 6 July 2027), with CRP.2 for item 3 in its register; recorded once."""
+    if db.exec(select(Meeting).where(Meeting.body_code == "WG.4", Meeting.year == 2027)).first():
+        return
+    titles = {
+        "en": "Lists of observations and summaries of the reviews",
+        "fr": "Listes d'observations et résumés des examens",
+    }
+    spec = MeetingFile.model_validate(
+        {
+            "schema_version": 1,
+            "meeting": {
+                "body": "WG.4",
+                "year": 2027,
+                "ordinal": 16,
+                "starts_on": "2027-07-05",
+                "ends_on": "2027-07-06",
+                "venue": {"en": "Vienna", "fr": "Vienne"},
+                "plenary_meetings": 4,
+                "agenda": [
+                    {"number": n, "title": {"en": f"Item {n}", "fr": f"Point {n}"}} for n in (1, 2)
+                ]
+                + [
+                    {
+                        "number": 3,
+                        "title": {
+                            "en": "Review of the implementation of the Protocol",
+                            "fr": "Examen de l'application du Protocole",
+                        },
+                    }
+                ],
+                "documents": [
+                    {
+                        "kind": "crp",
+                        "number": 2,
+                        "item": "3",
+                        "job_number": JOB_NUMBER,
+                        "titles": titles,
+                    }
+                ],
+            },
+        }
+    )
+    record_meeting(db, spec.meeting, actor=None)
+    db.commit()
+
+
 def crp_request(review_ids: Sequence[int], language: str = "en", **changes: object) -> CrpRequest:
+    """A paper of the test meeting for item 3 under SYMBOL. The lists are taken as written in
+    the paper's language unless `text_language` says otherwise."""
     values: dict[str, object] = {
+        "meeting": MEETING,
+        "item": "3",
         "symbol": SYMBOL,
         "language": language,
         "issued_on": ISSUED_ON,
-        "session": "Vienna, 2 and 3 July 2026",
-        "agenda_item": 3,
-        "agenda_title": "Review of the implementation of the Protocol",
-        "title": "Lists of observations and summaries of the reviews",
+        "cutoff": CUTOFF,
         "review_ids": tuple(review_ids),
+        "text_language": language,
     }
     values.update(changes)
     return CrpRequest(**values)  # type: ignore[arg-type]
@@ -414,7 +475,7 @@ def test_symbols_of_other_documents_are_refused_for_a_crp(
 ) -> None:
     assert is_valid_symbol(symbol)
     assert not is_crp(symbol)
-    with pytest.raises(RuleViolation, match="is not a conference room paper symbol"):
+    with pytest.raises(RuleViolation, match="is not a conference room paper"):
         publishing.create_crp(db, crp_request([ghana_list.review_id], symbol=symbol), secretariat)
 
 
@@ -435,26 +496,26 @@ def test_the_form_refuses_an_invalid_symbol_with_a_message(
 def form_data(
     review_ids: Sequence[int], symbol: str = SYMBOL, **extra: object
 ) -> dict[str, object]:
-    """What the secretariat's form posts for an English CRP."""
+    """What the secretariat's form posts for an English CRP of the test meeting."""
     return {
+        "meeting": MEETING,
+        "item": "3",
         "symbol": symbol,
+        "job_number": "",
         "languages": ["en"],
         "issued_on": ISSUED_ON.isoformat(),
-        "session": "Vienna, 2 and 3 July 2026",
-        "agenda_item": "3",
-        "agenda_title": "Review of the implementation of the Protocol",
-        "title": "Lists of observations and summaries of the reviews",
+        "cutoff": CUTOFF.isoformat(),
+        "text_language": "en",
         "reviews": [str(i) for i in review_ids],
-        "languages_line": "",
         **extra,
     }
 
 
-# --- only agreed lists ---------------------------------------------------------------------
+# --- only final lists ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", ["drafting", "with_state"])
-def test_a_list_that_is_not_agreed_cannot_be_included(
+@pytest.mark.parametrize("status", ["drafting", "with_state", "agreed"])
+def test_a_list_that_is_not_final_cannot_be_included(
     db: Session,
     make_user: Callable[..., User],
     secretariat: User,
@@ -464,7 +525,7 @@ def test_a_list_that_is_not_agreed_cannot_be_included(
     ghana, kenya = open_phase(db, secretariat, ["GHA", "KEN"])
     agreed = agree_list(db, make_user, ghana, GHANA)
     pending = agree_list(db, make_user, kenya, KENYA, status=status)
-    with pytest.raises(RuleViolation, match=f"review {pending.review_id} is not agreed"):
+    with pytest.raises(RuleViolation, match=f"review {pending.review_id} was not final by"):
         publishing.create_crp(db, crp_request([agreed.review_id, pending.review_id]), secretariat)
     assert db.exec(select(Publication)).all() == []
 
@@ -481,13 +542,13 @@ def test_final_lists_are_included_and_a_review_without_list_or_no_review_is_refu
     assert publication.revision == 1
     with pytest.raises(RuleViolation, match=f"Review {kenya.id} has no list of observations"):
         publishing.create_crp(db, crp_request([final.review_id, kenya.id]), secretariat)  # type: ignore[list-item]
-    with pytest.raises(RuleViolation, match="Choose at least one agreed list"):
+    with pytest.raises(RuleViolation, match="Choose at least one final list"):
         publishing.create_crp(db, crp_request([]), secretariat)
     with pytest.raises(RuleViolation, match="Documents are produced in en, fr"):
         publishing.create_crp(db, crp_request([final.review_id], "ar"), secretariat)
 
 
-def test_the_form_offers_only_agreed_lists(
+def test_the_form_offers_only_final_lists(
     db: Session,
     client: FlaskClient,
     make_user: Callable[..., User],
@@ -496,7 +557,7 @@ def test_the_form_offers_only_agreed_lists(
 ) -> None:
     ghana, kenya = open_phase(db, secretariat, ["GHA", "KEN"])
     agreed = agree_list(db, make_user, ghana, GHANA)
-    pending = agree_list(db, make_user, kenya, KENYA, status="with_state")
+    pending = agree_list(db, make_user, kenya, KENYA, status="agreed")
     login(client, secretariat)
     page = client.get("/documents/new").get_data(as_text=True)
     assert f'value="{agreed.review_id}"' in page
@@ -513,15 +574,14 @@ def test_the_english_crp_has_the_un_header_and_numbered_paragraphs(
     db: Session, two_lists: list[Reviewed], secretariat: User, tmp_path: Path
 ) -> None:
     publication = make_crp(db, crp_request([r.review_id for r in two_lists]), secretariat)
-    assert publication.pdf is not None and publication.page_count == 1
+    assert publication.pdf is not None and publication.page_count in (1, 2)
     header = [
         "United Nations",
         SYMBOL,
+        "Conference of the Parties to the United Nations Convention against Transnational",
         "Working Group on Trafficking in Persons",
-        "2 July 2026",
-        "English only",
-        "Vienna, 2 and 3 July 2026",
-        "Item 3 of the provisional agenda",
+        "Vienna, 5 and 6 July 2027",
+        "Item 3 of the provisional agenda*",
         "Review of the implementation of the Protocol",
         "Lists of observations and summaries of the reviews",
         "Note by the Secretariat",
@@ -550,7 +610,10 @@ def test_the_english_crp_has_the_un_header_and_numbered_paragraphs(
         assert compact(text).count(compact("Article 5. Criminalization")) == 2
         numbers = [int(n) for n in re.findall(r"^(\d+)\.", text, flags=re.MULTILINE)]
         assert numbers == list(range(1, 10))
-        assert "July 2, 2026" not in text
+        assert "July 2, 2027" not in text
+        for line in ("2 July 2027", "English only", "Original: English", f"* {MEETING}."):
+            assert compact(line) in compact(text), line
+        assert JOB_NUMBER in text and "Distr." not in text
 
 
 def test_a_summary_typed_in_a_browser_keeps_its_paragraphs(
@@ -582,13 +645,7 @@ def test_the_french_crp_has_the_french_wording(
     db: Session, two_lists: list[Reviewed], secretariat: User, tmp_path: Path
 ) -> None:
     """Every fixed phrase in the French catalog's words, English where it has none yet."""
-    request = crp_request(
-        [r.review_id for r in two_lists],
-        "fr",
-        session="Vienne, 2 et 3 juillet 2026",
-        agenda_title="Examen de l'application du Protocole",
-        title="Listes d'observations et résumés des examens",
-    )
+    request = crp_request([r.review_id for r in two_lists], "fr")
     publication = make_crp(db, request, secretariat)
     assert publication.pdf is not None
     instruments = load_instrument_data()
@@ -600,30 +657,26 @@ def test_the_french_crp_has_the_french_wording(
         ]
         phrases = {
             english: gettext(english)
-            for english in (
-                "Working Group on Trafficking in Persons",
-                "French only",
-                "Note by the Secretariat",
-                "Summary",
-            )
+            for english in ("United Nations", "French only", "Note by the Secretariat", "Summary")
         }
-        phrases["Item 3 of the provisional agenda"] = gettext(
-            "Item %(number)d of the provisional agenda", number=3
+        phrases["Item 3 of the provisional agenda*"] = gettext(
+            "Item %(item)s of the provisional agenda*", item="3"
         )
+        phrases["Original: French"] = gettext("Original: %(language)s", language="français")
         phrases["Reviewing States: "] = gettext("Reviewing States: %(states)s", states="")
         phrases.update({label: str(CATEGORY_LABELS[key]) for key, label in LABELS.items()})
-        introduction = gettext(INTRODUCTION)
+        introduction = gettext(INTRODUCTION, cutoff="30 juin 2027")
     title = localize(instruments.instruments["TIP"].title, "fr")
     for text in (pdf_text(publication.pdf), pdftotext(publication.pdf, tmp_path)):
         assert in_order(
             text,
             [
+                phrases["United Nations"],
                 SYMBOL,
-                phrases["Working Group on Trafficking in Persons"],
-                "2 juillet 2026",
-                phrases["French only"],
-                "Vienne, 2 et 3 juillet 2026",
-                phrases["Item 3 of the provisional agenda"],
+                "Conférence des Parties à la Convention des Nations Unies",
+                "Groupe de travail sur la traite des personnes",
+                "Vienne, 5 et 6 juillet 2027",
+                phrases["Item 3 of the provisional agenda*"],
                 "Examen de l'application du Protocole",
                 "Listes d'observations et résumés des examens",
                 phrases["Note by the Secretariat"],
@@ -644,6 +697,8 @@ def test_the_french_crp_has_the_french_wording(
             if english != french:
                 assert compact(english) not in compact(text), english
         assert "July" not in text and "English only" not in text
+        for line in ("2 juillet 2027", phrases["French only"], phrases["Original: French"]):
+            assert compact(line) in compact(text), line
 
 
 def test_the_pdf_is_a4_tagged_with_title_language_and_embedded_fonts(
@@ -665,6 +720,8 @@ def test_the_pdf_is_a4_tagged_with_title_language_and_embedded_fonts(
         assert reader.metadata is not None
         assert reader.metadata.title == (
             f"{SYMBOL}: Lists of observations and summaries of the reviews"
+            if language == "en"
+            else f"{SYMBOL}: Listes d'observations et résumés des examens"
         )
         fonts = pdffonts(publication.pdf, tmp_path)
         assert fonts, "no fonts listed"
@@ -692,10 +749,17 @@ def test_pages_after_the_first_repeat_the_symbol_in_a_running_header(
     pages = pdf_pages(publication.pdf)
     assert len(pages) == publication.page_count
     assert pages[0].count(SYMBOL) == 1  # the document header; no running header on page 1
-    for number in range(2, publication.page_count + 1):
+    total = publication.page_count
+    for number in range(2, total + 1):
         assert SYMBOL in pages[number - 1], number
         lines = pdftotext(publication.pdf, tmp_path, "-f", str(number), "-l", str(number))
-        assert lines.lstrip().startswith(SYMBOL), (number, lines[:200])
+        # UN style: the symbol and page/total, on the left of even pages, the right of odd.
+        first = lines.lstrip().splitlines()[0].split()
+        expected = (
+            [SYMBOL, f"{number}/{total}"] if number % 2 == 0 else [f"{number}/{total}", SYMBOL]
+        )
+        assert first == expected, (number, lines[:200])
+        assert lines.rstrip().endswith(JOB_NUMBER), number
     # The numbering runs on across the pages: 1 for the introduction, 2..41 for the elements.
     text = pdftotext(publication.pdf, tmp_path)
     numbers = [int(n) for n in re.findall(r"^(\d+)\.\s", text, flags=re.MULTILINE)]
@@ -731,14 +795,15 @@ def test_a_new_crp_is_the_next_revision_and_the_stable_address_serves_the_latest
     assert response.headers["X-Content-SHA256"] == first.pdf_sha256
     assert response.data == first.pdf
 
-    second = make_crp(db, crp_request([ghana_list.review_id], title="Revised lists"), secretariat)
+    revised = crp_request([ghana_list.review_id], issued_on=date(2027, 7, 3))
+    second = make_crp(db, revised, secretariat)
     assert second.revision == 2 and second.status == "draft"
     assert client.get(stable).headers["X-Content-SHA256"] == first.pdf_sha256  # still rev. 1
     publishing.publish(db, second, secretariat)
     db.commit()
     response = client.get(stable)
     assert response.headers["X-Content-SHA256"] == second.pdf_sha256 != first.pdf_sha256
-    assert "Revised lists" in pdf_text(response.data)
+    assert "3 July 2027" in pdf_text(response.data)
     # The old revision stays on record, published, and at its own address.
     kept = fresh(db).get(Publication, first.id)
     assert kept is not None and (kept.revision, kept.status) == (1, "published")
@@ -922,13 +987,14 @@ def test_with_redis_the_page_queues_the_rendering_and_a_worker_does_it(
     try:
         login(client, secretariat)
         response = client.post(
-            "/documents/new", data=form_data([ghana_list.review_id], languages=["en", "fr"])
+            "/documents/new",
+            data=form_data([ghana_list.review_id], job_number="", languages=["en"]),
         )
         assert response.status_code == 302, response.get_data(as_text=True)
         created = fresh(db).exec(select(Publication).order_by(col(Publication.id))).all()
-        assert [(p.language, p.job_status) for p in created] == [("en", "queued"), ("fr", "queued")]
+        assert [(p.language, p.job_status) for p in created] == [("en", "queued")]
         assert response.headers["Location"].endswith(f"/documents/{created[0].id}")
-        assert len(queue) == 2
+        assert len(queue) == 1
         status = client.get(f"/documents/{created[0].id}/status").get_json()
         assert status == {"status": "queued", "pages": None, "error": None}
 
@@ -940,7 +1006,7 @@ def test_with_redis_the_page_queues_the_rendering_and_a_worker_does_it(
             assert status == {"status": "done", "pages": 1, "error": None}
             pdf = client.get(f"/documents/{publication.id}.pdf")
             assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF-")
-        assert "2 juillet 2026" in pdf_text(pdf.data)
+        assert "2 July 2027" in pdf_text(pdf.data)
     finally:
         queue.delete(delete_jobs=True)
         queue.connection.close()
@@ -960,45 +1026,27 @@ def test_the_command_line_renders_and_publishes_and_prints_the_page_count(
 ) -> None:
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")  # FlaskGroup sets it; monkeypatch unsets it
     arguments = [
-        "publish",
-        "crp",
-        "--symbol",
-        SYMBOL,
-        "--language",
-        "en",
-        "--language",
-        "fr",
-        "--date",
-        "2026-07-02",
-        "--session",
-        "Vienna, 2 and 3 July 2026",
-        "--agenda-item",
-        "3",
-        "--agenda-title",
-        "Review of the implementation of the Protocol",
-        "--title",
-        "Lists of observations and summaries of the reviews",
-        "--user",
-        secretariat.email,
-    ]
+        "publish", "crp", "--meeting", MEETING, "--item", "3", "--symbol", SYMBOL,
+        "--date", "2027-07-02", "--cutoff", "2027-06-30", "--user", secretariat.email,
+    ]  # fmt: skip
     for reviewed in two_lists:
         arguments += ["--review", str(reviewed.review_id)]
     result = app.test_cli_runner().invoke(cli, [*arguments, "--publish"])
     assert result.exit_code == 0, result.output
-    assert f"{SYMBOL} [en] revision 1: 1 pages, published" in result.output
-    assert f"{SYMBOL} [fr] revision 1: 1 pages, published" in result.output
+    assert f"{SYMBOL} [en] revision 1: 2 pages, published" in result.output
     published = fresh(db).exec(select(Publication).order_by(col(Publication.id))).all()
-    assert [(p.language, p.status, p.page_count) for p in published] == [
-        ("en", "published", 1),
-        ("fr", "published", 1),
-    ]
+    assert [(p.language, p.status, p.page_count) for p in published] == [("en", "published", 2)]
     english = publishing.latest_published(db, SYMBOL, "en")
     assert english is not None and english.pdf is not None
-    assert in_order(pdf_text(english.pdf), ["2 July 2026", *expected_paragraphs()])
+    assert in_order(pdf_text(english.pdf), ["2 July 2027", *expected_paragraphs()])
 
-    result = app.test_cli_runner().invoke(cli, [*arguments[:6], *arguments[8:], "--draft"])
+    result = app.test_cli_runner().invoke(cli, [*arguments, "--draft"])
     assert result.exit_code == 0, result.output
-    assert f"{SYMBOL} [en] revision 2: 1 pages, draft" in result.output
+    assert f"{SYMBOL} [en] revision 2: 2 pages, draft" in result.output
+    # A French version of lists written in English is refused, naming why.
+    refused = app.test_cli_runner().invoke(cli, [*arguments, "--language", "fr"])
+    assert refused.exit_code != 0
+    assert "written in English and have no translation yet" in refused.output
 
     refused = app.test_cli_runner().invoke(
         cli, [*arguments, "--user", two_lists[0].focal_point.email]
@@ -1006,7 +1054,7 @@ def test_the_command_line_renders_and_publishes_and_prints_the_page_count(
     assert refused.exit_code != 0
     assert "is not a secretariat account" in refused.output
     refused = app.test_cli_runner().invoke(
-        cli, [*arguments, "--review", "999999", "--symbol", "CTOC/COP/WG.4/2025/2"]
+        cli, [*arguments, "--review", "999999", "--symbol", "CTOC/COP/WG.4/2027/2"]
     )
     assert refused.exit_code != 0
-    assert "is not a conference room paper symbol" in refused.output
+    assert "is not a conference room paper in the register" in refused.output

@@ -27,11 +27,14 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
+from questionnaire.meetings.models import MeetingDocument
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing.models import Publication
 from tests.test_answer_saving import fresh
 from tests.test_publishing import (
+    MEETING,
+    SYMBOL,
     Element,
     Reviewed,
     agree_list,
@@ -161,11 +164,11 @@ def test_the_search_finds_what_is_there(
     """The searches below are not blind: a public element is found in the text, a marker in
     the title in the text, the metadata and the decoded objects."""
     control = "TITLE-CONTROL-3c9d7"
-    publication = make_crp(
-        db,
-        crp_request([confidential_lists[0].review_id], title=f"Lists {control}"),
-        secretariat,
-    )
+    row = db.exec(select(MeetingDocument).where(MeetingDocument.symbol == SYMBOL)).one()
+    row.titles = {"en": f"Lists {control}", "fr": f"Listes {control}"}
+    db.add(row)
+    db.commit()
+    publication = make_crp(db, crp_request([confidential_lists[0].review_id]), secretariat)
     assert publication.pdf is not None
     places = found_in(publication.pdf, control, tmp_path)
     assert {"pypdf text", "pdftotext", "document information", "XMP metadata"} <= set(places)
@@ -237,9 +240,8 @@ def test_the_withheld_note_appears_only_when_the_setting_is_on(
     # The command line follows the setting when not told otherwise.
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
     arguments = [
-        "publish", "crp", "--symbol", "CTOC/COP/WG.4/2025/CRP.3", "--date", "2026-07-02",
-        "--session", "Vienna", "--agenda-item", "3", "--agenda-title", "Review",
-        "--title", "Lists", "--user", secretariat.email,
+        "publish", "crp", "--meeting", MEETING, "--item", "3", "--symbol", SYMBOL,
+        "--date", "2027-07-02", "--cutoff", "2027-06-30", "--user", secretariat.email,
         *[f"--review={i}" for i in review_ids],
     ]  # fmt: skip
     for setting, expected in ((False, 0), (True, 1)):

@@ -1,8 +1,10 @@
 """Publishing checks the content against the current data, drafts go stale, and a published
 revision can be withdrawn.
 
-The State under review may keep an element confidential while its list is agreed, after the
-secretariat made a draft: publishing builds the content again and refuses a draft that
+A paper contains final lists only, which the application no longer changes; the tests
+correct a final list after the secretariat made a draft (`corrected`: reopened and made final
+again in the database, as a data correction would), the State keeping an element
+confidential meanwhile: publishing builds the content again and refuses a draft that
 differs, whatever the path (the page, a rendering done by the worker, the command line); the
 document page says a draft is out of date and why; a withdrawn revision is served nowhere
 and its addresses show a notice. Each test plants a marker in the element and looks for it
@@ -16,7 +18,8 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +39,7 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.config import normalize_database_url
 from questionnaire.observations import services as observations
-from questionnaire.observations.models import ListOfObservations, Observation
+from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
 from questionnaire.publishing import jobs
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
@@ -45,6 +48,7 @@ from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_publishing import (
+    MEETING,
     REDIS_URL,
     SYMBOL,
     compact,
@@ -52,6 +56,7 @@ from tests.test_publishing import (
     form_data,
     pdf_text,
     pdftotext,
+    record_test_meeting,
 )
 from tests.test_workspace import (
     Cast,
@@ -86,27 +91,43 @@ def cast(db, make_user, make_review, member) -> Cast:
     return cast_review(db, make_user, make_review, member)
 
 
-def set_status(db: Session, review_id: int, status: str) -> None:
+def set_status(db: Session, review_id: int, status: str, actor_id: int | None = None) -> None:
     """The list at `status`: the way there (both reviewing States, then the State under
-    review) is tested with the workspace; here only where the list stands matters."""
+    review) is tested with the workspace; here only where the list stands matters. A list
+    made final gets the transition that dates it, the first time."""
     lst = (
         fresh(db)
         .exec(select(ListOfObservations).where(ListOfObservations.review_id == review_id))
         .one()
     )
-    lst.status = status
+    before, lst.status = lst.status, status
     db.add(lst)
+    if status == "final" and actor_id is not None:
+        db.add(
+            ListTransition(list_id=lst.id, from_status=before, to_status="final", actor_id=actor_id)
+        )  # type: ignore[arg-type]
     db.commit()
     settled(db, None)
 
 
+@contextmanager
+def corrected(db: Session, review_id: int) -> Iterator[None]:
+    """A final list reopened for a correction and made final again (in the database: the
+    application never reopens a final list)."""
+    set_status(db, review_id, "agreed")
+    yield
+    set_status(db, review_id, "final")
+
+
 def agreed_list(db: Session, cast: Cast, client_for: Client) -> list[int]:
     """Through the pages, the reviewer writes a public and a (still public) secret element;
-    the list is then agreed. The ids of the public and the secret element."""
+    the list is then agreed and made final, and the meeting the papers are for recorded. The
+    ids of the public and the secret element."""
+    record_test_meeting(db)
     reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
     assert reviewer.add("art-3", "gap", SECRET, []).status_code == 302
     assert reviewer.add("art-5", "suggestion", PUBLIC, []).status_code == 302
-    set_status(db, cast.review_id, "agreed")
+    set_status(db, cast.review_id, "final", actor_id=cast.reviewer.id)
     found = {o.text: o.id for o in observations_of(db, cast.review_id)}
     return [found[PUBLIC], found[SECRET]]  # type: ignore[list-item]
 
@@ -158,7 +179,8 @@ def test_the_reproduction_of_the_finding_serves_the_element_nowhere(
     _public_id, secret_id = agreed_list(db, cast, client_for)
     secretariat = client_for(cast.secretariat)
     draft = create_draft(secretariat, cast)
-    Workspace(client_for(cast.focal_point), cast.review_id).act(secret_id, "confidential")
+    with corrected(db, cast.review_id):
+        Workspace(client_for(cast.focal_point), cast.review_id).act(secret_id, "confidential")
     secretariat.post(f"/documents/{draft}/publish")
     peer = client_for(cast.outsider)
     for url in (STABLE, f"/documents/{draft}.pdf"):
@@ -177,7 +199,8 @@ def test_an_element_kept_confidential_after_the_draft_is_never_published(
     draft = create_draft(secretariat, cast)
     assert publications(db)[0].job_status == "done"
     state = Workspace(client_for(cast.focal_point), cast.review_id)
-    assert state.act(secret_id, "confidential").status_code == 302
+    with corrected(db, cast.review_id):
+        assert state.act(secret_id, "confidential").status_code == 302
 
     # The document page says the draft is out of date, naming the list and the element.
     page = text(secretariat.get(f"/documents/{draft}"))
@@ -217,12 +240,13 @@ def test_every_change_to_an_included_list_makes_the_draft_stale(
     draft = create_draft(secretariat, cast)
     assert "out of date" not in text(secretariat.get(f"/documents/{draft}"))
 
-    # Sent back to drafting: the list is no longer agreed.
+    # Reopened and sent back to drafting: the list is no longer final.
+    set_status(db, cast.review_id, "agreed")
     staff = Workspace(secretariat, cast.review_id)
     assert staff.move("drafting").status_code == 302
     page = text(secretariat.get(f"/documents/{draft}"))
     assert "This draft is out of date" in page
-    assert f"The list of observations of review {cast.review_id} is not agreed." in page
+    assert f"The list of observations of review {cast.review_id} was not final by" in page
 
     # An element edited and agreed again: the old wording is gone, the new one is new.
     reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
@@ -232,7 +256,7 @@ def test_every_change_to_an_included_list_makes_the_draft_stale(
         public_id, version=version, category="suggestion", text=edited, cited=[], follow=True
     )
     assert "The observation has been saved." in flashes(response)
-    set_status(db, cast.review_id, "agreed")
+    set_status(db, cast.review_id, "final")
     page = text(secretariat.get(f"/documents/{draft}"))
     assert "the element “Ghana could train more prosecutors PUBLIC-MARKER-a90c4.” is no" in page
     assert "the element “Ghana could train more judges EDITED-MARKER-31c7e.” is new" in page
@@ -268,7 +292,8 @@ def test_a_rendering_done_by_the_worker_after_a_change_is_not_published(
         draft = create_draft(secretariat, cast)
         assert [p.job_status for p in publications(db)] == ["queued"]
         # The State keeps the element confidential while the rendering waits in the queue.
-        Workspace(client_for(cast.focal_point), cast.review_id).act(secret_id, "confidential")
+        with corrected(db, cast.review_id):
+            Workspace(client_for(cast.focal_point), cast.review_id).act(secret_id, "confidential")
         assert SimpleWorker([queue], connection=queue.connection).work(burst=True)
         assert [p.job_status for p in publications(db)] == ["done"]
         response = secretariat.post(f"/documents/{draft}/publish", follow_redirects=True)
@@ -302,9 +327,8 @@ def test_the_command_line_refuses_content_that_changed_while_it_rendered(
         return done
 
     monkeypatch.setattr(publishing, "render", render_then_marked)
-    arguments = ["publish", "crp", "--symbol", SYMBOL, "--date", "2026-07-02"]
-    arguments += ["--session", "Vienna, 2 and 3 July 2026", "--agenda-item", "3"]
-    arguments += ["--agenda-title", "Review", "--title", "Lists of observations"]
+    arguments = ["publish", "crp", "--meeting", MEETING, "--item", "3", "--symbol", SYMBOL]
+    arguments += ["--date", "2027-07-02", "--cutoff", "2027-06-30"]
     arguments += ["--review", str(cast.review_id), "--user", cast.secretariat.email, "--publish"]
     result = app.test_cli_runner().invoke(cli, arguments)
     assert result.exit_code == 1, result.output
@@ -341,7 +365,8 @@ def test_a_withdrawn_revision_is_served_nowhere_and_its_addresses_show_a_notice(
     peer = client_for(cast.outsider)
     assert MARKER in pdf_text(peer.get(STABLE).data)  # public when it was published
     # The State keeps the element confidential after the publication.
-    Workspace(client_for(cast.focal_point), cast.review_id).act(secret_id, "confidential")
+    with corrected(db, cast.review_id):
+        Workspace(client_for(cast.focal_point), cast.review_id).act(secret_id, "confidential")
 
     # The page says so; withdrawing is asked first, saying what will happen; asking writes
     # nothing.
@@ -433,9 +458,17 @@ def test_publishing_waits_for_a_change_of_confidentiality_under_way_and_then_ref
         observation = session.get(Observation, secret_id)
         focal_point = session.get(User, cast.focal_point.id)
         assert review and observation and focal_point
+        # A correction of the final list (see `corrected`), in this one transaction.
+        lst = session.exec(
+            select(ListOfObservations).where(ListOfObservations.review_id == review.id)
+        ).one()
+        lst.status = "agreed"
+        session.flush()
         observations.set_confidential(
             session, review, observation, focal_point, is_confidential=True
         )
+        lst.status = "final"
+        session.add(lst)
         session.flush()
         publishing_request = threading.Thread(
             target=lambda: outcome.append(

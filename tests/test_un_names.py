@@ -21,7 +21,6 @@ from questionnaire.banks.services import bank_of
 from questionnaire.demo import answer_required
 from questionnaire.observations import services as observations
 from questionnaire.publishing import services as publishing
-from questionnaire.publishing.crp import CrpRequest
 from questionnaire.reference.models import State
 from questionnaire.reference.names import (
     UN_LANGUAGES,
@@ -36,6 +35,7 @@ from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import login, reviewing_states_agree
+from tests.test_publishing import crp_request, record_test_meeting
 
 #: States whose ISO 3166 names differ from the UN's, reviewed in the phase the test opens.
 UNDER_REVIEW = ["BOL", "COD", "PRK", "KOR", "VEN", "TZA", "MDA", "CIV", "GBR", "USA"]
@@ -265,20 +265,13 @@ def _agreed_list(db: Session, make_user: Callable[..., User], review: Review) ->
     reviewing_states_agree(db, review)
     observations.transition(db, review, reviewer, side="reviewer", to_status="with_state")
     observations.transition(db, review, focal_point, side="state", to_status="agreed")
+    observations.transition(db, review, reviewer, side="reviewer", to_status="final")
     db.commit()
 
 
 def _crp_text(db: Session, review: Review, secretariat: User, language: str) -> str:
-    request = CrpRequest(
-        symbol="CTOC/COP/WG.4/2026/CRP.9",
-        language=language,
-        issued_on=date(2026, 6, 1),
-        session="Vienna, 2 and 3 July 2026",
-        agenda_item=3,
-        agenda_title="Review of the implementation of the Protocol",
-        title="Lists of observations and summaries of the reviews",
-        review_ids=(review.id,),  # type: ignore[arg-type]
-    )
+    record_test_meeting(db)
+    request = crp_request([review.id], language)  # type: ignore[list-item]
     publication = publishing.create_crp(db, request, secretariat)
     if publication.job_status != "done":
         assert publishing.render(db, publication), publication.job_error
@@ -299,7 +292,12 @@ def test_no_iso_style_name_on_pages_exports_and_the_crp(
 ) -> None:
     secretariat = make_user(None, secretariat=True, locale=language)
     under_review = _phase(db, secretariat)
-    venezuela = next(r for r in under_review if r.state_code == "VEN")
+    venezuela = next(  # its trafficking review, whose list goes to the test meeting's WG.4
+        r
+        for r in under_review
+        if r.state_code == "VEN"
+        and bank_of(db.get(BankVersion, r.bank_version_id)).instrument == "TIP"  # type: ignore[arg-type]
+    )
     with app.test_request_context():  # messages to the State are worded in a language
         _agreed_list(db, make_user, venezuela)
     login(client, secretariat)

@@ -17,13 +17,20 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
-from questionnaire.observations.models import ListOfObservations
+from questionnaire.observations.models import ListOfObservations, ListTransition
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
 from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_exports import sheet_rows
-from tests.test_publishing import SYMBOL, compact, form_data, pdf_text, pdftotext
+from tests.test_publishing import (
+    SYMBOL,
+    compact,
+    form_data,
+    pdf_text,
+    pdftotext,
+    record_test_meeting,
+)
 from tests.test_workspace import Cast, Workspace, cast_review, flashes, page_text, settled
 
 MARKER = "SUMMARY-CONFIDENTIAL-MARKER-e4b07"
@@ -51,15 +58,21 @@ def cast(db, make_user, make_review, member) -> Cast:
     return cast_review(db, make_user, make_review, member)
 
 
-def set_status(db: Session, review_id: int, status: str) -> None:
-    """The list at `status` (the way there is tested with the workspace)."""
+def set_status(db: Session, review_id: int, status: str, actor_id: int | None = None) -> None:
+    """The list at `status` (the way there is tested with the workspace); made final with
+    the transition that dates it, and the meeting the papers are for recorded."""
+    record_test_meeting(db)
     lst = (
         fresh(db)
         .exec(select(ListOfObservations).where(ListOfObservations.review_id == review_id))
         .one()
     )
-    lst.status = status
+    before, lst.status = lst.status, status
     db.add(lst)
+    if status == "final" and actor_id is not None:
+        db.add(
+            ListTransition(list_id=lst.id, from_status=before, to_status="final", actor_id=actor_id)
+        )  # type: ignore[arg-type]
     db.commit()
     settled(db, None)
 
@@ -133,7 +146,7 @@ def test_a_paragraph_kept_confidential_never_reaches_the_crp_nor_a_peer_state(
         ["With the State under review", LAST, False],
     ]
 
-    set_status(db, cast.review_id, "agreed")
+    set_status(db, cast.review_id, "final", actor_id=cast.reviewer.id)
     publication_id = publish_crp(client_for(cast.secretariat), cast.review_id)
     (publication,) = settled(db, list(fresh(db).exec(select(Publication))))
     assert MARKER not in str(publication.snapshot)
@@ -153,12 +166,16 @@ def test_a_draft_made_before_the_choice_goes_stale_and_is_not_published(
     db: Session, cast: Cast, client_for: Client, tmp_path: Path
 ) -> None:
     shared_summary(db, cast, client_for)
-    set_status(db, cast.review_id, "agreed")
+    set_status(db, cast.review_id, "final", actor_id=cast.reviewer.id)
     secretariat = client_for(cast.secretariat)
     response = secretariat.post("/documents/new", data=form_data([cast.review_id]))
     draft = int(response.headers["Location"].rsplit("/", 1)[1])
     state = client_for(cast.focal_point)
+    # A correction of the final list: reopened in the database (the application never
+    # reopens a final list), the State's choice, final again.
+    set_status(db, cast.review_id, "agreed")
     mark(state, cast.review_id, paragraph_keys(state, cast.review_id)[1])
+    set_status(db, cast.review_id, "final")
 
     page = page_text(secretariat.get(f"/documents/{draft}"))
     assert "This draft is out of date: it can no longer be published." in page
@@ -168,8 +185,10 @@ def test_a_draft_made_before_the_choice_goes_stale_and_is_not_published(
     assert client_for(cast.outsider).get(STABLE).status_code == 404
 
     # Released again, the paragraph may be published: the draft is current once more.
+    set_status(db, cast.review_id, "agreed")
     response = mark(state, cast.review_id, paragraph_keys(state, cast.review_id)[1], "public")
     assert "The paragraph may be published." in flashes(response)
+    set_status(db, cast.review_id, "final")
     assert "out of date" not in page_text(secretariat.get(f"/documents/{draft}"))
     secretariat.post(f"/documents/{draft}/publish")
     served = client_for(cast.outsider).get(STABLE)

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from babel.dates import format_date
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,49 +22,62 @@ from sqlmodel import Session, col, select
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import localize
+from questionnaire.i18n import LANGUAGE_NAMES, localize
+from questionnaire.meetings.wording import long_date
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import CATEGORIES, ListOfObservations, Observation
 from questionnaire.observations.summary import paragraphs_of
-from questionnaire.publishing.symbols import is_crp
+from questionnaire.publishing.eligibility import included_lists
+from questionnaire.publishing.frame import frame_of, heading
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
 
 DOCUMENT_LANGUAGES = ("en", "fr")
-PUBLISHABLE = ("agreed", "final")
+#: The status of the lists a paper may contain (and made so by its cut-off date).
+PUBLISHABLE = ("final",)
 
 
 @dataclass(frozen=True)
 class CrpRequest:
-    """What the secretariat asks for: the meeting, the symbol, the reviews to include."""
+    """What the secretariat asks for: a paper of a meeting (named by its agenda's symbol) for an
+    agenda item, under a symbol of the meeting's register, in one language, from the lists of
+    the reviews made final by the cut-off date."""
 
+    meeting: str
+    item: str
     symbol: str
     language: str
     issued_on: date
-    session: str
-    agenda_item: int
-    agenda_title: str
-    title: str
+    cutoff: date
     review_ids: tuple[int, ...]
-    languages_line: str = ""
+    #: The language the lists' observations and summaries are written in (they have no
+    #: translations yet): a version in another language is refused rather than mixing them.
+    text_language: str = "en"
     withheld_note: bool = False
 
 
 def request_source(request: CrpRequest) -> dict[str, Any]:
     """The request as JSON-ready data, kept with each revision to build its content again."""
-    return {**asdict(request), "issued_on": request.issued_on.isoformat()}
+    return {
+        **asdict(request),
+        "issued_on": request.issued_on.isoformat(),
+        "cutoff": request.cutoff.isoformat(),
+    }
 
 
 def request_from_source(source: dict[str, Any] | None) -> CrpRequest | None:
-    """The request a revision was made from; None for a revision made before it was kept."""
-    if not source:
+    """The request a revision was made from; None for a revision made before it was kept, or
+    before papers were made for a meeting."""
+    if not source or "meeting" not in source:
         return None
+    known = {name for name in CrpRequest.__dataclass_fields__}
     return CrpRequest(
         **{
-            **source,
+            **{key: value for key, value in source.items() if key in known},
             "issued_on": date.fromisoformat(source["issued_on"]),
+            "cutoff": date.fromisoformat(source["cutoff"]),
             "review_ids": tuple(int(i) for i in source["review_ids"]),
         }
     )
@@ -113,89 +125,43 @@ class StateBlock:
     withheld: int = 0
 
 
-def _body(symbol: str) -> str:
-    if "/WG.4/" in symbol:
-        return _("Working Group on Trafficking in Persons")
-    if "/WG.7/" in symbol:
-        return _("Working Group on the Smuggling of Migrants")
-    if "/WG.2/" in symbol:
-        return _("Working Group on Technical Assistance")
-    if "/WG.3/" in symbol:
-        return _("Working Group on International Cooperation")
-    return _(
-        "Conference of the Parties to the United Nations Convention against "
-        "Transnational Organized Crime"
-    )
-
-
-def _lists(db: Session, review_ids: tuple[int, ...]) -> list[tuple[Review, ListOfObservations]]:
-    rows = db.exec(
-        select(Review, ListOfObservations)
-        .join(ListOfObservations, col(ListOfObservations.review_id) == Review.id)
-        .where(col(Review.id).in_(review_ids))
-    ).all()
-    found = {review.id: (review, lst) for review, lst in rows}
-    for review_id in review_ids:
-        if review_id not in found:
-            raise RuleViolation(
-                _l("Review %(review)s has no list of observations.", review=review_id)
-            )
-        if found[review_id][1].status not in PUBLISHABLE:
-            raise RuleViolation(
-                _l("The list of observations of review %(review)s is not agreed.", review=review_id)
-            )
-    return [found[i] for i in review_ids]
-
-
 def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
     """Every word of the document, confidential elements left out; raises RuleViolation."""
-    if not is_crp(request.symbol):
-        raise RuleViolation(
-            _l(
-                "%(symbol)s is not a conference room paper symbol "
-                "(for example CTOC/COP/WG.4/2025/CRP.2).",
-                symbol=request.symbol,
-            )
-        )
     if request.language not in DOCUMENT_LANGUAGES:
         raise RuleViolation(
             _l("Documents are produced in %(languages)s.", languages=", ".join(DOCUMENT_LANGUAGES))
         )
+    if request.language != request.text_language:
+        raise RuleViolation(
+            _l(
+                "The lists of observations are written in %(text)s and have no translation yet: "
+                "a version of %(symbol)s in %(language)s would put its headings over text in "
+                "another language. Issue it in %(text)s.",
+                text=LANGUAGE_NAMES.get(request.text_language, request.text_language),
+                symbol=request.symbol,
+                language=LANGUAGE_NAMES.get(request.language, request.language),
+            )
+        )
     if not request.review_ids:
-        raise RuleViolation(_l("Choose at least one agreed list of observations."))
+        raise RuleViolation(_l("Choose at least one final list of observations."))
+    frame = frame_of(db, request.meeting, request.symbol, request.item)
+    if request.cutoff >= frame.meeting.starts_on:
+        raise RuleViolation(
+            _l(
+                "The cut-off date must fall before the meeting, which opens on %(date)s.",
+                date=frame.meeting.starts_on.isoformat(),
+            )
+        )
+    lists = included_lists(db, request.review_ids, frame.bodies, request.cutoff, request.symbol)
     with force_locale(request.language):
         counter = iter(range(2, 100_000))  # paragraph 1 is the introduction
-        states = [
-            _state_block(db, review, request, counter)
-            for review, _lst in _lists(db, request.review_ids)
-        ]
+        states = [_state_block(db, entry.review, request, counter) for entry in lists]
         return {
             "symbol": request.symbol,
             "language": request.language,
-            # Day, month, year in every language, as UN documents write it: "2 July 2026".
-            "date": format_date(request.issued_on, format="d MMMM y", locale=request.language),
-            "languages_line": request.languages_line
-            or (_("English only") if request.language == "en" else _("French only")),
-            "body": _body(request.symbol),
-            "session": request.session,
-            "agenda_line": _(
-                "Item %(number)d of the provisional agenda", number=request.agenda_item
-            ),
-            "agenda_title": request.agenda_title,
-            "title": request.title,
+            **heading(frame, request.language, request.text_language, request.issued_on),
             "note_by": _("Note by the Secretariat"),
-            "introduction": Paragraph(
-                1,
-                _(
-                    "In accordance with paragraph 38 of the procedures and rules for the "
-                    "functioning of the Mechanism for the Review of the Implementation of the "
-                    "United Nations Convention against Transnational Organized Crime and the "
-                    "Protocols thereto, the lists of observations and the summaries completed "
-                    "before a session of a working group are made available to it as conference "
-                    "room papers. The present paper contains the lists of observations and "
-                    "summaries set out below."
-                ),
-            ),
+            "introduction": Paragraph(1, _introduction(request)),
             "summary_heading": _("Summary"),
             "withheld_text": _(
                 "One or more elements are withheld at the request of the State under review."
@@ -204,6 +170,46 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
             else "",
             "states": states,
         }
+
+
+def _introduction(request: CrpRequest) -> str:
+    return _(
+        "In accordance with paragraph 38 of the procedures and rules for the functioning of the "
+        "Mechanism for the Review of the Implementation of the United Nations Convention against "
+        "Transnational Organized Crime and the Protocols thereto, the lists of observations and "
+        "the summaries completed before a meeting of a working group are made available to it "
+        "as conference room papers. The present paper contains the lists of observations and "
+        "summaries made final by %(cutoff)s, as set out below, without the elements that the "
+        "States under review have decided to keep confidential.",
+        cutoff=long_date(request.cutoff, request.language),
+    )
+
+
+def decisions(db: Session, request: CrpRequest) -> list[dict[str, Any]]:
+    """The States' para. 38 decisions as the paper applies them, kept with the revision: per
+    list, the day it was made final, the observations withheld and the summary paragraphs
+    withheld (by the SHA-256 of their text)."""
+    frame = frame_of(db, request.meeting, request.symbol, request.item)
+    found = []
+    for entry in included_lists(
+        db, request.review_ids, frame.bodies, request.cutoff, request.symbol
+    ):
+        withheld = db.exec(
+            select(Observation.id).where(
+                Observation.review_id == entry.review.id,
+                col(Observation.is_deleted).is_(False),
+                col(Observation.is_confidential).is_(True),
+            )
+        ).all()
+        found.append(
+            {
+                "review": entry.review.id,
+                "final_on": entry.final_on.isoformat(),
+                "withheld_observations": sorted(i for i in withheld if i is not None),
+                "withheld_summary_paragraphs": list(entry.list.summary_confidential),
+            }
+        )
+    return found
 
 
 def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any) -> StateBlock:

@@ -7,17 +7,19 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from questionnaire.forms import Form
+from questionnaire.i18n import LANGUAGE_NAMES
+from questionnaire.meetings.spec import ITEM_REFERENCE
 from questionnaire.publishing.symbols import is_crp
-from questionnaire.validators import DateInRange, WholeNumberRange
+from questionnaire.validators import DateInRange
 
 
 def _crp_symbol(form: FlaskForm, field: StringField) -> None:
@@ -27,9 +29,57 @@ def _crp_symbol(form: FlaskForm, field: StringField) -> None:
         )
 
 
+def _item(form: FlaskForm, field: StringField) -> None:
+    if field.data and not ITEM_REFERENCE.fullmatch(field.data.strip()):
+        raise ValidationError(_l("Give an agenda item such as 2 or 3 (b)"))
+
+
 class CrpForm(Form):
+    meeting = SelectField(
+        _l("Meeting"), choices=[], validators=[DataRequired(_l("Choose the meeting"))]
+    )
+    item = StringField(
+        _l("Agenda item"),
+        validators=[DataRequired(_l("Give the agenda item")), Length(max=8), _item],
+        description=_l("As the provisional agenda numbers it, for example 3 (b)."),
+    )
     symbol = StringField(
-        _l("Symbol"), validators=[DataRequired(_l("Give the symbol")), Length(max=120), _crp_symbol]
+        _l("Symbol (optional)"),
+        validators=[Optional(), Length(max=120), _crp_symbol],
+        description=_l(
+            "A conference room paper of the meeting's register; leave empty to allocate the "
+            "next CRP number of the meeting's series."
+        ),
+    )
+    job_number = StringField(
+        _l("Job number"),
+        validators=[
+            Optional(),
+            Regexp(r"^[A-Z]\.\d{2}-\d{5}$", message=_l("Give a job number such as V.27-01234")),
+            Length(max=12),
+        ],
+        description=_l(
+            "Required when the register has none for the paper, for example V.27-01234."
+        ),
+    )
+    issued_on = DateField(
+        _l("Date of the document"), validators=[DataRequired(_l("Give the date")), DateInRange()]
+    )
+    cutoff = DateField(
+        _l("Cut-off date"),
+        validators=[DataRequired(_l("Give the cut-off date")), DateInRange()],
+        description=_l(
+            "Only lists made final on or before this day are included; it falls before the meeting."
+        ),
+    )
+    text_language = SelectField(
+        _l("Language the lists are written in"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+        default="en",
+        description=_l(
+            "Observations and summaries have no translations yet: the paper is issued in the "
+            "language they are written in."
+        ),
     )
     languages = SelectMultipleField(
         _l("Languages"),
@@ -37,32 +87,8 @@ class CrpForm(Form):
         validators=[DataRequired(_l("Choose at least one language"))],
         default=["en"],
     )
-    issued_on = DateField(
-        _l("Date of the document"), validators=[DataRequired(_l("Give the date")), DateInRange()]
-    )
-    session = StringField(
-        _l("Session"),
-        validators=[DataRequired(_l("Give the session, place and dates")), Length(max=300)],
-        description=_l("For example: Vienna, 2 and 3 July 2025"),
-    )
-    agenda_item = IntegerField(
-        _l("Agenda item"),
-        validators=[DataRequired(_l("Give the agenda item")), WholeNumberRange(min=1, max=30)],
-    )
-    agenda_title = StringField(
-        _l("Title of the agenda item"),
-        validators=[DataRequired(_l("Give the title of the agenda item")), Length(max=300)],
-    )
-    title = StringField(
-        _l("Title"), validators=[DataRequired(_l("Give the title")), Length(max=500)]
-    )
-    languages_line = StringField(
-        _l("Language line (optional)"),
-        validators=[Optional(), Length(max=120)],
-        description=_l("Leave empty for “English only” or “French only”."),
-    )
     reviews = SelectMultipleField(
-        _l("Agreed lists of observations"),
+        _l("Final lists of observations"),
         choices=[],
         validators=[DataRequired(_l("Choose at least one list"))],
     )

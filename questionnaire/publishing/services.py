@@ -8,6 +8,7 @@ confidentiality either comes before (and is seen) or waits until after the publi
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from io import BytesIO
 
 from flask_babel import LazyString
@@ -21,10 +22,13 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import utcnow
 from questionnaire.errors import RuleViolation
+from questionnaire.meetings.register import agenda_item, take_crp
+from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing.crp import (
     CrpRequest,
     build_snapshot,
+    decisions,
     plain_snapshot,
     request_from_source,
     request_source,
@@ -44,10 +48,47 @@ def render_key(snapshot_sha256: str) -> str:
     return hashlib.sha256(f"{snapshot_sha256}:{fingerprint}".encode()).hexdigest()
 
 
+def prepare_crps(
+    db: Session, request: CrpRequest, languages: list[str], *, job_number: str, user: User
+) -> list[Publication]:
+    """A draft of the meeting's paper in each of `languages`, under the register's symbol
+    `request.symbol`, or under the next CRP.n allocated and recorded in the register when it
+    is empty (with `job_number` recorded when the register has none)."""
+    meeting = meeting_by_symbol(db, request.meeting)
+    if meeting is None:
+        raise RuleViolation(_l("No meeting has the symbol %(symbol)s.", symbol=request.meeting))
+    item = agenda_item(meeting, request.item)
+    row = take_crp(
+        db,
+        meeting,
+        item,
+        symbol=request.symbol.strip(),
+        job_number=job_number,
+        original_language=request.text_language,
+        actor=user,
+    )
+    if not languages:
+        raise RuleViolation(_l("Choose at least one language."))
+    return [
+        create_crp(
+            db,
+            replace(
+                request,
+                meeting=agenda_symbol(meeting),
+                symbol=row.symbol,
+                item=item,
+                language=language,
+            ),
+            user,
+        )
+        for language in languages
+    ]
+
+
 def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
     """A new draft revision of the CRP; its PDF is taken from the cache when the same
     content was rendered before by the same renderer, else rendered by `render` (a
-    background job)."""
+    background job). The States' para. 38 decisions it applies are kept with it."""
     snapshot = plain_snapshot(build_snapshot(db, request))
     sha = snapshot_sha256(snapshot)
     latest = db.exec(
@@ -59,9 +100,9 @@ def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
         symbol=request.symbol,
         language=request.language,
         revision=(latest or 0) + 1,
-        title=request.title,
+        title=snapshot["title"],
         snapshot=snapshot,
-        source=request_source(request),
+        source={**request_source(request), "decisions": decisions(db, request)},
         snapshot_sha256=sha,
         created_by_id=user.id,
     )
@@ -88,8 +129,11 @@ def create_crp(db: Session, request: CrpRequest, user: User) -> Publication:
         object_id=publication.id,
         after={
             "symbol": request.symbol,
+            "meeting": request.meeting,
+            "item": request.item,
             "language": request.language,
             "revision": publication.revision,
+            "cutoff": request.cutoff.isoformat(),
             "snapshot_sha256": sha,
         },
     )

@@ -26,6 +26,7 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
+from questionnaire.meetings.services import agenda_symbol, body_of, meetings
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing import jobs, services
 from questionnaire.publishing.crp import PUBLISHABLE, CrpRequest
@@ -56,19 +57,22 @@ def index() -> ResponseReturnValue:
     )
 
 
-def _review_choices(form: CrpForm) -> None:
-    rows = (
-        db.session()
-        .exec(
-            select(Review, State, BankVersion.instrument)
-            .join(ListOfObservations, col(ListOfObservations.review_id) == Review.id)
-            .join(State, col(State.code) == Review.state_code)
-            .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
-            .where(col(ListOfObservations.status).in_(PUBLISHABLE))
-            .order_by(col(State.name_en))
-        )
-        .all()
-    )
+def _choices(form: CrpForm) -> None:
+    """The meetings of the register, and the final lists in the reader's language."""
+    session = db.session()
+    form.meeting.choices = [
+        SelectChoice(symbol, f"{symbol} – {body_of(m).name(current_language())}")
+        for m in meetings(session)
+        for symbol in [agenda_symbol(m)]
+    ]
+    rows = session.exec(
+        select(Review, State, BankVersion.instrument)
+        .join(ListOfObservations, col(ListOfObservations.review_id) == Review.id)
+        .join(State, col(State.code) == Review.state_code)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .where(col(ListOfObservations.status).in_(PUBLISHABLE))
+        .order_by(col(State.name_en))
+    ).all()
     language = current_language()
     rows = sorted(rows, key=lambda row: (collation_key(state_name(row[1], language)), row[2]))
     form.reviews.choices = [
@@ -77,39 +81,42 @@ def _review_choices(form: CrpForm) -> None:
     ]
 
 
+def _request(form: CrpForm) -> CrpRequest:
+    return CrpRequest(
+        meeting=form.meeting.data or "",
+        item=(form.item.data or "").strip(),
+        symbol=(form.symbol.data or "").strip(),
+        language="",
+        issued_on=form.issued_on.data,  # type: ignore[arg-type]
+        cutoff=form.cutoff.data,  # type: ignore[arg-type]
+        review_ids=tuple(int(i) for i in form.reviews.data or []),
+        text_language=form.text_language.data or "en",
+        withheld_note=bool(form.withheld_note.data),
+    )
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @secretariat_required
 def new() -> ResponseReturnValue:
     form = CrpForm(withheld_note=current_app.config["PUBLISH_WITHHELD_NOTE"])
-    _review_choices(form)
+    _choices(form)
     if form.validate_on_submit():
-        created = []
         try:
-            for language in form.languages.data or []:
-                publication = services.create_crp(
-                    db.session(),
-                    CrpRequest(
-                        symbol=(form.symbol.data or "").strip(),
-                        language=language,
-                        issued_on=form.issued_on.data,
-                        session=form.session.data or "",  # type: ignore[arg-type]
-                        agenda_item=form.agenda_item.data or 1,
-                        agenda_title=form.agenda_title.data or "",
-                        title=form.title.data or "",
-                        review_ids=tuple(int(i) for i in form.reviews.data or []),
-                        languages_line=form.languages_line.data or "",
-                        withheld_note=bool(form.withheld_note.data),
-                    ),
-                    current_user,
-                )
-                created.append(publication)
+            created = services.prepare_crps(
+                db.session(),
+                _request(form),
+                list(form.languages.data or []),
+                job_number=form.job_number.data or "",
+                user=current_user,
+            )
         except RuleViolation as exc:
             form.reviews.errors = [str(exc)]
-        else:
-            for publication in created:
-                if publication.job_status != "done":
-                    jobs.enqueue_render(publication.id)  # type: ignore[arg-type]
-            return redirect(url_for(".show", publication_id=created[0].id))
+            # 400 rolls back a symbol allocated before the refusal.
+            return render_template("publishing/new.html", form=form), 400
+        for publication in created:
+            if publication.job_status != "done":
+                jobs.enqueue_render(publication.id)  # type: ignore[arg-type]
+        return redirect(url_for(".show", publication_id=created[0].id))
     return render_template("publishing/new.html", form=form)
 
 
