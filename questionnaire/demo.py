@@ -6,6 +6,10 @@ review (version 3) is in progress with its earlier answers carried forward for c
 its SOM review is submitted, and the reviewing States have started their observations; its
 Firearms Protocol review has its required answers saved.
 
+The coming meeting of the Working Group on the Smuggling of Migrants is recorded from the
+example meeting file, with CRP.1 for its item 3 (b) made from Senegal's final SOM list
+(`demo_meeting`).
+
 Everyone but the secretariat comes in as in a real cycle: each State's note verbale is recorded
 as a nomination (`nominations.services.record_nomination`), which creates the account and gives
 the role; the account is then activated through its activation link with the demo password.
@@ -24,6 +28,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
+from questionnaire.demo_meeting import load_meeting_and_crp
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
 from questionnaire.observations import services as observations
@@ -287,7 +292,8 @@ def load_demo(db: Session, banks_dir: Path, today: date | None = None) -> list[t
     email, name, _role = DEMO_PEOPLE[0]
     secretariat = _user(db, email, name, None, secretariat=True)
     _earlier_cycle(db, secretariat, today)
-    _phase(db, secretariat, today)
+    phase = _phase(db, secretariat, today)
+    load_meeting_and_crp(db, secretariat, phase, today, nominate=_nominate, answer=answer_required)
     db.flush()
     logins = [
         (email, role.replace("_", " ") + (" of Ghana" if role != "secretariat" else ""))

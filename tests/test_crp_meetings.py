@@ -20,6 +20,8 @@ from sqlmodel import Session, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
+from questionnaire.demo import load_demo
+from questionnaire.demo_meeting import ELEMENTS
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import record_meeting
@@ -28,7 +30,7 @@ from questionnaire.observations.models import ListOfObservations, ListTransition
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
-from tests.conftest import login
+from tests.conftest import BANKS_DIR, login
 from tests.test_publishing import Reviewed, agree_list, compact, open_phase, pdftotext
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "meeting-wg7-2027.yaml"
@@ -370,3 +372,28 @@ def test_the_form_makes_the_crp_and_a_refusal_allocates_nothing(
     assert created.symbol == "CTOC/COP/WG.7/2027/CRP.3"
     assert created.title == "Lists of observations and summaries of the country reviews"
     assert db.exec(select(ListOfObservations)).all()
+
+
+def test_the_demo_has_the_coming_meeting_and_a_crp_of_a_final_list(
+    db: Session, tmp_path: Path
+) -> None:
+    load_demo(db, BANKS_DIR)
+    db.commit()
+    load_demo(db, BANKS_DIR)  # idempotent: no second paper, no second meeting
+    db.commit()
+    (meeting,) = db.exec(select(Meeting)).all()
+    assert (meeting.body_code, meeting.year) == ("WG.7", 2027)
+    (publication,) = db.exec(select(Publication)).all()
+    assert (publication.symbol, publication.language, publication.job_status) == (
+        "CTOC/COP/WG.7/2027/CRP.1",
+        "en",
+        "done",
+    )
+    assert publication.pdf is not None
+    text = " ".join(pdftotext(publication.pdf, tmp_path).split())
+    assert "Senegal: Protocol against the Smuggling of Migrants" in text
+    assert "Item 3 (b) of the provisional agenda*" in text and "V.27-00431" in text
+    kept = [element for element in ELEMENTS if element[3]]
+    assert kept and all(element[2] not in text for element in kept)
+    (decision,) = publication.source["decisions"]
+    assert len(decision["withheld_observations"]) == len(kept)
