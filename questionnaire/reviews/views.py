@@ -104,7 +104,22 @@ def new_phase() -> ResponseReturnValue:
         else:
             flash(_("The phase has been opened with its reviews."), "success")
             return redirect(url_for(".phase_page", phase_id=phase.id))
-    return render_template("reviews/new_phase.html", form=form)
+    return render_template(
+        "reviews/new_phase.html",
+        form=form,
+        regions=_states_by_region(),
+        deadlines=Deadlines.configured(),
+    )
+
+
+def _states_by_region() -> list[tuple[str, list[State]]]:
+    """The States by regional group (those in none last), each sorted in the reader's language."""
+    states = sort_states(db.session().exec(select(State)).all(), current_language())
+    return [
+        (group, [s for s in states if (s.regional_group or "none") == group])
+        for group in REGIONAL_GROUPS
+        if any((s.regional_group or "none") == group for s in states)
+    ]
 
 
 def _group_preselection() -> list[str]:
