@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session
 
@@ -18,6 +18,7 @@ from questionnaire.accounts.emails import public_url, signature
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
+from questionnaire.dates import un_date
 from questionnaire.i18n import localize
 from questionnaire.notifications.services import queue_message
 from questionnaire.reference.instruments import load_instrument_data
@@ -87,7 +88,7 @@ def compose(db: Session, notice: ReviewNotice, language: str) -> tuple[str, str]
         about += _about(db, notice.review, language, notice.section_key)
         parts.append("\n".join(about))
         if notice.due_on is not None:
-            expected += " " + _("Due on %(date)s.", date=format_date(notice.due_on, "long"))
+            expected += " " + _("Due on %(date)s.", date=un_date(notice.due_on))
         parts.append(expected)
         parts.append(_("Open it here: %(url)s", url=notice.url))
         parts.append(f"-- \n{signature()}")
