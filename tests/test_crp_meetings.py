@@ -347,8 +347,10 @@ def test_the_form_makes_the_crp_and_a_refusal_allocates_nothing(
     reviewed = final_list(db, make_user, secretariat, "GHA", "SOM", SMUGGLING_EN)
     trafficking = final_list(db, make_user, secretariat, "KEN", "TIP", [("art-5", "gap", "X.")])
     login(client, secretariat)
-    page = client.get("/documents/new").get_data(as_text=True)
-    assert MEETING in page and "Cut-off date" in page
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert f'href="/documents/new?meeting={MEETING}"' in page
+    page = client.get("/documents/new", query_string={"meeting": MEETING}).get_data(as_text=True)
+    assert f'<option value="{MEETING}" selected>' in page and "Cut-off date" in page
     form = {
         "meeting": MEETING,
         "item": "3 (b)",

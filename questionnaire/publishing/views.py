@@ -12,6 +12,7 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -98,7 +99,11 @@ def _request(form: CrpForm) -> CrpRequest:
 @bp.route("/new", methods=["GET", "POST"])
 @secretariat_required
 def new() -> ResponseReturnValue:
-    form = CrpForm(withheld_note=current_app.config["PUBLISH_WITHHELD_NOTE"])
+    # The meeting's page links here with its symbol, to preselect the meeting.
+    form = CrpForm(
+        withheld_note=current_app.config["PUBLISH_WITHHELD_NOTE"],
+        meeting=request.args.get("meeting", ""),
+    )
     _choices(form)
     if form.validate_on_submit():
         try:
