@@ -15,6 +15,7 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlmodel import Session, select
 
 from questionnaire.accounts.models import User
@@ -246,7 +247,7 @@ def test_a_joint_symbol_stays_on_one_line_and_names_both_working_groups(
 
 @pytest.mark.usefixtures("shipped_banks")
 def test_a_list_on_the_instrument_of_another_working_group_is_refused(
-    db: Session, meeting: Meeting, secretariat: User, make_user: Callable[..., User]
+    app: Flask, db: Session, meeting: Meeting, secretariat: User, make_user: Callable[..., User]
 ) -> None:
     trafficking = final_list(db, make_user, secretariat, "KEN", "TIP", [("art-5", "gap", "X.")])
     with pytest.raises(RuleViolation) as refused:
@@ -255,6 +256,12 @@ def test_a_list_on_the_instrument_of_another_working_group_is_refused(
     assert f"review {trafficking.review_id}" in message
     assert "Working Group on Trafficking in Persons" in message
     assert "CTOC/COP/WG.7/2027/CRP.1" in message
+    assert "Protocol to Prevent, Suppress and Punish Trafficking in Persons" in message
+    with app.test_request_context(), force_locale("fr"):  # read in French: French names
+        message = str(refused.value)
+    assert "Groupe de travail sur la traite des personnes" in message
+    assert "Groupe de travail sur le trafic illicite de migrants" in message
+    assert "Working Group" not in message
 
 
 @pytest.mark.usefixtures("shipped_banks")

@@ -8,14 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
+from questionnaire.i18n import current_language, localize
 from questionnaire.meetings import wording
 from questionnaire.meetings.bodies import Body, bodies
 from questionnaire.observations.models import ListOfObservations, ListTransition
+from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reviews.models import Review
 
 
@@ -70,12 +73,23 @@ def included_lists(
                     "%(cutoff)s, the cut-off date of %(symbol)s: only lists made final by then "
                     "are made available to the meeting.",
                     review=review_id,
-                    cutoff=wording.long_date(cutoff, "en"),
+                    cutoff=LazyString(lambda: wording.long_date(cutoff, _reader())),
                     symbol=symbol,
                 )
             )
         included.append(Included(review, lst, instrument, made_final))
     return included
+
+
+def _reader() -> str:
+    """The language a refusal is read in: the reader's, English on the command line."""
+    language = current_language()
+    return language if language in ("en", "fr") else "en"
+
+
+def _instrument_name(instrument: str) -> str:
+    known = load_instrument_data().instruments.get(instrument)
+    return str(localize(known.title, _reader())) if known else instrument
 
 
 def _check_working_group(
@@ -89,9 +103,9 @@ def _check_working_group(
                 "lists go to the %(receiving)s: it cannot be included in %(symbol)s, a paper "
                 "of the %(bodies)s.",
                 review=review_id,
-                instrument=instrument,
-                receiving=receiving.name("en") if receiving else "no working group",
+                instrument=LazyString(lambda: _instrument_name(instrument)),
+                receiving=LazyString(lambda: receiving.name(_reader()) if receiving else "—"),
                 symbol=symbol,
-                bodies=" and the ".join(body.name("en") for body in issued_for),
+                bodies=LazyString(lambda: " / ".join(body.name(_reader()) for body in issued_for)),
             )
         )
