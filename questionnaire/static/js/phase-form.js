@@ -118,7 +118,7 @@
       box.querySelectorAll("output[data-deadline]").forEach(function (output) {
         if (!match) { output.textContent = ""; return; }
         var day = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
-        output.textContent = ": " + format.format(rules[output.getAttribute("data-deadline")](day));
+        output.textContent = "(" + format.format(rules[output.getAttribute("data-deadline")](day)) + ")";
       });
     });
   }
