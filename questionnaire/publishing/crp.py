@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
+from flask_babel import LazyString, force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
@@ -22,12 +22,12 @@ from sqlmodel import Session, col, select
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import LANGUAGE_NAMES, localize
-from questionnaire.meetings.wording import long_date
+from questionnaire.i18n import localize
+from questionnaire.meetings.wording import language_name, long_date
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.models import CATEGORIES, ListOfObservations, Observation
 from questionnaire.observations.summary import paragraphs_of
-from questionnaire.publishing.eligibility import included_lists
+from questionnaire.publishing.eligibility import included_lists, reader_language
 from questionnaire.publishing.frame import frame_of, heading
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
@@ -137,9 +137,9 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
                 "The lists of observations are written in %(text)s and have no translation yet: "
                 "a version of %(symbol)s in %(language)s would put its headings over text in "
                 "another language. Issue it in %(text)s.",
-                text=LANGUAGE_NAMES.get(request.text_language, request.text_language),
+                text=_language_name(request.text_language),
                 symbol=request.symbol,
-                language=LANGUAGE_NAMES.get(request.language, request.language),
+                language=_language_name(request.language),
             )
         )
     if not request.review_ids:
@@ -170,6 +170,11 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
             else "",
             "states": states,
         }
+
+
+def _language_name(code: str) -> LazyString:
+    """The name of the language `code` in the language the message is read in."""
+    return LazyString(lambda: language_name(code, reader_language()))
 
 
 def _introduction(request: CrpRequest) -> str:

@@ -73,7 +73,7 @@ def included_lists(
                     "%(cutoff)s, the cut-off date of %(symbol)s: only lists made final by then "
                     "are made available to the meeting.",
                     review=review_id,
-                    cutoff=LazyString(lambda: wording.long_date(cutoff, _reader())),
+                    cutoff=LazyString(lambda: wording.long_date(cutoff, reader_language())),
                     symbol=symbol,
                 )
             )
@@ -81,7 +81,7 @@ def included_lists(
     return included
 
 
-def _reader() -> str:
+def reader_language() -> str:
     """The language a refusal is read in: the reader's, English on the command line."""
     language = current_language()
     return language if language in ("en", "fr") else "en"
@@ -89,7 +89,7 @@ def _reader() -> str:
 
 def _instrument_name(instrument: str) -> str:
     known = load_instrument_data().instruments.get(instrument)
-    return str(localize(known.title, _reader())) if known else instrument
+    return str(localize(known.title, reader_language())) if known else instrument
 
 
 def _check_working_group(
@@ -104,8 +104,12 @@ def _check_working_group(
                 "of the %(bodies)s.",
                 review=review_id,
                 instrument=LazyString(lambda: _instrument_name(instrument)),
-                receiving=LazyString(lambda: receiving.name(_reader()) if receiving else "—"),
+                receiving=LazyString(
+                    lambda: receiving.name(reader_language()) if receiving else "—"
+                ),
                 symbol=symbol,
-                bodies=LazyString(lambda: " / ".join(body.name(_reader()) for body in issued_for)),
+                bodies=LazyString(
+                    lambda: " / ".join(body.name(reader_language()) for body in issued_for)
+                ),
             )
         )
