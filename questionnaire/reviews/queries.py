@@ -367,3 +367,17 @@ def seats_declined(db: Session, assignment: ReviewAssignment) -> list[DeclinedSe
         )
         for seat, instrument in rows
     ]
+
+
+def pages_of(groups: list[StateRows], size: int) -> list[list[StateRows]]:
+    """`groups` cut into pages of at most `size` rows, never splitting a State's group (a group
+    longer than `size` has a page of its own); at least one page, maybe empty."""
+    pages: list[list[StateRows]] = [[]]
+    rows = 0
+    for group in groups:
+        if pages[-1] and rows + len(group.rows) > size:
+            pages.append([])
+            rows = 0
+        pages[-1].append(group)
+        rows += len(group.rows)
+    return pages

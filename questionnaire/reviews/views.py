@@ -152,7 +152,7 @@ def _filter_form() -> DashboardFilterForm:
     return form
 
 
-#: Reviews per page of the dashboard.
+#: Reviews per page of the dashboard (a State's reviews are never split across two pages).
 DASHBOARD_PAGE_SIZE = 25
 
 
@@ -177,20 +177,18 @@ def dashboard() -> ResponseReturnValue:
         form.sort.data or "state",
         language,
     )
-    pages = max(1, -(-len(rows) // DASHBOARD_PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    pages = queries.pages_of(queries.by_state(rows), DASHBOARD_PAGE_SIZE)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), len(pages))
     phase = session.get(ReviewPhase, filters.phase_id) if filters.phase_id else None
     return render_template(
         "reviews/dashboard.html",
         form=form,
-        groups=queries.by_state(
-            rows[(page - 1) * DASHBOARD_PAGE_SIZE : page * DASHBOARD_PAGE_SIZE]
-        ),
+        groups=pages[page - 1],
         count=len(rows),
         totals=queries.totals(everything),
         total_labels=TOTAL_LABELS,
         page=page,
-        pages=pages,
+        pages=len(pages),
         phase=phase,
         is_drawn=bool(phase and queries.is_drawn(session, phase)),
         states={s.code: s for s in session.exec(select(State))},
