@@ -86,7 +86,12 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status not in PAGES:
         return error
-    response = _render(status, *PAGES[status])
+    title, message = PAGES[status]
+    # A view that says why it refuses (abort(403, description=_("…"))) is heard; Werkzeug's
+    # own English descriptions are not shown.
+    if error.description and error.description != type(error).description:
+        message = error.description  # type: ignore[assignment]
+    response = _render(status, title, message)
     for name, value in error.get_headers():
         if name in ("Allow", "Retry-After"):
             response.headers[name] = value

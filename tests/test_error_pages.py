@@ -25,6 +25,10 @@ def error_app(test_config: dict[str, object], app: Flask) -> Iterator[Flask]:
     def forbidden() -> str:
         abort(403)
 
+    @other.get("/test-only/forbidden-with-reason")
+    def forbidden_with_reason() -> str:
+        abort(403, description="The answers have not been submitted yet.")
+
     @other.get("/test-only/boom")
     def boom() -> str:
         raise RuntimeError("a fault of the server")
@@ -75,6 +79,10 @@ def test_forbidden_and_server_error_pages(error_app: Flask, db: object) -> None:
     forbidden = client.get("/test-only/forbidden")
     assert forbidden.status_code == 403
     assert "You cannot do this" in _page(forbidden)
+
+    explained = client.get("/test-only/forbidden-with-reason").get_data(as_text=True)
+    assert "The answers have not been submitted yet." in explained
+    assert "Your account does not allow this action" not in explained
 
     failed = client.get("/test-only/boom")
     assert failed.status_code == 500

@@ -26,7 +26,9 @@ def test_every_page_links_the_favicon_and_the_print_stylesheet(client: FlaskClie
 
     assert 'rel="icon" href="/static/favicon.svg"' in page
     assert 'href="/static/css/page-print.css" media="print"' in page
-    assert client.get("/static/favicon.svg").status_code == 200
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()
 
 
 @pytest.mark.browser

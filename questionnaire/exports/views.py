@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from questionnaire import db
@@ -81,7 +82,9 @@ def bank_answers(bank_version_id: int, file_format: str) -> ResponseReturnValue:
 def observation_list(review_id: int, file_format: str) -> ResponseReturnValue:
     access = load_workspace(review_id)
     if not access.sees_list:
-        abort(403, description="The list of observations has not been shared with your State yet.")
+        abort(
+            403, description=_("The list of observations has not been shared with your State yet.")
+        )
     elements, summary = tables.observations_tables(
         access.bank, observations_of(db.session(), access.review), access.list
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
@@ -106,7 +107,7 @@ def load_workspace(review_id: int) -> WorkspaceAccess:
         else:
             abort(404)
         if review.status != "submitted":
-            abort(403, description="The answers have not been submitted yet.")
+            abort(403, description=_("The answers have not been submitted yet."))
     version = session.get(BankVersion, review.bank_version_id)
     assert version is not None
     return WorkspaceAccess(

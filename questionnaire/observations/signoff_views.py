@@ -65,7 +65,7 @@ def agree(review_id: int) -> ResponseReturnValue:
             flash(_("Your State's agreement to the list of observations is recorded."), "success")
         return redirect(url_for("workspace.list_page", review_id=review_id) + "#agreement")
     if access.list.status != "drafting":
-        abort(403, description="The list has already been shared with the State under review.")
+        abort(403, description=_("The list has already been shared with the State under review."))
     return render_template(
         "workspace/confirm_agreement.html",
         access=access,

@@ -225,7 +225,9 @@ def edit_observation(review_id: int, observation_id: int) -> ResponseReturnValue
 def list_page(review_id: int) -> ResponseReturnValue:
     access = load_workspace(review_id)
     if not access.sees_list:
-        abort(403, description="The list of observations has not been shared with your State yet.")
+        abort(
+            403, description=_("The list of observations has not been shared with your State yet.")
+        )
     session = db.session()
     word_limit = int(current_app.config["SUMMARY_WORD_LIMIT"])
     summary_form = SummaryForm(
