@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from questionnaire import backup, create_app, db, demo
+from questionnaire.accounts.emails import PublicAddressMissing
 from questionnaire.accounts.services import find_user
 from questionnaire.api import services as api_services
 from questionnaire.api.models import ApiToken
@@ -32,8 +33,9 @@ from questionnaire.reviews.cli import reviews_group
 
 
 def _cli_app() -> Flask:
-    # Commands such as `db upgrade` must run on an un-migrated database.
-    return create_app(check_schema=False)
+    # Commands such as `db upgrade` must run on an un-migrated database; those that write no
+    # link in an e-mail (`banks validate`, `db upgrade`…) run without PUBLIC_BASE_URL.
+    return create_app({"PUBLIC_BASE_URL_AT_START": False}, check_schema=False)
 
 
 @click.group(cls=FlaskGroup, create_app=_cli_app, add_default_commands=False)
@@ -550,4 +552,8 @@ def serve(host: str, port: int, workers: int) -> None:
 
 
 def main() -> None:
-    cli(prog_name="questionnaire")
+    try:
+        cli(prog_name="questionnaire")
+    except PublicAddressMissing as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)

@@ -4,6 +4,8 @@ demo of the Makefile sets it to its own address."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -110,3 +112,36 @@ def test_the_demo_sets_the_public_address_to_its_own() -> None:
     assert [c for c in commands if " demo" in c or " serve" in c or " db upgrade" in c]
     for command in commands:
         assert "PUBLIC_BASE_URL=http://0.0.0.0:8123" in command, command
+
+
+def _command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `questionnaire` command in production mode, without PUBLIC_BASE_URL."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_BASE_URL", "MAIL_SERVER")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    return subprocess.run(
+        [str(PROJECT_ROOT / ".venv" / "bin" / "questionnaire"), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_commands_that_write_no_link_run_without_a_public_address(tmp_path: Path) -> None:
+    assert _command(tmp_path, "db", "upgrade").returncode == 0
+    validated = _command(tmp_path, "banks", "validate")
+    assert validated.returncode == 0, validated.stderr
+
+
+def test_a_command_that_writes_a_link_refuses_with_the_reason_and_records_nothing(
+    tmp_path: Path,
+) -> None:
+    assert _command(tmp_path, "db", "upgrade").returncode == 0
+
+    demo = _command(tmp_path, "demo")
+
+    assert demo.returncode == 1
+    assert "Error: Set PUBLIC_BASE_URL" in demo.stderr and "Traceback" not in demo.stderr
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
+        assert connection.execute("SELECT count(*) FROM user_account").fetchone() == (0,)

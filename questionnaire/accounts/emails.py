@@ -20,9 +20,23 @@ from questionnaire.accounts.models import User
 Message = tuple[str, str]  # (subject, body)
 
 
+class PublicAddressMissing(RuntimeError):
+    """PUBLIC_BASE_URL is needed and not set."""
+
+
+PUBLIC_ADDRESS_MISSING = (
+    "Set PUBLIC_BASE_URL to the address people use to reach the application (e.g. "
+    "https://review.example.org): links in e-mails are built on it, never on the Host "
+    "header of a request. It is required unless the application runs in debug or "
+    "testing mode without MAIL_SERVER."
+)
+
+
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute URL for an e-mail, always on PUBLIC_BASE_URL (its scheme, host and path),
     in a request or not; the request's Host and X-Forwarded-* headers play no part."""
+    if not current_app.config.get("PUBLIC_BASE_URL"):
+        raise PublicAddressMissing(PUBLIC_ADDRESS_MISSING)
     base = urlsplit(str(current_app.config["PUBLIC_BASE_URL"]))
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"

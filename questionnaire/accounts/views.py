@@ -36,6 +36,7 @@ from questionnaire.accounts import (
     twofactor,
     users_views,
 )
+from questionnaire.accounts.emails import PUBLIC_ADDRESS_MISSING, PublicAddressMissing
 from questionnaire.accounts.forms import (
     CodeForm,
     LanguageForm,
@@ -324,12 +325,11 @@ def _require_public_address(app: Flask) -> None:
     if app.config.get("PUBLIC_BASE_URL"):
         return
     if app.config.get("MAIL_SERVER") or not (app.debug or app.testing):
-        raise RuntimeError(
-            "Set PUBLIC_BASE_URL to the address people use to reach the application (e.g. "
-            "https://review.example.org): links in e-mails are built on it, never on the Host "
-            "header of a request. It is required unless the application runs in debug or "
-            "testing mode without MAIL_SERVER."
-        )
+        if app.config.get("PUBLIC_BASE_URL_AT_START", True):
+            raise PublicAddressMissing(PUBLIC_ADDRESS_MISSING)
+        # The command line starts without it: only a command that writes a link needs it, and
+        # emails.public_url refuses then, with the same message.
+        return
     app.config["PUBLIC_BASE_URL"] = LOCAL_BASE_URL
 
 
