@@ -380,6 +380,11 @@ def test_the_form_makes_the_crp_and_a_refusal_allocates_nothing(
     created = db.exec(select(Publication)).one()
     assert created.symbol == "CTOC/COP/WG.7/2027/CRP.3"
     assert created.title == "Lists of observations and summaries of the country reviews"
+    page = " ".join(client.get(f"/documents/{created.id}").get_data(as_text=True).split())
+    assert (
+        f"Made for the meeting {MEETING}, agenda item 3 (b), from the lists of observations "
+        "final by 1 June 2027." in page
+    )
     assert db.exec(select(ListOfObservations)).all()
 
 

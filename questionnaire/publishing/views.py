@@ -30,7 +30,7 @@ from questionnaire.i18n import current_language
 from questionnaire.meetings.services import agenda_symbol, body_of, meetings
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing import jobs, services
-from questionnaire.publishing.crp import PUBLISHABLE, CrpRequest
+from questionnaire.publishing.crp import PUBLISHABLE, CrpRequest, request_from_source
 from questionnaire.publishing.forms import CrpForm, WithdrawForm
 from questionnaire.publishing.freshness import changes
 from questionnaire.publishing.models import Publication
@@ -160,6 +160,7 @@ def show(publication_id: int) -> ResponseReturnValue:
         publication=publication,
         revisions=revisions,
         slug=slug,
+        made_for=request_from_source(publication.source),
         # The secretariat sees whether the revision still says what the lists say now.
         changes=changes(db.session(), publication)
         if current_user.is_secretariat and publication.status != "withdrawn"
