@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 
+from questionnaire.accounts import emails
 from questionnaire.accounts.models import User
 from questionnaire.dates import un_date, un_datetime
 from questionnaire.reviews.models import Review
@@ -59,3 +60,15 @@ def test_the_home_page_shows_the_due_date_in_the_un_style(
     due = review.answers_due_on
     assert f"{due.day} {due.strftime('%B')} {due.year}" in page
     assert due.strftime("%b %-d, %Y") not in page  # not the US "medium" style
+
+
+def test_an_activation_e_mail_says_when_its_link_expires_in_the_un_style(
+    app: Flask, make_user: Callable[..., User]
+) -> None:
+    english, french = make_user("GHA"), make_user("FRA", locale="fr")
+    with app.app_context():
+        _subject, body = emails.activation(english, "https://x.example/a", AT)
+        _sujet, corps = emails.activation(french, "https://x.example/a", AT)
+
+    assert "expires on 2 May 2027, 14:05 UTC." in body
+    assert "expire le 2 mai 2027, 14:05 UTC." in corps

@@ -12,10 +12,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from questionnaire.accounts.models import User
+from questionnaire.dates import un_datetime
 
 Message = tuple[str, str]  # (subject, body)
 
@@ -61,12 +62,12 @@ def activation(user: User, url: str, expires_at: datetime) -> Message:
             "The UNODC secretariat has registered you, following your nomination, in the secure "
             "module of the review mechanism. To activate your account, choose your password "
             "here:\n\n%(url)s\n\n"
-            "This link can be used once and expires on %(expires)s (UTC). If it has expired, "
+            "This link can be used once and expires on %(expires)s. If it has expired, "
             'ask the secretariat for a new one, or use "Forgot your password?" on the login '
             "page.",
             name=user.full_name,
             url=url,
-            expires=format_datetime(expires_at, "medium", rebase=False),
+            expires=un_datetime(expires_at, rebase=False),
         )
         return subject, f"{body}\n\n-- \n{signature()}"
 
