@@ -42,7 +42,7 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
 )
-from tests.conftest import login
+from tests.conftest import login, reviewing_states_agree
 from tests.test_answer_saving import fresh
 from tests.test_workspace import (
     Cast,
@@ -398,6 +398,10 @@ def prepare(db: Session, scene: Scene) -> None:
     seat = _german_seat(db, cast, draw)
     db.add_all([lst, observation, seat])
     db.commit()
+    if lst.status == "drafting":
+        # Sharing the list needs every reviewing State's agreement to the list as it stands.
+        reviewing_states_agree(db, fresh(db).get(Review, cast.review_id))  # type: ignore[arg-type]
+        db.commit()
     scene.ids.update(
         review=cast.review_id,
         observation=observation.id,  # type: ignore[arg-type]
