@@ -19,6 +19,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.observations import services, signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
+from questionnaire.observations.citing import Citable, citable_answers, cited_labels, with_cited
 from questionnaire.observations.forms import (
     ConfidentialForm,
     MessageForm,
@@ -43,10 +44,17 @@ def _section(access: WorkspaceAccess, key: str) -> Section:
     return section
 
 
-def _observation_form(section: Section, **kwargs: object) -> ObservationForm:
+def _observation_form(choices: list[Citable], **kwargs: object) -> ObservationForm:
+    """The observation form, offering to cite `choices` by their short text."""
     form = ObservationForm(**kwargs)  # type: ignore[arg-type]
-    form.cited_keys.choices = [SelectChoice(q.key, q.key) for q in section.questions]
+    form.cited_keys.choices = [SelectChoice(c.key, c.label) for c in choices]
     return form
+
+
+def _citable(access: WorkspaceAccess, section: Section) -> list[Citable]:
+    """The section's answered questions an observation may cite."""
+    answers = answers_of(db.session(), access.review.id)  # type: ignore[arg-type]
+    return citable_answers(access.bank, section, answers)
 
 
 def _people(ids: Iterable[int | None]) -> dict[int, User]:
@@ -80,7 +88,12 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
     access = load_workspace(review_id)
     section = _section(access, section_key)
     session = db.session()
-    form = _observation_form(section)
+    answers = answers_of(session, review_id)
+    citable = citable_answers(access.bank, section, answers)
+    form = _observation_form(citable)
+    cite = request.args.get("cite", "")
+    if request.method == "GET" and cite in {c.key for c in citable}:
+        form.cited_keys.data = [cite]
     message_form = MessageForm(prefix="message")
     if request.method == "POST" and request.form.get("form") == "observation":
         if not access.can_draft:
@@ -141,16 +154,28 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         section=section,
         form=form,
         message_form=message_form,
-        answers=answers_of(session, review_id),
+        answers=answers,
+        citable=citable,
+        labels={c.key: c.label for c in with_cited(access.bank, citable, _all_cited(observations))},
+        editing=request.args.get("edit", type=int) if access.can_draft else None,
         observations=observations,
         messages=messages,
         people=_people({m.author_id for m in messages} | {o.updated_by_id for o in observations}),
         provision=provision_text(access.bank.instrument, section.article or 0, current_language()),
         edit_forms={
-            o.id: _observation_form(section, obj=o, prefix=f"o{o.id}", version=o.version)
+            o.id: _observation_form(
+                with_cited(access.bank, citable, o.cited_keys),
+                obj=o,
+                prefix=f"o{o.id}",
+                version=o.version,
+            )
             for o in observations
         },
     )
+
+
+def _all_cited(observations: Iterable[Observation]) -> list[str]:
+    return [key for o in observations for key in o.cited_keys]
 
 
 def _observation(access: WorkspaceAccess, observation_id: int) -> Observation:
@@ -158,6 +183,19 @@ def _observation(access: WorkspaceAccess, observation_id: int) -> Observation:
     if observation is None or observation.review_id != access.review.id or observation.is_deleted:
         abort(404)
     return observation
+
+
+def _edit_url(observation: Observation) -> str:
+    """The article's page with the observation's edit form open."""
+    return (
+        url_for(
+            ".section",
+            review_id=observation.review_id,
+            section_key=observation.section_key,
+            edit=observation.id,
+        )
+        + f"#obs-{observation.id}"
+    )
 
 
 @bp.post("/observations/<int:observation_id>")
@@ -190,10 +228,13 @@ def edit_observation(review_id: int, observation_id: int) -> ResponseReturnValue
         services.withdraw_observation(session, access.review, observation, current_user)
         flash(_("The observation has been withdrawn."), "success")
         return redirect(target)
-    form = _observation_form(section, prefix=f"o{observation.id}")
+    form = _observation_form(
+        with_cited(access.bank, _citable(access, section), observation.cited_keys),
+        prefix=f"o{observation.id}",
+    )
     if not form.validate():
         flash(_("The observation was not saved: choose a category and write the text."), "error")
-        return redirect(target)
+        return redirect(_edit_url(observation))
     try:
         services.edit_observation(
             session,
@@ -215,7 +256,7 @@ def edit_observation(review_id: int, observation_id: int) -> ResponseReturnValue
             ),
             "error",
         )
-        return redirect(target)
+        return redirect(_edit_url(observation))
     flash(_("The observation has been saved."), "success")
     return redirect(target)
 
@@ -294,6 +335,7 @@ def list_page(review_id: int) -> ResponseReturnValue:
         "workspace/list.html",
         access=access,
         observations=observations,
+        labels=cited_labels(access.bank, _all_cited(observations)),
         summary_form=summary_form,
         comment_form=comment_form,
         comments=comments,
