@@ -15,6 +15,7 @@ in a confidential answer, an unsubmitted answer, an observation and a draft docu
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,8 @@ from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
+from questionnaire.attachments import services as attachments
+from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import id_of
@@ -54,11 +57,13 @@ CONFIDENTIAL_ANSWER = "Canary-confidential-answer-7f3a"
 UNSUBMITTED_ANSWER = "Canary-unsubmitted-answer-1c9e"
 OBSERVATION = "Canary-observation-5b2d"
 DRAFT_DOCUMENT = "Canary-draft-document-9e41"
+ATTACHED_FILE = "Canary-attached-file-3d7c"
 READERS = {
     CONFIDENTIAL_ANSWER: {"focal", "expert", "observer", "reviewer", "secretariat"},
     UNSUBMITTED_ANSWER: {"focal", "expert", "observer", "secretariat"},
     OBSERVATION: {"focal", "expert", "observer", "reviewer", "secretariat"},
     DRAFT_DOCUMENT: {"secretariat"},
+    ATTACHED_FILE: {"focal", "expert", "observer", "reviewer", "secretariat"},
 }
 
 #: The actors, as the columns of the table name them: an anonymous visitor; Ghana's focal point,
@@ -113,6 +118,7 @@ reviews.new_phase          GET    -            login  404    404    404    404  
 reviews.new_phase          POST   -            login  404    404    404    404    404    ok
 reviews.dashboard          GET    -            login  404    404    404    404    404    ok
 reviews.phase_page         GET    -            login  404    404    404    404    404    ok
+reviews.confirm_draw       GET    -            login  404    404    404    404    404    ok
 reviews.draw               POST   -            login  404    404    404    404    404    ok
 reviews.draw_preview       GET    -            login  404    404    404    404    404    ok
 reviews.state_groups       GET    -            login  404    404    404    404    404    ok
@@ -202,6 +208,11 @@ notifications.messages     GET    -            login  ok     ok     ok     ok   
 notifications.outbox       GET    -            login  404    404    404    404    404    ok
 notifications.retry        POST   -            login  404    404    404    404    404    ok
 workspace.summary_confidentiality POST - login  ok     403    403    403    404    403
+attachments.index          GET    -            login  ok     ok     ok     ok     404    ok
+attachments.index          GET    answering    login  ok     ok     ok     404    404    ok
+attachments.upload         POST   -            login  ok     ok     403    403    404    403
+attachments.download       GET    -            login  ok     ok     ok     ok     404    ok
+attachments.remove         POST   -            login  ok     ok     403    403    404    403
 """
 
 ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -251,6 +262,7 @@ class Scene:
     nomination_id: int  # a reviewing State's focal point, recorded from its note verbale
     message_id: int  # an e-mail in the outbox (written when the list was shared)
     meeting_id: int  # a meeting of the Working Group on the Smuggling of Migrants
+    attachment_id: int  # Ghana's reply to an earlier questionnaire, attached to the TIP review
 
 
 SUBMITTED_SECTION = "art-5"
@@ -284,6 +296,7 @@ def url_values(scene: Scene, row: Row) -> dict[str, Any]:
         "to_status": "agreed",
         "message_id": scene.message_id,
         "meeting_id": scene.meeting_id,
+        "attachment_id": scene.attachment_id,
     }
     if row.endpoint == "api.unknown":
         values = {"path": {"root": None, "path": "v1/nothing", "known": "v1/banks"}[row.variant]}
@@ -414,6 +427,10 @@ FORMS: dict[tuple[str, str], FormData] = {
         "paragraph": "0" * 64,
     },
     ("documents.withdraw", "published"): lambda db, s, a: {"reason": f"Withdrawn by {a}."},
+    ("attachments.upload", "-"): lambda db, s, a: {
+        "file": (io.BytesIO(ATTACHED_PDF), f"reply-by-{a}.pdf"),
+        "description": f"Attached by {a}.",
+    },
 }
 #: Calls made last, as they end the actor's session.
 ENDS_SESSION = {"accounts.logout"}
@@ -468,7 +485,20 @@ def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..
         nomination_id=nomination_id,
         message_id=db.exec(select(func.min(OutboxMessage.id))).one(),
         meeting_id=_meeting(db),
+        attachment_id=_attach(db, people["focal"], submitted),
     )
+
+
+ATTACHED_PDF = f"%PDF-1.4 {ATTACHED_FILE}".encode()
+
+
+def _attach(db: Session, focal: User, review: Review) -> int:
+    """Ghana's reply to the 2005 questionnaire, attached to its TIP review."""
+    attachment = attachments.attach(
+        db, review, focal, "reply-2005.pdf", ATTACHED_PDF, f"Reply of 2005 {ATTACHED_FILE}"
+    )
+    db.commit()
+    return id_of(attachment)
 
 
 def _meeting(db: Session) -> int:
@@ -646,6 +676,18 @@ def restore(db: Session, scene: Scene) -> None:
         .where(col(Publication.id) == scene.published.id)
         .values(status="published")
     )
+    if db.get(ReviewAttachment, scene.attachment_id) is None:  # removed by the last call
+        db.add(
+            ReviewAttachment(
+                id=scene.attachment_id,
+                review_id=scene.submitted.id,  # type: ignore[arg-type]
+                filename="reply-2005.pdf",
+                media_type="application/pdf",
+                size_bytes=len(ATTACHED_PDF),
+                description=f"Reply of 2005 {ATTACHED_FILE}",
+                data=ATTACHED_PDF,
+            )
+        )
     db.commit()
 
 

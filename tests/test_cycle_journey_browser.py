@@ -134,7 +134,10 @@ def test_a_review_cycle_from_the_nominations_to_the_final_list(
     office = new_context().new_page()
     log_in(office, base, secretariat)
     office.goto(f"{base}/phases/{phase.id}")
+    office.get_by_role("link", name="Draw the reviewing States").click()
+    expect(office.get_by_text("Nobody is e-mailed by the draw.")).to_be_visible()
     office.get_by_role("button", name="Draw the reviewing States").click()
+    expect(office.get_by_role("status").first).to_contain_text("The lots have been drawn")
     db.rollback()
     tip = db.exec(
         select(Review)

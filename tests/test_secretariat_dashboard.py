@@ -18,7 +18,7 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.reviews import services
-from questionnaire.reviews.models import Review, ReviewPhase
+from questionnaire.reviews.models import Review, ReviewDraw, ReviewPhase
 from tests.conftest import login
 
 STATES = ["GHA", "NGA", "FRA", "MEX", "CIV", "DEU", "BTN", "PAK"]
@@ -284,7 +284,11 @@ def test_a_phase_not_drawn_offers_the_draw_on_its_page_and_the_dashboard(
     for url in (f"/phases/{phase.id}", f"/dashboard?phase={phase.id}"):
         text = page(client, url)
         assert "The reviewing States of this phase have not been drawn yet." in text
-        assert f'action="/phases/{phase.id}/draw"' in text
+        assert f'href="/phases/{phase.id}/draw"' in text  # to the page that asks first
+    confirm = page(client, f"/phases/{phase.id}/draw")
+    assert "Who will be told" in confirm and "Nobody is e-mailed by the draw." in confirm
+    assert f'action="/phases/{phase.id}/draw"' in confirm
+    assert db.exec(select(ReviewDraw)).all() == []  # asking writes nothing
     dashboard = page(client, f"/dashboard?phase={phase.id}")
     assert f'href="/phases/{phase.id}"' in dashboard
     response = client.post(f"/phases/{phase.id}/draw", data={})

@@ -151,6 +151,7 @@ new phase form    any        302  404   404    404      404      404        404 
 open a phase      any        302  404   404    404      404      404        404      302
 dashboard         any        302  404   404    404      404      404        404      200
 phase page        any        302  404   404    404      404      404        404      200
+confirm draw      any        302  404   404    404      404      404        404      200
 draw lots         any        302  404   404    404      404      404        404      302
 draw preview      any        302  404   404    404      404      404        404      200
 groups page       any        302  404   404    404      404      404        404      200
@@ -317,6 +318,7 @@ CALLS = (
     ),
     Call("dashboard", "reviews.dashboard", "GET", "/dashboard"),
     Call("phase page", "reviews.phase_page", "GET", "/phases/{draw_phase}"),
+    Call("confirm draw", "reviews.confirm_draw", "GET", "/phases/{draw_phase}/draw"),
     Call("draw lots", "reviews.draw", "POST", "/phases/{draw_phase}/draw", lambda scene, actor: {}),
     Call("draw preview", "reviews.draw_preview", "GET", "/phases/{draw_phase}/draw/preview"),
     Call("groups page", "reviews.state_groups", "GET", "/phases/groups"),

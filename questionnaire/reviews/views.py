@@ -230,6 +230,27 @@ def phase_page(phase_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.get("/phases/<int:phase_id>/draw")
+@secretariat_required
+def confirm_draw(phase_id: int) -> ResponseReturnValue:
+    """What drawing the lots will do, and who will be told, before it is done."""
+    session = db.session()
+    phase = session.get(ReviewPhase, phase_id) or abort(404)
+    drawn = session.exec(
+        select(ReviewDraw).where(ReviewDraw.phase_id == phase_id, ReviewDraw.kind == "draw")
+    ).first()
+    reviews = session.exec(select(Review).where(Review.phase_id == phase_id)).all()
+    return render_template(
+        "reviews/confirm_draw.html",
+        phase=phase,
+        is_drawn=drawn is not None,
+        review_count=len(reviews),
+        state_count=len({review.state_code for review in reviews}),
+        no_group_labels=NO_GROUP_RULE_LABELS,
+        draw_form=DrawForm(),
+    )
+
+
 @bp.post("/phases/<int:phase_id>/draw")
 @secretariat_required
 def draw(phase_id: int) -> ResponseReturnValue:
