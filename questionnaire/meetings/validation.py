@@ -11,25 +11,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from questionnaire.banks import yamlsource
+from questionnaire.banks.validation import Problem
 from questionnaire.meetings.bodies import bodies
 from questionnaire.meetings.spec import ITEM_REFERENCE, MeetingFile, MeetingSpec
 from questionnaire.meetings.symbols import SymbolError, local_part
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a meeting file."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return (
-            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
 
 
 @dataclass
