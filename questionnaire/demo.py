@@ -100,13 +100,18 @@ def answer_required(db: Session, review: Review, bank: Bank, user: User) -> None
         ]
         if not todo:
             return
+        # A carried-forward answer is confirmed as it stands: saving the same value again
+        # changes nothing, and it would stay carried forward.
+        carried = [q.key for q in todo if q.key in answers]
+        if carried:
+            responses.confirm_carried_forward(db, review, user, carried)
         changes = [
-            responses.AnswerChange(
-                q.key, _sample_value(q), False, answers[q.key].version if q.key in answers else 0
-            )
+            responses.AnswerChange(q.key, _sample_value(q), False, 0)
             for q in todo
+            if q.key not in answers
         ]
-        responses.save_answers(db, review, bank, user, changes, kind="save", language="en")
+        if changes:
+            responses.save_answers(db, review, bank, user, changes, kind="save", language="en")
 
 
 def _latest(db: Session, instrument: str, cluster: str) -> list[BankVersion]:
