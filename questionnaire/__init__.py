@@ -12,6 +12,7 @@ from questionnaire import config, db, error_pages, i18n, security, templating
 from questionnaire.accounts import views as accounts_views
 from questionnaire.analysis import views as analysis_views
 from questionnaire.api import views as api_views
+from questionnaire.attachments import views as attachments_views
 from questionnaire.audit import views as audit_views
 from questionnaire.banks import views as banks_views
 from questionnaire.exports import views as exports_views
@@ -60,6 +61,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(api_views.bp)
+    app.register_blueprint(attachments_views.bp)
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(nominations_views.bp)
     app.register_blueprint(meetings_views.bp)

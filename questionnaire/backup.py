@@ -5,10 +5,12 @@ touching this module. Secrets are never written: password hashes, second-factor 
 recovery codes, API token hashes and session nonces are left out (people set a new password
 through a reset link after a restore), and so are the PDF bytes of documents (their SHA-256
 and the exact content snapshot they were made from are kept; they can be rendered again).
+The files States attach to their reviews exist nowhere else: they are kept, in base64.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -52,6 +54,8 @@ SECRET_TABLES = frozenset({"recovery_code", "api_token"})
 #: Columns written with a fixed text instead of their value: e-mails waiting in the outbox may
 #: carry activation and reset links, which an archive must not give to whoever reads it.
 REDACTED_COLUMNS = {("outbox_message", "body"): "(not kept in archives)"}
+#: Binary columns kept in archives (in base64): files that cannot be made again.
+KEPT_FILES = frozenset({("review_attachment", "data")})
 
 
 class ArchiveError(ValueError):
@@ -62,7 +66,8 @@ def _exported_columns(table: Table) -> list[str]:
     return [
         column.name
         for column in table.columns
-        if column.name not in SECRET_COLUMNS and not isinstance(column.type, LargeBinary)
+        if column.name not in SECRET_COLUMNS
+        and (not isinstance(column.type, LargeBinary) or (table.name, column.name) in KEPT_FILES)
     ]
 
 
@@ -71,6 +76,8 @@ def _to_json(value: Any) -> Any:
         return value.astimezone(UTC).isoformat() if value.tzinfo else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):  # a kept file (KEPT_FILES)
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -145,6 +152,8 @@ def _from_json(table: Table, column: str, value: Any) -> Any:
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     if isinstance(kind, Date):
         return date.fromisoformat(value)
+    if isinstance(kind, LargeBinary):
+        return base64.b64decode(value)
     return value
 
 

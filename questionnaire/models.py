@@ -3,6 +3,7 @@
 from questionnaire.accounts.models import User
 from questionnaire.analysis.models import PeerSharingConsent
 from questionnaire.api.models import ApiToken
+from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
@@ -50,6 +51,7 @@ __all__ = [
     "ReminderSent",
     "Review",
     "ReviewAssignment",
+    "ReviewAttachment",
     "ReviewDraw",
     "ReviewMembership",
     "ReviewPhase",

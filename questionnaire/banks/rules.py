@@ -12,11 +12,13 @@ from collections.abc import Iterator, Sequence
 from questionnaire.banks.schema import (
     CHOICE_TYPES,
     LEGACY_ASSISTANCE_SUFFIX,
+    SHARED_ANSWERS,
     Bank,
     BankSpec,
     QuestionSpec,
     SectionSpec,
     declares_roles,
+    fits_shared,
 )
 from questionnaire.reference.instruments import InstrumentData
 
@@ -33,6 +35,30 @@ def walk_questions(section: SectionSpec, base: Location) -> Iterator[tuple[Locat
             yield from walk(question.follow_ups, q_loc, "follow_ups")
 
     yield from walk(section.questions, base, "questions")
+
+
+def shared_problems(spec: BankSpec) -> list[tuple[Location, str]]:
+    """A question declaring `shared_as` is a general question (in no article's section) with
+    the type and options of its kind, and each kind is shared by one question of the bank:
+    its answer is carried to and from the State's other questionnaires."""
+    problems: list[tuple[Location, str]] = []
+    seen: dict[str, str] = {}
+    for s_index, section in enumerate(spec.sections):
+        for q_loc, question in walk_questions(section, ("sections", s_index)):
+            kind = question.shared_as
+            if kind is None:
+                continue
+            loc = (*q_loc, "shared_as")
+            kind_type, options = SHARED_ANSWERS[kind]
+            if section.article is not None:
+                problems.append((loc, f"{question.key}: only a general question is shared"))
+            elif not fits_shared(question, kind):
+                wanted = f"{kind_type} with options {', '.join(options)}" if options else kind_type
+                problems.append((loc, f"{question.key}: {kind} is answered as {wanted}"))
+            elif kind in seen:
+                problems.append((loc, f"{question.key}: {kind} is already shared by {seen[kind]}"))
+            seen.setdefault(kind, question.key)
+    return problems
 
 
 def role_problems(spec: BankSpec) -> list[tuple[Location, str]]:

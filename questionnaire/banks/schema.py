@@ -34,6 +34,33 @@ QUESTION_ROLES = ("technical_assistance",)
 #: Banks written before roles were declared mark the technical assistance question of an
 #: article by this key suffix; such a bank (one declaring no role) is read accordingly.
 LEGACY_ASSISTANCE_SUFFIX = "-TA"
+#: General answers a State gives once for all its questionnaires (`shared_as`): each kind with
+#: the question type and option keys a question sharing it must have (None: no options).
+SHARED_ANSWERS: dict[str, tuple[str, tuple[str, ...] | None]] = {
+    "assistance_needed": ("single_choice", ("yes", "no")),
+    "assistance_needed_details": ("text", None),
+    "origin_transit_destination": ("multiple_choice", ("origin", "transit", "destination")),
+    "other_mechanisms_links": ("links", None),
+    "other_mechanisms_named": ("text", None),
+}
+SharedAs = Literal[
+    "assistance_needed",
+    "assistance_needed_details",
+    "origin_transit_destination",
+    "other_mechanisms_links",
+    "other_mechanisms_named",
+]
+#: Versions written before `shared_as` existed (none of their questions declares it): the
+#: general questions read as shared, by key after the instrument and by type.
+LEGACY_SHARED: dict[tuple[str, str], str] = {
+    ("GEN-1", "single_choice"): "assistance_needed",
+    ("GEN-1-specify", "text"): "assistance_needed_details",
+    ("GEN-2", "multiple_choice"): "origin_transit_destination",
+    **{(k, "links"): "other_mechanisms_links" for k in ("GEN-2", "GEN-3", "GEN-3-links")},
+    ("GEN-5-links", "links"): "other_mechanisms_links",
+    **{(k, "text"): "other_mechanisms_named" for k in ("GEN-3", "GEN-4", "GEN-3-names")},
+    ("GEN-5-names", "text"): "other_mechanisms_named",
+}
 
 # The fixed answer scale of the adopted guidance: Yes / Yes, in part / No.
 YES_NO_PARTIAL_LABELS: dict[str, TranslatedText] = {
@@ -73,6 +100,7 @@ class QuestionSpec(_Strict):
 
     key: QuestionKey
     role: QuestionRole | None = None
+    shared_as: SharedAs | None = None
     provision: Provision | None = None
     type: QuestionType
     text: TranslatedText
@@ -132,6 +160,7 @@ class Question(_Strict):
     replaces: tuple[str, ...]
     parent: str | None
     role: QuestionRole | None = None
+    shared_as: SharedAs | None = None
 
     @property
     def is_choice(self) -> bool:
@@ -209,9 +238,32 @@ class Bank(BaseModel):
     def sections_by_key(self) -> dict[str, Section]:
         return {s.key: s for s in self.sections}
 
+    @cached_property
+    def shared_questions(self) -> dict[str, Question]:
+        """The general questions whose answers the State gives once for all its
+        questionnaires, by kind (`SHARED_ANSWERS`): as declared, or for a version declaring
+        none, as `LEGACY_SHARED` reads it."""
+        declared = {q.shared_as: q for q in self.questions if q.shared_as}
+        if declared:
+            return declared  # type: ignore[return-value]
+        found: dict[str, Question] = {}
+        for question in self.questions:
+            suffix = question.key.removeprefix(f"{self.instrument}-")
+            kind = LEGACY_SHARED.get((suffix, question.type))
+            if kind and question.article is None and fits_shared(question, kind):
+                found.setdefault(kind, question)
+        return found
+
     @property
     def label(self) -> str:
         return f"{self.instrument} cluster {self.cluster} v{self.version}"
+
+
+def fits_shared(question: Question | QuestionSpec, kind: str) -> bool:
+    """Whether the question has the type and options of the shared kind."""
+    kind_type, option_keys = SHARED_ANSWERS[kind]
+    keys = tuple(option.key for option in question.options or ())
+    return question.type == kind_type and (option_keys is None or keys == option_keys)
 
 
 def _is_legacy_assistance(key: Any, parent: Any) -> bool:
@@ -291,6 +343,7 @@ def _flatten_question(
             replaces=tuple(spec.replaces),
             parent=parent,
             role=spec.role,
+            shared_as=spec.shared_as,
         )
     )
     for follow_up in spec.follow_ups:

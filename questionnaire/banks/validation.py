@@ -20,6 +20,7 @@ from questionnaire.banks.rules import (
     coverage_problems,
     kept_key_problems,
     role_problems,
+    shared_problems,
     walk_questions,
 )
 from questionnaire.banks.schema import (
@@ -205,6 +206,7 @@ def _check_bank(
     is_current = not path.with_name(f"v{spec.version + 1}.yaml").exists()
     for loc, message in [
         *role_problems(spec),
+        *shared_problems(spec),
         *coverage_problems(spec, data, is_current=is_current),
     ]:
         report.add(loc, message)

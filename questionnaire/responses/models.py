@@ -38,6 +38,9 @@ class Answer(SQLModel, table=True):
     carried_from: str | None = Field(
         default=None, max_length=120, description="where a carried-forward answer came from"
     )
+    carried_from_review_id: int | None = Field(
+        default=None, foreign_key="review.id", description="the submitted review it came from"
+    )
     updated_at: datetime = Field(default_factory=utcnow, description="UTC")
     updated_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", description="who changed it last"

@@ -177,10 +177,10 @@ def question_blocks(
     editable: bool,
     conflicts: Mapping[str, Any],
     people: Mapping[int, Any],
-    carried_source: str | None = None,
+    carried_sources: Mapping[str, str] | None = None,
 ) -> list[Markup]:
-    """The HTML of each question of the section, in order. `carried_source` says in words
-    where carried-forward answers come from (`section_page.carried_source`)."""
+    """The HTML of each question of the section, in order. `carried_sources` says in words
+    where each carried-forward answer comes from (`section_page.carried_sources`)."""
     blocks = []
     script_root = request.script_root
     for index, p in enumerate(prepared.questions):
@@ -188,7 +188,7 @@ def question_blocks(
         state = fields[key]
         answer = answers.get(key)
         carried_from = (
-            (carried_source or answer.carried_from or "")
+            ((carried_sources or {}).get(key) or answer.carried_from or "")
             if answer and answer.is_carried_forward
             else None
         )

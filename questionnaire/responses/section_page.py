@@ -17,6 +17,7 @@ from markupsafe import Markup
 from questionnaire import db
 from questionnaire.accounts.models import User
 from questionnaire.accounts.services import users_by_id
+from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Section
 from questionnaire.banks.services import bank_of
 from questionnaire.dates import un_date
@@ -30,6 +31,8 @@ from questionnaire.responses.forms import FieldState
 from questionnaire.responses.labels import question_label
 from questionnaire.responses.prepared import carried_summary, prepared_section, question_blocks
 from questionnaire.responses.progress import visible_questions
+from questionnaire.responses.sharing import submission_of
+from questionnaire.reviews.models import Review
 from questionnaire.templating import flashed_notices, header_fixed, header_slots
 
 #: The action of the button that confirms every carried-forward answer left of a section.
@@ -130,13 +133,25 @@ def page_errors(
     return errors
 
 
-def carried_source(access: ReviewAccess) -> str:
-    """Where the review's carried-forward answers come from, in words: the questionnaire and
-    the day the State submitted it."""
-    earlier = services.earlier_submission(db.session(), access.review, access.bank)
-    if earlier is None:
-        return _("your earlier answers")
-    review, version = earlier
+def carried_sources(
+    access: ReviewAccess, answers: Mapping[str, services.StoredAnswer], keys: list[str]
+) -> dict[str, str]:
+    """Where each carried-forward answer of `keys` comes from, in words: the questionnaire
+    and the day the State submitted it (answers carried before the review was recorded with
+    them come from the latest earlier submission of the same questionnaire)."""
+    session = db.session()
+    texts: dict[int | None, str] = {}
+    for review_id in {answers[key].carried_from_review_id for key in keys}:
+        earlier = (
+            services.earlier_submission(session, access.review, access.bank)
+            if review_id is None
+            else submission_of(session, review_id)
+        )
+        texts[review_id] = _("your earlier answers") if earlier is None else _source(*earlier)
+    return {key: texts[answers[key].carried_from_review_id] for key in keys}
+
+
+def _source(review: Review, version: BankVersion) -> str:
     return _(
         "your answers to “%(questionnaire)s” (version %(version)d), submitted on %(date)s",
         questionnaire=str(localize(bank_of(version).title)),
@@ -160,9 +175,9 @@ def render_section(
     errors = page_errors(access, section, fields, blocker)
     prepared = prepared_section(access.version, access.bank, section)
     carried = [k for k in shown if k in answers and answers[k].is_carried_forward]
-    source = carried_source(access) if carried else None
+    sources = carried_sources(access, answers, carried) if carried else {}
     blocks = question_blocks(
-        prepared, fields, answers, shown, access.can_edit, conflicts, people, source
+        prepared, fields, answers, shown, access.can_edit, conflicts, people, sources
     )
     if carried and access.can_edit:
         blocks.insert(0, carried_summary(len(carried)))

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
-from questionnaire.banks.schema import Bank, Section
+from questionnaire.banks.schema import Bank, Question, Section
 from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
@@ -36,6 +36,7 @@ from questionnaire.responses.saving import (
     write_answers,
 )
 from questionnaire.responses.saving import save_answers as save_answers
+from questionnaire.responses.sharing import shared_sources
 from questionnaire.reviews.models import Review
 
 # The statements of the article page are built once, with bound parameters: building one took
@@ -53,6 +54,7 @@ class StoredAnswer(NamedTuple):
     is_carried_forward: bool
     carried_from: str | None
     review_id: int
+    carried_from_review_id: int | None
 
 
 # A Core statement on the table, run on the session's connection: no ORM objects are wanted,
@@ -287,74 +289,104 @@ def earlier_submission(
 
 
 def carry_forward(db: Session, review: Review, bank: Bank, actor: User | None = None) -> int:
-    """Pre-fill answers from the State's latest earlier submission on the same questionnaire.
+    """Pre-fill answers from the State's latest earlier submission on the same questionnaire,
+    then the shared general questions still unanswered from its other questionnaires
+    (`questionnaire.responses.sharing`).
 
     Questions keep their key across versions, and `replaces` names the keys a new question
     continues. A value that no longer fits the question (an option that was removed) is not
     carried; the earlier answer stays on record with its own review. Each carried answer is
     a revision and an audit entry (by `actor`, or by the system when None).
     """
-    earlier = earlier_submission(db, review, bank)
-    if earlier is None:
-        return 0
-    old_review, old_version = earlier
-    old_bank = bank_of(old_version)
-    old_answers = answers_of(db, old_review.id)  # type: ignore[arg-type]
     existing = answers_of(db, review.id)  # type: ignore[arg-type]
     carried = 0
-    for question in bank.questions:
-        if question.key in existing:
-            continue
-        sources = list(question.replaces) or [question.key]
-        found = [
-            old_answers[key]
-            for key in sources
-            if key in old_answers and key in old_bank.questions_by_key
-        ]
-        value = _carried_value(question.type, [answer.value for answer in found])
-        if value is None:
-            continue
-        try:
-            value = type_of(question).from_json(question, value)
-        except InvalidValue:
-            continue
-        answer = Answer(
-            review_id=review.id,  # type: ignore[arg-type]
-            question_key=question.key,
-            value=value,
-            is_confidential=any(answer.is_confidential for answer in found),
-            language=found[0].language,
-            is_carried_forward=True,
-            carried_from=f"{old_bank.label}: {', '.join(a.question_key for a in found)}",
-        )
-        db.add(answer)
-        db.flush()
-        db.add(
-            AnswerRevision(
-                answer_id=answer.id,  # type: ignore[arg-type]
-                version=1,
-                kind="carry_forward",
-                value=value,
-                is_confidential=answer.is_confidential,
-                language=answer.language,
-            )
-        )
-        record(
+    earlier = earlier_submission(db, review, bank)
+    if earlier is not None:
+        old_review, old_version = earlier
+        old_bank = bank_of(old_version)
+        old_answers = answers_of(db, old_review.id)  # type: ignore[arg-type]
+        for question in bank.questions:
+            if question.key in existing:
+                continue
+            sources = list(question.replaces) or [question.key]
+            found = [
+                old_answers[key]
+                for key in sources
+                if key in old_answers and key in old_bank.questions_by_key
+            ]
+            value = _carried_value(question.type, [answer.value for answer in found])
+            if value is not None and _add_carried(
+                db, review, question, value, found, old_bank, old_review, actor
+            ):
+                existing[question.key] = found[0]
+                carried += 1
+    for source in shared_sources(db, review, bank, existing):
+        carried += _add_carried(
             db,
-            actor=actor,
-            action="answer.carry_forward",
-            object_type="answer",
-            object_id=answer.id,
-            review_id=review.id,
-            after={
-                "value": value,
-                "is_confidential": answer.is_confidential,
-                "carried_from": answer.carried_from,
-            },
+            review,
+            source.question,
+            source.answer.value,
+            [source.answer],
+            source.bank,
+            source.review,
+            actor,
         )
-        carried += 1
     db.flush()
     return carried
+
+
+def _add_carried(
+    db: Session,
+    review: Review,
+    question: Question,
+    value: Any,
+    found: list[Answer],
+    old_bank: Bank,
+    old_review: Review,
+    actor: User | None,
+) -> bool:
+    """Record `value` from the `found` answers of `old_review` as the review's carried-forward
+    answer to `question`, confidential if any of them was; False when it no longer fits."""
+    try:
+        value = type_of(question).from_json(question, value)
+    except InvalidValue:
+        return False
+    answer = Answer(
+        review_id=review.id,  # type: ignore[arg-type]
+        question_key=question.key,
+        value=value,
+        is_confidential=any(answer.is_confidential for answer in found),
+        language=found[0].language,
+        is_carried_forward=True,
+        carried_from=f"{old_bank.label}: {', '.join(a.question_key for a in found)}"[:120],
+        carried_from_review_id=old_review.id,
+    )
+    db.add(answer)
+    db.flush()
+    db.add(
+        AnswerRevision(
+            answer_id=answer.id,  # type: ignore[arg-type]
+            version=1,
+            kind="carry_forward",
+            value=value,
+            is_confidential=answer.is_confidential,
+            language=answer.language,
+        )
+    )
+    record(
+        db,
+        actor=actor,
+        action="answer.carry_forward",
+        object_type="answer",
+        object_id=answer.id,
+        review_id=review.id,
+        after={
+            "value": value,
+            "is_confidential": answer.is_confidential,
+            "carried_from": answer.carried_from,
+        },
+    )
+    return True
 
 
 def _carried_value(kind: str, values: list[Any]) -> Any:

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from questionnaire import db
 from questionnaire.accounts.services import users_by_id
+from questionnaire.attachments.services import attachments_of
 from questionnaire.banks.schema import Section
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
@@ -80,7 +81,10 @@ def overview(review_id: int) -> ResponseReturnValue:
     access = load_review(review_id)
     _answers, states = _states(access)
     state = db.session().get(State, access.review.state_code)
-    return render_template("responses/overview.html", access=access, states=states, state=state)
+    attached = attachments_of(db.session(), id_of(access.review))
+    return render_template(
+        "responses/overview.html", access=access, states=states, state=state, attached=attached
+    )
 
 
 def _changes_from_form(
