@@ -21,6 +21,7 @@ from questionnaire.accounts.models import User
 from questionnaire.attachments import services as attachment_services
 from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
+from questionnaire.audit.sentences import sentence
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
 from tests import test_backup
 from tests.conftest import login
@@ -86,7 +87,7 @@ def cast(db: Session, make_user, make_review, member) -> dict[str, object]:
 
 
 def test_the_focal_point_attaches_replies_listed_and_downloaded_as_sent(
-    client: FlaskClient, db: Session, cast
+    app: Flask, client: FlaskClient, db: Session, cast
 ) -> None:
     review, focal = cast["review"], cast["focal"]
     login(client, focal)  # type: ignore[arg-type]
@@ -113,7 +114,7 @@ def test_the_focal_point_attaches_replies_listed_and_downloaded_as_sent(
     actions = db.exec(select(AuditEntry.action).where(AuditEntry.review_id == review.id)).all()  # type: ignore[attr-defined]
     assert actions.count("attachment.add") == 2
 
-    pdf_id = rows[1].id
+    pdf_id, pdf_review_id = rows[1].id, rows[1].review_id
     removed = client.post(f"/reviews/{review.id}/attachments/{pdf_id}/remove")  # type: ignore[attr-defined]
     assert removed.status_code == 302
     db.rollback()
@@ -121,6 +122,9 @@ def test_the_focal_point_attaches_replies_listed_and_downloaded_as_sent(
     assert db.get(ReviewAttachment, pdf_id) is None
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "attachment.remove")).one()
     assert entry.before == {"filename": "reply-2004.pdf", "size_bytes": len(pdf_bytes())}
+    with app.test_request_context():
+        said = sentence(entry, None, {pdf_review_id: ("GHA", "TIP")}, "en")
+    assert "removed a file attached to" in said
 
 
 def _fake_xlsx() -> bytes:
