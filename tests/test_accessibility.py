@@ -150,8 +150,20 @@ def test_workspace_pages_are_accessible(
     page.get_by_role("link", name="Edit").first.click()
     expect(page.locator("textarea.textarea").first).to_be_visible()
     assert_accessible(axe, page, "Workspace article page with an observation edited")
+    page.get_by_label("Ask for clarification").fill("Which case? See https://sherloc.unodc.org/")
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.get_by_role("link", name="https://sherloc.unodc.org/")).to_be_visible()
+    assert_accessible(axe, page, "Workspace article page with an open request")
     page.goto(base + "/list")
     assert_accessible(axe, page, "List of observations")
+    state_page = new_context().new_page()
+    log_in(state_page, live_server, cast_submitted.focal_point)
+    state_page.goto(base + "/")
+    expect(state_page.locator("#open-requests")).to_contain_text("1 request awaits your reply")
+    assert_accessible(axe, state_page, "Workspace overview with a request awaiting a reply")
+    state_page.goto(base + "/sections/art-5")
+    expect(state_page.get_by_label("Reply to the reviewing States")).to_be_visible()
+    assert_accessible(axe, state_page, "Workspace article page with a reply form")
 
 
 def test_secretariat_pages_are_accessible(

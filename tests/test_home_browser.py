@@ -102,7 +102,7 @@ def test_the_focal_point_sees_what_awaits_them_at_each_stage(
         kind="request", body="Which court applied section 12?",
     )  # fmt: skip
     db.commit()
-    see(focal_pages, base, "5-request", "Reply to 1 request for clarification")
+    see(focal_pages, base, "5-request", "1 request for clarification on the answers (TIP) awaits")
     observations.post_message(
         db, cast.review(db), cast.focal_point, side="state", section_key="art-5",
         kind="reply", body="The High Court of Accra.",

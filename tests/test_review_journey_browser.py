@@ -89,16 +89,19 @@ def test_a_list_of_observations_is_written_shared_and_agreed(
     cited = reviewer.locator(f"#answer-{CONFIDENTIAL_KEY}")
     expect(cited).to_contain_text(f"Answer to {CONFIDENTIAL_KEY}")
     expect(cited.locator(".tag--confidential")).to_have_text("Confidential")
+    cited_text = "Article 5(1): Please cite the applicable legislation and provisions"
+    cited.get_by_role("link", name=re.compile("Cite in an observation")).click()
+    expect(reviewer.get_by_label(cited_text, exact=True)).to_be_checked()
     reviewer.get_by_label("Gap or challenge").check()
     reviewer.get_by_label("Observation", exact=True).fill(OBSERVATION)
-    reviewer.get_by_label(CONFIDENTIAL_KEY, exact=True).check()
     reviewer.get_by_role("button", name="Add the observation").click()
     expect(notice(reviewer)).to_have_text("The observation has been added.")
     observation = reviewer.locator("article.observation")
     expect(observation).to_have_count(1)
     expect(observation.locator(".tag--gap")).to_have_text("Gap or challenge")
-    expect(observation.locator("textarea")).to_have_value(OBSERVATION)
-    expect(observation.get_by_label(CONFIDENTIAL_KEY, exact=True)).to_be_checked()
+    expect(observation).to_contain_text(OBSERVATION)
+    expect(observation.locator("textarea")).to_have_count(0)  # read, until Edit is chosen
+    expect(observation.get_by_role("link", name=cited_text)).to_be_visible()
 
     reviewer.get_by_label("Ask for clarification").fill(REQUEST)
     reviewer.get_by_role("button", name="Send").click()

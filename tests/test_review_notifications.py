@@ -343,9 +343,10 @@ def test_the_focal_point_sees_at_each_stage_what_awaits_them(
 
     reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
     reviewer.message("art-5", "request", "Which court?")
-    assert "Reply to 1 request for clarification on the answers (TIP)." in awaiting_panel(focal)
+    waiting = "1 request for clarification on the answers (TIP) awaits your reply."
+    assert waiting in awaiting_panel(focal)
     Workspace(focal, cast.review_id).message("art-5", "reply", "The High Court.")
-    assert "Reply to" not in awaiting_panel(focal)
+    assert "awaits your reply" not in awaiting_panel(focal)
 
     add_gap(db, cast)
     reviewer.agree()

@@ -22,7 +22,8 @@ from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.people import seated_states
 from questionnaire.notifications.services import MAX_ATTEMPTS
 from questionnaire.observations import signoff
-from questionnaire.observations.models import DialogueMessage, ListOfObservations, Observation
+from questionnaire.observations.dialogue import open_requests
+from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses.services import submission_blockers
@@ -58,19 +59,8 @@ def _list_status(db: Session, review_id: int) -> str:
 
 
 def unanswered_requests(db: Session, review_id: int) -> int:
-    """Articles whose latest request for clarification has no reply after it."""
-    rows = db.exec(
-        select(DialogueMessage.section_key, DialogueMessage.kind, func.max(DialogueMessage.id))
-        .where(
-            DialogueMessage.review_id == review_id,
-            col(DialogueMessage.kind).in_(("request", "reply")),
-        )
-        .group_by(col(DialogueMessage.section_key), col(DialogueMessage.kind))
-    ).all()
-    latest: dict[str, dict[str, int]] = {}
-    for section, kind, last_id in rows:
-        latest.setdefault(section, {})[kind] = last_id or 0
-    return sum(1 for kinds in latest.values() if kinds.get("request", 0) > kinds.get("reply", 0))
+    """Requests for clarification that no reply answers yet."""
+    return len(open_requests(db, review_id))
 
 
 def _answering(db: Session, row: ReviewRow, name: str, today: date) -> list[AwaitingItem]:
@@ -125,8 +115,8 @@ def _state_side(db: Session, row: ReviewRow, name: str, today: date) -> list[Awa
     requests = unanswered_requests(db, review.id)  # type: ignore[arg-type]
     if requests:
         text = ngettext(
-            "Reply to %(num)d request for clarification on the answers (%(instrument)s).",
-            "Reply to %(num)d requests for clarification on the answers (%(instrument)s).",
+            "%(num)d request for clarification on the answers (%(instrument)s) awaits your reply.",
+            "%(num)d requests for clarification on the answers (%(instrument)s) await your reply.",
             requests,
             instrument=row.bank_version.instrument,
         )

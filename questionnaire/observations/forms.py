@@ -48,6 +48,7 @@ class MessageForm(Form):
         _l("Message"), validators=[DataRequired(_l("Write the message")), Length(max=20_000)]
     )
     kind = HiddenField()
+    reply_to = HiddenField()  # a reply: the id of the request it answers
 
 
 class SummaryForm(Form):

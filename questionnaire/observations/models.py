@@ -73,6 +73,12 @@ class DialogueMessage(SQLModel, table=True):
     author_state: str | None = Field(
         default=None, max_length=3, description="the State they wrote for"
     )
+    reply_to_id: int | None = Field(
+        default=None,
+        foreign_key="dialogue_message.id",
+        index=True,
+        description="a reply: the request for clarification it answers",
+    )
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
 
 

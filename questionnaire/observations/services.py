@@ -17,6 +17,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.notifications import events
 from questionnaire.observations import signoff
+from questionnaire.observations.dialogue import request_replied_to
 from questionnaire.observations.models import (
     CATEGORIES,
     LIST_FLOW,
@@ -364,9 +365,18 @@ def transitions_of(db: Session, lst: ListOfObservations) -> list[ListTransition]
 
 
 def post_message(
-    db: Session, review: Review, user: User, *, side: str, section_key: str, kind: str, body: str
+    db: Session,
+    review: Review,
+    user: User,
+    *,
+    side: str,
+    section_key: str,
+    kind: str,
+    body: str,
+    reply_to_id: int | None = None,
 ) -> DialogueMessage:
-    """A request for clarification (reviewers), a reply (State), or a comment (either)."""
+    """A request for clarification (reviewers), a reply (State) to the request named by
+    `reply_to_id` (else to the article's oldest open request), or a comment (either)."""
     allowed = {"reviewer": {"request", "comment"}, "state": {"reply", "comment"}}
     if kind not in allowed.get(side, set()):
         raise RuleViolation(_l("You cannot post this kind of message."))
@@ -388,9 +398,15 @@ def post_message(
         body=body,
         author_id=id_of(user),
         author_state=user.state_code,
+        reply_to_id=request_replied_to(db, id_of(review), section_key, reply_to_id)
+        if kind == "reply"
+        else None,
     )
     db.add(message)
     db.flush()
+    after: dict[str, object] = {"section": section_key, "body": body}
+    if message.reply_to_id:
+        after["reply_to"] = message.reply_to_id
     record(
         db,
         actor=user,
@@ -398,7 +414,7 @@ def post_message(
         object_type="dialogue_message",
         object_id=message.id,
         review_id=review.id,
-        after={"section": section_key, "body": body},
+        after=after,
     )
 
     events.dialogue_message(db, review, user, kind=kind, section_key=section_key, body=body)

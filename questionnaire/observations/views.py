@@ -20,6 +20,7 @@ from questionnaire.i18n import current_language
 from questionnaire.observations import services, signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
 from questionnaire.observations.citing import Citable, citable_answers, cited_labels, with_cited
+from questionnaire.observations.dialogue import open_requests, threads_of
 from questionnaire.observations.forms import (
     ConfidentialForm,
     MessageForm,
@@ -27,14 +28,17 @@ from questionnaire.observations.forms import (
     SummaryForm,
     TransitionForm,
 )
+from questionnaire.observations.links import linkify
 from questionnaire.observations.models import Observation
 from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import provision_text
 from questionnaire.responses.services import answers_of
 from questionnaire.reviews.services import active_assignments
+from questionnaire.validators import parse_id
 
 bp = Blueprint("workspace", __name__, url_prefix="/reviews/<int:review_id>/workspace")
+bp.add_app_template_filter(linkify, "linkify")
 
 
 def _section(access: WorkspaceAccess, key: str) -> Section:
@@ -72,6 +76,7 @@ def overview(review_id: int) -> ResponseReturnValue:
     return render_template(
         "workspace/overview.html",
         access=access,
+        open_requests=open_requests(session, review_id),
         state=session.get(State, access.review.state_code),
         observations=observations,
         messages=messages,
@@ -132,6 +137,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
                     section_key=section.key,
                     kind=kind,
                     body=message_form.body.data or "",
+                    reply_to_id=parse_id(message_form.reply_to.data),
                 )
             except RuleViolation as exc:
                 flash(str(exc), "error")
@@ -148,6 +154,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
     messages = [
         m for m in services.messages_of(session, access.review) if m.section_key == section.key
     ]
+    threads = threads_of(messages)
     return render_template(
         "workspace/section.html",
         access=access,
@@ -160,6 +167,8 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         editing=request.args.get("edit", type=int) if access.can_draft else None,
         observations=observations,
         messages=messages,
+        threads=threads,
+        replying_to=parse_id(message_form.reply_to.data) if message_form.errors else None,
         people=_people({m.author_id for m in messages} | {o.updated_by_id for o in observations}),
         provision=provision_text(access.bank.instrument, section.article or 0, current_language()),
         edit_forms={

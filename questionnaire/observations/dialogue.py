@@ -1,0 +1,84 @@
+"""The dialogue on an article as threads: each request for clarification with the replies
+that answer it, open until one does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, select
+
+from questionnaire.errors import RuleViolation
+from questionnaire.observations.models import DialogueMessage
+
+
+@dataclass
+class Thread:
+    """A request with its replies, or a message that is no request (a comment, or a reply
+    that names no request)."""
+
+    message: DialogueMessage
+    replies: list[DialogueMessage] = field(default_factory=list)
+
+    @property
+    def is_request(self) -> bool:
+        return self.message.kind == "request"
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_request and not self.replies
+
+
+def threads_of(messages: Iterable[DialogueMessage]) -> list[Thread]:
+    """`messages` (in the order written) as threads, in the order their first message was
+    written."""
+    threads: list[Thread] = []
+    by_request: dict[int, Thread] = {}
+    for message in messages:
+        thread = by_request.get(message.reply_to_id or 0)
+        if message.kind == "reply" and thread is not None:
+            thread.replies.append(message)
+            continue
+        thread = Thread(message)
+        threads.append(thread)
+        if message.kind == "request" and message.id is not None:
+            by_request[message.id] = thread
+    return threads
+
+
+def open_requests(db: Session, review_id: int) -> list[DialogueMessage]:
+    """The review's requests for clarification that no reply answers yet, oldest first."""
+    answered = select(DialogueMessage.reply_to_id).where(
+        DialogueMessage.review_id == review_id, col(DialogueMessage.reply_to_id).is_not(None)
+    )
+    return list(
+        db.exec(
+            select(DialogueMessage)
+            .where(
+                DialogueMessage.review_id == review_id,
+                DialogueMessage.kind == "request",
+                col(DialogueMessage.id).not_in(answered),
+            )
+            .order_by(col(DialogueMessage.id))
+        )
+    )
+
+
+def request_replied_to(
+    db: Session, review_id: int, section_key: str, reply_to_id: int | None
+) -> int | None:
+    """The id of the request a reply answers: the one named, which must be a request on the
+    same article of the same review; else the article's oldest open request, if any."""
+    if reply_to_id is None:
+        pending = [r for r in open_requests(db, review_id) if r.section_key == section_key]
+        return pending[0].id if pending else None
+    request = db.get(DialogueMessage, reply_to_id)
+    if (
+        request is None
+        or request.kind != "request"
+        or request.review_id != review_id
+        or request.section_key != section_key
+    ):
+        raise RuleViolation(_l("The request you replied to is not on this article."))
+    return request.id
