@@ -77,3 +77,20 @@ def missing_required(bank: Bank, section: Section, values: Mapping[str, Any]) ->
         for q in visible_questions(bank, section, values)
         if q.required and not type_of(q).is_answered(values.get(q.key))
     ]
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    """How far a State's answers are: required answers given, of those currently required."""
+
+    required_answered: int
+    required: int
+
+
+def review_progress(bank: Bank, values: Mapping[str, Any]) -> ReviewProgress:
+    """The required answers given and required, over every section, as the task list counts."""
+    states = [section_state(bank, section, values, set(), False) for section in bank.sections]
+    return ReviewProgress(
+        required_answered=sum(state.required_answered for state in states),
+        required=sum(state.required for state in states),
+    )
