@@ -139,6 +139,7 @@ def data_set(
             # Ids of nothing: the pages answer 404, with the same headers.
             "meeting_id": 1,
             "nomination_id": 1,
+            "attachment_id": 1,
             "observation_id": 1,
             "to_status": "shared",
         },
