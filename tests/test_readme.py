@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import click
+from flask.cli import FlaskGroup
 
 from questionnaire.cli import cli
 from tests.conftest import PROJECT_ROOT
@@ -27,6 +28,10 @@ def _table_rows(text: str) -> list[str]:
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:
+    if isinstance(group, FlaskGroup):
+        # Commands of installed extensions (Flask-Limiter's `limiter`) come from entry points,
+        # which FlaskGroup loads the first time it lists its commands.
+        group._load_plugin_commands()
     names = []
     for name, command in sorted(group.commands.items()):
         path = f"{prefix}{name}"
