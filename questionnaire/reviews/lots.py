@@ -29,6 +29,7 @@ from questionnaire.reviews.draw import (
     server_seed,
 )
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
+from questionnaire.reviews.queries import declined_with
 
 
 def _draw_parties(db: Session, on: date) -> list[Party]:
@@ -223,13 +224,8 @@ def replace_reviewer(
     instruments = {r.id: i for r, i in reviews}
     current = active_assignments(db, [r.id for r, _ in reviews if r.id is not None])
     # The State declines the seat for the State under review, on every instrument it held.
-    declined = [
-        a
-        for a in current
-        if a.reviewing_state == assignment.reviewing_state
-        and a.seat == assignment.seat
-        and _state_of(reviews, a.review_id) == review.state_code
-    ]
+    declining = {seat.id for seat, _instrument in declined_with(db, assignment)}
+    declined = [a for a in current if a.id in declining]
     kept = [a for a in current if a not in declined]
     excluded = {assignment.reviewing_state} | _replaced_states(
         db, [r.id for r, _ in reviews if r.state_code == review.state_code and r.id is not None]

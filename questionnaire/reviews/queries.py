@@ -334,26 +334,37 @@ class DeclinedSeat:
     reviewers: tuple[str, ...]
 
 
+def declined_with(db: Session, assignment: ReviewAssignment) -> list[tuple[ReviewAssignment, str]]:
+    """The active seats a State declines with `assignment`, with their instruments: a State
+    declines its seat for a State under review, so its same seat on every instrument of that
+    State in the phase goes (the rule `lots.replace_reviewer` draws again)."""
+    review = db.get(Review, assignment.review_id)
+    if review is None:
+        return []
+    return list(
+        db.exec(
+            select(ReviewAssignment, BankVersion.instrument)
+            .join(Review, col(Review.id) == ReviewAssignment.review_id)
+            .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+            .where(
+                Review.state_code == review.state_code,
+                Review.phase_id == review.phase_id,
+                ReviewAssignment.reviewing_state == assignment.reviewing_state,
+                ReviewAssignment.seat == assignment.seat,
+                col(ReviewAssignment.is_active).is_(True),
+            )
+            .order_by(col(BankVersion.instrument))
+        ).all()
+    )
+
+
 def seats_declined(db: Session, assignment: ReviewAssignment) -> list[DeclinedSeat]:
     """The seats that replacing `assignment`'s State ends: the State declines the seat for the
     State under review, so its same seat on every instrument of that State in the phase is
     drawn again (the rule of `lots.replace_reviewer`), with the people it had named there."""
-    review = db.get(Review, assignment.review_id)
-    if review is None or not assignment.is_active:
+    if not assignment.is_active:
         return []
-    rows = db.exec(
-        select(ReviewAssignment, BankVersion.instrument)
-        .join(Review, col(Review.id) == ReviewAssignment.review_id)
-        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
-        .where(
-            Review.state_code == review.state_code,
-            Review.phase_id == review.phase_id,
-            ReviewAssignment.reviewing_state == assignment.reviewing_state,
-            ReviewAssignment.seat == assignment.seat,
-            col(ReviewAssignment.is_active).is_(True),
-        )
-        .order_by(col(BankVersion.instrument))
-    ).all()
+    rows = declined_with(db, assignment)
     people = named_people(db, [seat.review_id for seat, _ in rows])
     return [
         DeclinedSeat(
