@@ -211,6 +211,19 @@ def member(db: Session) -> Callable[[Review, User, str], None]:
     return add
 
 
+@pytest.fixture
+def client_for(app: Flask) -> Callable[[User | None], FlaskClient]:
+    """A test client of its own, logged in as `user` (anonymous for None)."""
+
+    def make(user: User | None) -> FlaskClient:
+        client = app.test_client()
+        if user is not None:
+            login(client, user)
+        return client
+
+    return make
+
+
 def login(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)

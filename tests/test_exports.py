@@ -10,7 +10,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlmodel import Session, select
@@ -24,7 +23,7 @@ from questionnaire.banks.services import bank_of
 from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
-from tests.conftest import login, reviewing_states_agree
+from tests.conftest import reviewing_states_agree
 from tests.test_answer_saving import answer_required
 from tests.test_workspace import (
     Cast,
@@ -83,19 +82,6 @@ def no_rate_limits() -> Iterator[None]:
     limiter.enabled = False
     yield
     limiter.enabled = was_enabled
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    """A test client of its own, logged in as `user` (anonymous for None)."""
-
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

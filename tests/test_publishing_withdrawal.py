@@ -45,7 +45,6 @@ from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
 from questionnaire.reviews.models import Review
-from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_publishing import (
     MEETING,
@@ -73,17 +72,6 @@ SECRET = f"Ghana asked to keep {MARKER} to itself."
 PUBLIC = "Ghana could train more prosecutors PUBLIC-MARKER-a90c4."
 STABLE = f"/documents/{slug(SYMBOL)}/en.pdf"
 Client = Callable[[User | None], FlaskClient]
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

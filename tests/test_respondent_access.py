@@ -17,11 +17,9 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
-from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.responses import services
 from questionnaire.reviews.models import Review
-from tests.conftest import login
 from tests.test_answer_saving import answer_required, fresh, page_data
 
 SECTION = "art-5"
@@ -99,19 +97,6 @@ def status_of(db: Session, review_id: int) -> str:
     review = fresh(db).get(Review, review_id)
     assert review is not None
     return review.status
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Callable[[User | None], FlaskClient]:
-    """A test client of its own, logged in as `user` (anonymous for None)."""
-
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ on their home page, the messages' contents, and deadline reminders sent once."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -26,7 +25,6 @@ from questionnaire.notifications.models import ReminderSent
 from questionnaire.notifications.reminders import threshold
 from questionnaire.observations import services as observations
 from questionnaire.reviews.models import ReviewMembership
-from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_workspace import (
     Cast,
@@ -43,17 +41,6 @@ from tests.test_workspace import (
 @pytest.fixture
 def cast(db, make_user, make_review, member) -> Cast:
     return cast_review(db, make_user, make_review, member)
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Callable[[User | None], FlaskClient]:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 def audit_count(db: Session) -> int:

@@ -36,7 +36,7 @@ from questionnaire.observations.models import (
 )
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
-from tests.conftest import login, reviewing_states_agree
+from tests.conftest import reviewing_states_agree
 from tests.test_answer_saving import answer_required, fresh
 
 CONFIDENTIAL_KEY = "TIP-5-1-cite"
@@ -250,19 +250,6 @@ def both_agree(cast: Cast, client_for: Callable[[User | None], FlaskClient]) -> 
     """Nigeria and France, the two seated reviewing States, agree to the list as it stands."""
     for user in (cast.reviewer, cast.other_reviewer):
         assert Workspace(client_for(user), cast.review_id).agree().status_code == 302
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Callable[[User | None], FlaskClient]:
-    """A test client of its own, logged in as `user` (anonymous for None)."""
-
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 # ---------------------------------------------------------------------------------------------

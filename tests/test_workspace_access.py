@@ -42,7 +42,7 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
 )
-from tests.conftest import login, reviewing_states_agree
+from tests.conftest import reviewing_states_agree
 from tests.test_answer_saving import fresh
 from tests.test_workspace import (
     Cast,
@@ -456,19 +456,6 @@ def send(client: FlaskClient, scene: Scene, call: Call, actor: str) -> TestRespo
         return client.get(url)
     assert call.data is not None, call
     return client.post(url, data=call.data(scene, actor))
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Callable[[User | None], FlaskClient]:
-    """A test client of its own, logged in as `user` (anonymous for None)."""
-
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -8,28 +8,15 @@ import re
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
-from tests.conftest import login
 from tests.test_workspace import Cast, Workspace, cast_review, flashes, page_text
 from tests.test_workspace import observations_of as stored_observations
 
 Client = Callable[[User | None], FlaskClient]
 
 SHORT_CITE = "Article 5(1): Please cite the applicable legislation and provisions"
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

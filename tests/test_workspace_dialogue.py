@@ -8,29 +8,16 @@ import re
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.observations.models import DialogueMessage
-from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_review_notifications import awaiting_panel
 from tests.test_workspace import Cast, Workspace, cast_review, flashes, page_text
 
 Client = Callable[[User | None], FlaskClient]
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

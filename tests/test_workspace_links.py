@@ -6,26 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
 from questionnaire.observations.links import linkify
-from tests.conftest import login
 from tests.test_workspace import Cast, Workspace, cast_review
 
 Client = Callable[[User | None], FlaskClient]
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -17,22 +15,10 @@ from sqlmodel import Session
 from questionnaire.accounts.models import User
 from questionnaire.db import metadata
 from questionnaire.observations.models import ListOfObservations
-from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_workspace import Cast, Workspace, cast_review, settled
 
 Client = Callable[[User | None], FlaskClient]
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 def row_counts(db: Session) -> dict[str, int]:

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
@@ -20,7 +19,6 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.observations.models import ListOfObservations, ListTransition
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
-from tests.conftest import login
 from tests.test_answer_saving import fresh
 from tests.test_exports import sheet_rows
 from tests.test_publishing import (
@@ -40,17 +38,6 @@ LAST = "Ghana trains its prosecutors LAST-PARAGRAPH-77cc."
 SUMMARY = f"{FIRST}\r\n\r\n{SECRET}\r\n\r\n{LAST}"
 STABLE = f"/documents/{slug(SYMBOL)}/en.pdf"
 Client = Callable[[User | None], FlaskClient]
-
-
-@pytest.fixture
-def client_for(app: Flask) -> Client:
-    def make(user: User | None) -> FlaskClient:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        return client
-
-    return make
 
 
 @pytest.fixture
