@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.models import ReviewMembership
 from questionnaire.reviews.queries import DashboardFilters, DashboardRow, dashboard
 
 #: The instruments in the order of the Convention and its Protocols.
@@ -45,7 +44,6 @@ class InstrumentStatus:
 def mechanism_status(db: Session, today: date) -> tuple[InstrumentStatus, ...]:
     """The status per instrument and group, counted from every review of the dashboard."""
     rows = dashboard(db, DashboardFilters(), Deadlines.configured(), today)
-    named = _named(db, [row.review.id for row in rows if row.review.id is not None])
     by_instrument: dict[str, dict[str, list[DashboardRow]]] = {}
     for row in rows:
         groups = by_instrument.setdefault(row.instrument, {})
@@ -54,35 +52,19 @@ def mechanism_status(db: Session, today: date) -> tuple[InstrumentStatus, ...]:
     result = []
     for instrument in sorted(by_instrument, key=lambda code: (order.get(code, 99), code)):
         lines = tuple(
-            _line(group, group_rows, named)
+            _line(group, group_rows)
             for group, group_rows in sorted(by_instrument[instrument].items())
         )
         result.append(InstrumentStatus(instrument, lines, _total(lines)))
     return tuple(result)
 
 
-def _named(db: Session, review_ids: list[int]) -> dict[str, set[int]]:
-    """Per role, the reviews in which someone holds it now."""
-    found: dict[str, set[int]] = {"focal_point": set(), "expert": set()}
-    for review_id, role in db.exec(
-        select(ReviewMembership.review_id, ReviewMembership.role)
-        .where(
-            col(ReviewMembership.review_id).in_(review_ids),
-            col(ReviewMembership.role).in_(tuple(found)),
-        )
-        .distinct()
-    ):
-        found[role].add(review_id)
-    return found
-
-
-def _line(group: str, rows: list[DashboardRow], named: dict[str, set[int]]) -> StatusLine:
-    ids = [row.review.id for row in rows]
+def _line(group: str, rows: list[DashboardRow]) -> StatusLine:
     return StatusLine(
         group=group,
         launched=len(rows),
-        focal_points=sum(review_id in named["focal_point"] for review_id in ids),
-        experts=sum(review_id in named["expert"] for review_id in ids),
+        focal_points=sum("focal_point" in row.named for row in rows),
+        experts=sum("expert" in row.named for row in rows),
         submitted=sum(row.review.status == "submitted" for row in rows),
         agreed=sum(row.list_status in ("agreed", "final") for row in rows),
         final=sum(row.list_status == "final" for row in rows),

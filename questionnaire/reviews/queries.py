@@ -81,6 +81,8 @@ class DashboardRow:
     reviewers: tuple[str, ...]
     list_status: str
     overdue: tuple[str, ...]
+    #: the roles of the State under review someone holds: focal_point, expert
+    named: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def dashboard(
             tuple(sorted(reviewers.get(review_id, []))),
             list_status,
             overdue,
+            frozenset(role for role in ("focal_point", "expert") if roles.get((review_id, role))),
         )
         if has_status(row, filters.status):
             result.append(row)
