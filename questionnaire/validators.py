@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from wtforms import Field
 from wtforms.validators import NumberRange, ValidationError
-
-from questionnaire.dates import un_date
 
 #: The largest value of an INTEGER column (PostgreSQL), e.g. a version number.
 MAX_INTEGER = 2**31 - 1
@@ -50,8 +48,8 @@ class DateInRange:
         raise ValidationError(
             gettext(
                 "Give a date between %(first)s and %(last)s.",
-                first=un_date(FIRST_DATE),
-                last=un_date(LAST_DATE),
+                first=format_date(FIRST_DATE, "d MMMM y"),
+                last=format_date(LAST_DATE, "d MMMM y"),
             )
         )
 

@@ -45,8 +45,6 @@ class FormContent:
     rows: dict[str, int] = field(default_factory=dict)
     #: where texts that standard XLSForm has no fixed place for were taken from (titles)
     notes: list[str] = field(default_factory=list)
-    #: languages whose texts no translator has checked yet (settings, `unreviewed`)
-    unreviewed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -134,18 +132,14 @@ class FormReader:
             self.problem(settings.row, column, message, "settings")
         if self.problems:
             return FormContent(None, self.problems, self.skipped, self.rows, self.notes)
-        # Other languages are optional texts unless the form declares them (`languages`).
-        declared = settings.languages or [lang for lang in ("en", "fr") if lang in self.languages]
-        spec: dict[str, Any] = {"schema_version": 1, **self.target, "languages": declared}
+        spec: dict[str, Any] = {"schema_version": 1, **self.target, "languages": self.languages}
         spec["title"] = settings.title
         if settings.partial:
             spec["partial"] = settings.partial
         if self.guidance:
             spec["guidance"] = self.guidance
         spec["sections"] = self.sections
-        content = FormContent(spec, self.problems, self.skipped, self.rows, self.notes)
-        content.unreviewed = settings.unreviewed
-        return content
+        return FormContent(spec, self.problems, self.skipped, self.rows, self.notes)
 
     def _read_languages(self) -> None:
         survey = self.sheets["survey"]

@@ -20,7 +20,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
-from questionnaire.i18n import current_language, sentences
+from questionnaire.i18n import current_language
 from questionnaire.nominations import bulk, queries, services
 from questionnaire.nominations.forms import (
     ChangeRoleForm,
@@ -34,8 +34,8 @@ from questionnaire.nominations.models import Nomination
 from questionnaire.nominations.scope import Purpose
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.reviews.labels import ROLE_LABELS
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
-from questionnaire.templating import ROLE_LABELS
 from questionnaire.validators import parse_id
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")
@@ -138,9 +138,7 @@ def _recorded_message(recorded: services.RecordedNomination) -> str:
         role=str(_role_label(recorded.nomination.role)),
     )
     if recorded.is_new_account:
-        text = sentences(
-            text, _("An activation link was sent to %(email)s.", email=recorded.user.email)
-        )
+        text += " " + _("An activation link was sent to %(email)s.", email=recorded.user.email)
     return text
 
 

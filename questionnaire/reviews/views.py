@@ -39,7 +39,12 @@ from questionnaire.reviews.forms import (
     PhaseForm,
     ReplaceForm,
 )
-from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS, TOTAL_LABELS
+from questionnaire.reviews.labels import (
+    DASHBOARD_STATUS_LABELS,
+    NO_GROUP_RULE_LABELS,
+    REGION_LABELS,
+    TOTAL_LABELS,
+)
 from questionnaire.reviews.models import (
     RESPONDENT_ROLES,
     Review,
@@ -48,7 +53,6 @@ from questionnaire.reviews.models import (
     ReviewPhase,
     StateGroupDraw,
 )
-from questionnaire.templating import DASHBOARD_STATUS_LABELS, REGION_LABELS
 
 bp = Blueprint("reviews", __name__)
 
