@@ -17,9 +17,11 @@ from questionnaire.accounts.services import find_user
 from questionnaire.api import services as api_services
 from questionnaire.api.models import ApiToken
 from questionnaire.banks import services as bank_services
+from questionnaire.banks import translations as bank_translations
 from questionnaire.banks import xlsform
 from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS
+from questionnaire.banks.translations import TARGET_LANGUAGES
 from questionnaire.banks.validation import validate_file
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.cli import meetings_group, publish_agenda, publish_status_note
@@ -133,11 +135,14 @@ def banks_validate(paths: tuple[Path, ...]) -> None:
                 click.echo(str(problem), err=True)
             continue
         assert result.bank is not None
-        coverage = ", ".join(f"{lang} {share:.0%}" for lang, share in result.coverage.items())
         click.echo(
             f"ok {result.path}: {len(result.bank.sections)} sections, "
-            f"{len(result.bank.questions)} questions; other languages: {coverage}"
+            f"{len(result.bank.questions)} questions, languages {', '.join(result.bank.languages)}"
         )
+        for found in result.languages.values():
+            click.echo(f"  {found.line()}")
+            for text_id in found.stale:
+                click.echo(f"    stale: {text_id}")
     if failed:
         click.echo(f"{failed} of {len(files)} bank files have problems", err=True)
         sys.exit(1)
@@ -158,6 +163,10 @@ def banks_load(paths: tuple[Path, ...]) -> None:
     session.commit()
     for version in report.added:
         click.echo(f"recorded {version.instrument} {version.cluster} v{version.version}")
+    for version in report.retranslated:
+        click.echo(
+            f"translations updated {version.instrument} {version.cluster} v{version.version}"
+        )
     click.echo(f"{len(report.added)} recorded, {len(report.unchanged)} unchanged")
 
 
@@ -176,6 +185,48 @@ def banks_diff(old: Path, new: Path) -> None:
     diff = diff_banks(results[0].bank, results[1].bank)
     for line in diff.lines() or ["no differences in questions"]:
         click.echo(line)
+    for found in results[1].languages.values():
+        for text_id in found.stale:
+            click.echo(f"stale: {text_id} [{found.language}]")
+
+
+@banks_group.command("confirm-translations")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--language", required=True, type=click.Choice(TARGET_LANGUAGES))
+@click.option(
+    "--key",
+    "keys",
+    multiple=True,
+    metavar="ID",
+    help="a text id (TIP-5-1.text, general.title) or a question key (all its texts); repeat",
+)
+@click.option("--all", "confirm_all", is_flag=True, help="every text in the language")
+@click.option(
+    "--unreviewed", is_flag=True, help="record the texts as not yet checked by a translator"
+)
+@with_appcontext
+def banks_confirm_translations(
+    paths: tuple[Path, ...],
+    language: str,
+    keys: tuple[str, ...],
+    confirm_all: bool,
+    unreviewed: bool,
+) -> None:
+    """Record that the LANGUAGE texts of bank files are translations of their English as it
+    now stands (a translator has checked them): stale texts become current again."""
+    if bool(keys) == confirm_all:
+        raise click.UsageError("give --key ID (repeatable) or --all")
+    for path in _bank_paths(paths):
+        try:
+            done = bank_translations.confirm_file(
+                path, language, set(keys) if keys else None, reviewed=not unreviewed
+            )
+        except bank_translations.ConfirmError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(
+            f"{path}: {language}: {len(done.confirmed)} texts confirmed"
+            f" ({len(done.were_stale)} were stale), {len(done.dropped)} dropped"
+        )
 
 
 @banks_group.command("import-xlsform")

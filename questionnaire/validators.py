@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 from wtforms import Field
 from wtforms.validators import NumberRange, ValidationError
+
+from questionnaire.dates import un_date
 
 #: The largest value of an INTEGER column (PostgreSQL), e.g. a version number.
 MAX_INTEGER = 2**31 - 1
@@ -48,8 +50,8 @@ class DateInRange:
         raise ValidationError(
             gettext(
                 "Give a date between %(first)s and %(last)s.",
-                first=format_date(FIRST_DATE, "d MMMM y"),
-                last=format_date(LAST_DATE, "d MMMM y"),
+                first=un_date(FIRST_DATE),
+                last=un_date(LAST_DATE),
             )
         )
 

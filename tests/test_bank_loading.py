@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import BankLoadError, discover_bank_files, load_banks
+from questionnaire.banks.translations import confirm_file
 from questionnaire.banks.validation import validate_file
 from tests.conftest import BANKS_DIR
 
@@ -103,6 +104,7 @@ def test_a_published_bank_changed_under_the_same_version_is_refused(
         bank.read_text(encoding="utf-8").replace(TIP_5_1_EN, "Has your country done it?"),
         encoding="utf-8",
     )
+    confirm_file(bank, "fr", {"TIP-5-1"})  # the French re-stamped: the file itself is valid
     # A new bank earlier in the same batch must not be saved either.
     other = copy_bank(BANKS_DIR / "FIR" / "I" / "v1.yaml", tmp_path)
 

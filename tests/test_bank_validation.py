@@ -29,7 +29,7 @@ instrument: TIP
 cluster: I
 version: 1
 status: published
-languages: [en, fr, es]
+languages: [en, fr]
 title:
   en: "Trafficking in Persons Protocol: criminalization (partial)"
   fr: "Protocole relatif à la traite des personnes : incrimination (partiel)"
@@ -153,7 +153,7 @@ CASES = [
     ),
     case(
         "unclosed-flow-sequence",
-        edited("languages: [en, fr, es]", "languages: [en, fr, es"),
+        edited("languages: [en, fr]", "languages: [en, fr"),
         "\ntitle:",
         "",
         "not valid YAML: did not find expected ',' or ']'",
@@ -223,8 +223,8 @@ CASES = [
     ),
     case(
         "languages-without-french",
-        edited("languages: [en, fr, es]", "languages: [en, es]"),
-        "languages: [en, es]",
+        edited("languages: [en, fr]", "languages: [en]"),
+        "languages: [en]",
         "languages",
         "must include 'fr'",
     ),
@@ -539,12 +539,12 @@ def test_valid_bank_passes_with_coverage_of_the_other_languages(tmp_path: Path) 
     assert result.problems == []
     assert result.is_valid
     assert result.sha256 == hashlib.sha256(VALID_BANK.encode("utf-8")).hexdigest()
-    # Eight translated texts (bank title, section title, three question texts, one follow-up
-    # text, two option labels); only the bank title has Spanish.
-    assert result.coverage == {"ar": 0.0, "es": 1 / 8, "ru": 0.0, "zh": 0.0}
+    # Nine translated texts (bank title, reason for being partial, section title, three
+    # question texts, one follow-up text, two option labels); only the bank title has Spanish.
+    assert result.coverage == {"ar": 0.0, "es": 1 / 9, "ru": 0.0, "zh": 0.0}
     assert result.bank is not None
     assert result.bank.label == "TIP cluster I v1"
-    assert result.bank.languages == ("en", "fr", "es")
+    assert result.bank.languages == ("en", "fr")
     assert [section.key for section in result.bank.sections] == ["general", "art-5"]
 
 

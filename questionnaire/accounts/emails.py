@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from questionnaire.accounts.models import User
@@ -99,9 +99,10 @@ def security_notice(user: User, event: str, **values: object) -> Message:
                 "The secretariat turned off two-step verification for your account, at your "
                 "request. You will be asked to set it up again when you next log in."
             ),
-            "recovery_code_used": _(
-                "A recovery code was used to log in to your account. %(remaining)d codes remain.",
-                remaining=values.get("remaining", 0),
+            "recovery_code_used": ngettext(
+                "A recovery code was used to log in to your account. %(num)d code remains.",
+                "A recovery code was used to log in to your account. %(num)d codes remain.",
+                int(values.get("remaining", 0)),  # type: ignore[call-overload]
             ),
             "recovery_codes_replaced": _(
                 "New recovery codes were made for your account; the old ones no longer work."

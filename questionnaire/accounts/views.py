@@ -23,6 +23,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import LoginManager, current_user, login_required, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -142,10 +143,12 @@ def login_code() -> ResponseReturnValue:
             if used == "recovery":
                 remaining = twofactor.remaining_recovery_codes(session_db, user)
                 flash(
-                    _(
+                    ngettext(
                         "You logged in with a recovery code, which cannot be used again. "
-                        "%(remaining)d remain: make new ones if you are running out.",
-                        remaining=remaining,
+                        "%(num)d remains: make new ones if you are running out.",
+                        "You logged in with a recovery code, which cannot be used again. "
+                        "%(num)d remain: make new ones if you are running out.",
+                        remaining,
                     ),
                     "info",
                 )

@@ -70,7 +70,14 @@ def diff_banks(old: Bank, new: Bank) -> BankDiff:
             set(before.text) | set(question.text),
             key=lambda lang: (lang not in ("en", "fr"), lang),
         )
-        changed = [lang for lang in languages if before.text.get(lang) != question.text.get(lang)]  # type: ignore[call-overload]
+        # A stale translation is left out of the run-time bank: it is reported as stale, not
+        # as reworded.
+        changed = [
+            lang
+            for lang in languages
+            if before.text.get(lang) != question.text.get(lang)  # type: ignore[call-overload]
+            and lang not in question.stale_languages
+        ]
         if changed:
             result.reworded[key] = changed
         if before.type != question.type:

@@ -81,6 +81,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class TranslationSource(_Strict):
+    """Where one translated text comes from: the English it was made from, and whether a
+    translator has checked it (see questionnaire/banks/translations.py)."""
+
+    source_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    reviewed: bool = True
+
+
 class Option(_Strict):
     """One answer option of a choice question."""
 
@@ -142,6 +150,9 @@ class BankSpec(_Strict):
     partial: TranslatedText | None = None
     guidance: TranslatedText | None = None
     sections: list[SectionSpec] = Field(min_length=1)
+    #: per language, per text id: the English each translation was made from (None: a bank
+    #: written before the block existed, whose translations are all read as current)
+    translations: dict[Language, dict[str, TranslationSource]] | None = None
 
 
 class Question(_Strict):
@@ -161,6 +172,10 @@ class Question(_Strict):
     parent: str | None
     role: QuestionRole | None = None
     shared_as: SharedAs | None = None
+    #: languages whose translation of this question's texts is stale (the English is shown)
+    stale_languages: tuple[str, ...] = ()
+    #: languages whose translation of this question's texts no translator has checked yet
+    unreviewed_languages: tuple[str, ...] = ()
 
     @property
     def is_choice(self) -> bool:
@@ -182,6 +197,8 @@ class Section(_Strict):
     title: TranslatedText | None
     intro: TranslatedText | None
     questions: tuple[Question, ...]
+    stale_languages: tuple[str, ...] = ()
+    unreviewed_languages: tuple[str, ...] = ()
 
 
 class Bank(BaseModel):
@@ -199,6 +216,9 @@ class Bank(BaseModel):
     sections: tuple[Section, ...]
     #: why the bank leaves out articles of its cluster (None: it covers them all)
     partial: TranslatedText | None = None
+    #: languages whose translation of the title, guidance or reason is stale or unchecked
+    stale_languages: tuple[str, ...] = ()
+    unreviewed_languages: tuple[str, ...] = ()
 
     @model_validator(mode="before")
     @classmethod

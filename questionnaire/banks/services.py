@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from questionnaire.banks.models import BankVersion
-from questionnaire.banks.schema import Bank
+from questionnaire.banks.schema import LANGUAGES, REQUIRED_LANGUAGES, Bank
 from questionnaire.banks.validation import Problem, ValidatedBank, validate_file
 from questionnaire.reference.instruments import InstrumentData
 from questionnaire.reviews.models import Review
@@ -32,6 +32,8 @@ class LoadReport:
 
     added: list[BankVersion] = field(default_factory=list)
     unchanged: list[BankVersion] = field(default_factory=list)
+    #: recorded versions whose translations into other languages were added or re-stamped
+    retranslated: list[BankVersion] = field(default_factory=list)
 
 
 def discover_bank_files(root: Path) -> list[Path]:
@@ -58,7 +60,9 @@ def load_banks(db: Session, paths: list[Path]) -> LoadReport:
 
     A version already recorded with the same content is left alone. A recorded version whose
     file has changed is refused: published questionnaires are immutable, a change is a new
-    version. Drafts may change while no review uses them.
+    version. Drafts may change while no review uses them. What may change in any version is
+    its translations beyond English and French (added, re-stamped, checked): the questions
+    the States answer stay the same.
     """
     results = validate_files(paths)
     problems = [problem for result in results for problem in result.problems]
@@ -82,6 +86,11 @@ def load_banks(db: Session, paths: list[Path]) -> LoadReport:
         elif existing.status == "draft" and not _is_in_use(db, existing):
             _update_draft(existing, result)
             report.added.append(existing)
+        elif existing.status == bank.status and _substance(existing.content) == _substance(
+            bank.model_dump(mode="json")
+        ):
+            _update_draft(existing, result)
+            report.retranslated.append(existing)
         else:
             problems.append(_changed_problem(existing, result))
     if problems:
@@ -127,6 +136,25 @@ def _update_draft(existing: BankVersion, result: ValidatedBank) -> None:
     existing.sha256 = result.sha256
     existing.content = result.bank.model_dump(mode="json")
     existing.question_count = len(result.bank.questions)
+
+
+_TRANSLATION_NOTES = frozenset({"stale_languages", "unreviewed_languages"})
+_OTHER_LANGUAGES = frozenset(LANGUAGES) - frozenset(REQUIRED_LANGUAGES)
+
+
+def _substance(content: object) -> object:
+    """A recorded bank without its translations beyond English and French: what must not
+    change once States answer it."""
+    if isinstance(content, dict):
+        is_text = bool(content) and set(content) <= set(LANGUAGES)
+        return {
+            key: _substance(value)
+            for key, value in content.items()
+            if key not in _TRANSLATION_NOTES and not (is_text and key in _OTHER_LANGUAGES)
+        }
+    if isinstance(content, list):
+        return [_substance(item) for item in content]
+    return content
 
 
 def _source_name(path: Path) -> str:

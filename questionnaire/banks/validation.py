@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from questionnaire.banks import yamlsource
+from questionnaire.banks import translations, yamlsource
 from questionnaire.banks.rules import (
     coverage_problems,
     kept_key_problems,
@@ -25,14 +25,13 @@ from questionnaire.banks.rules import (
 )
 from questionnaire.banks.schema import (
     CHOICE_TYPES,
-    LANGUAGES,
     REQUIRED_LANGUAGES,
     SCHEMA_VERSION,
     Bank,
     BankSpec,
     QuestionSpec,
-    flatten,
 )
+from questionnaire.banks.translations import LanguageCoverage
 from questionnaire.reference.instruments import InstrumentData, load_instrument_data
 
 FILE_NAME = re.compile(r"^v(?P<version>[0-9]+)\.yaml$")
@@ -62,8 +61,10 @@ class ValidatedBank:
     text: str = ""
     bank: Bank | None = None
     problems: list[Problem] = field(default_factory=list)
-    #: share of translatable texts present per optional language, 0..1
+    #: share of translatable texts present and current per optional language, 0..1
     coverage: dict[str, float] = field(default_factory=dict)
+    #: per language other than English: texts current, stale and unreviewed
+    languages: dict[str, LanguageCoverage] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:
@@ -133,8 +134,13 @@ def validate_file(
     if spec is not None:
         _check_bank(spec, path, report, data, known)
         if not report.problems:
-            result.bank = flatten(spec)
-            result.coverage = _coverage(spec)
+            result.bank = translations.runtime_bank(spec)
+            result.languages = translations.coverage(spec)
+            result.coverage = {
+                language: found.share
+                for language, found in result.languages.items()
+                if language not in REQUIRED_LANGUAGES
+            }
     result.problems = report.problems
     known[path.resolve()] = result
     return result
@@ -171,25 +177,6 @@ def _parse_spec(text: str, report: _Reporter) -> BankSpec | None:
                 )
             report.add(loc, message)
         return None
-
-
-def _texts(spec: BankSpec) -> Iterator[tuple[tuple[str | int, ...], Mapping[Any, str]]]:
-    """Every translated text of the bank with its location."""
-    yield ("title",), spec.title
-    if spec.guidance:
-        yield ("guidance",), spec.guidance
-    for s_index, section in enumerate(spec.sections):
-        base: tuple[str | int, ...] = ("sections", s_index)
-        if section.title:
-            yield (*base, "title"), section.title
-        if section.intro:
-            yield (*base, "intro"), section.intro
-        for q_loc, question in walk_questions(section, base):
-            yield (*q_loc, "text"), question.text
-            if question.help:
-                yield (*q_loc, "help"), question.help
-            for o_index, option in enumerate(question.options or []):
-                yield (*q_loc, "options", o_index, "label"), option.label
 
 
 def _check_bank(
@@ -234,13 +221,53 @@ def _check_languages(spec: BankSpec, report: _Reporter) -> None:
     for language in REQUIRED_LANGUAGES:
         if language not in spec.languages:
             report.add(("languages",), f"must include {language!r}")
-    for loc, text in _texts(spec):
+    # Beyond English and French, a language a published bank declares is one it is offered
+    # in: every text must be there and current. Drafts are being translated.
+    declared = [lang for lang in spec.languages if lang != "en"]
+    complete = declared if spec.status == "published" else list(REQUIRED_LANGUAGES[1:])
+    for entry in translations.text_entries(spec):
         for language in REQUIRED_LANGUAGES:
-            value = text.get(language)  # type: ignore[call-overload]
+            value = entry.texts.get(language)
             if value is None:
-                report.add(loc, f"the {language!r} text is missing")
+                report.add(entry.loc, f"the {language!r} text is missing")
             elif not value.strip():
-                report.add((*loc, language), f"the {language!r} text is empty")
+                report.add((*entry.loc, language), f"the {language!r} text is empty")
+        for language in complete:
+            status = translations.status_of(spec, entry, language)
+            if status == "missing" and language not in REQUIRED_LANGUAGES:
+                report.add(
+                    entry.loc,
+                    f"the {language!r} text is missing: the bank declares {language} in "
+                    "`languages`, so a published bank needs every text in it",
+                )
+            elif status == "stale" and spec.status == "published":
+                report.add((*entry.loc, language), _stale_message(spec, entry.id, language))
+    _check_sources(spec, report)
+
+
+def _stale_message(spec: BankSpec, text_id: str, language: str) -> str:
+    recorded = (spec.translations or {}).get(language, {}).get(text_id)  # type: ignore[call-overload]
+    why = (
+        "no source_sha256 is recorded for it"
+        if recorded is None
+        else "it was made from an earlier English text"
+    )
+    return (
+        f"the {language!r} translation of {text_id} is stale ({why}): have it checked, then "
+        f"run `questionnaire banks confirm-translations --language {language} --key {text_id}`"
+    )
+
+
+def _check_sources(spec: BankSpec, report: _Reporter) -> None:
+    if spec.translations and "en" in spec.translations:
+        report.add(("translations", "en"), "English is the source of the translations")
+    for language, text_id in translations.orphan_sources(spec):
+        if language != "en":
+            report.add(
+                ("translations", language, text_id),
+                f"the bank has no {language!r} text {text_id}: remove this line "
+                "(`questionnaire banks confirm-translations` drops it)",
+            )
 
 
 def _check_sections(spec: BankSpec, report: _Reporter, data: InstrumentData) -> None:
@@ -401,12 +428,3 @@ def _check_replaces(
                     (*q_loc, "replaces", r_index),
                     f"{key} is not a question of version {spec.version - 1}",
                 )
-
-
-def _coverage(spec: BankSpec) -> dict[str, float]:
-    texts = [text for _, text in _texts(spec)]
-    optional = [language for language in LANGUAGES if language not in REQUIRED_LANGUAGES]
-    return {
-        language: sum(1 for text in texts if (text.get(language) or "").strip()) / len(texts)  # type: ignore[call-overload]
-        for language in optional
-    }

@@ -44,9 +44,11 @@ from typing import IO, Any
 
 import click
 import yaml
+from pydantic import ValidationError
 
-from questionnaire.banks.schema import Bank
+from questionnaire.banks.schema import Bank, BankSpec
 from questionnaire.banks.services import discover_bank_files
+from questionnaire.banks.translations import TARGET_LANGUAGES, confirm, render_block, with_block
 from questionnaire.banks.validation import Problem, ValidatedBank, validate_file
 from questionnaire.banks.xlsform_format import (
     LANGUAGE_NAMES,
@@ -137,7 +139,7 @@ def import_xlsform(
     if content.spec is None:
         return result
     name = source.name if isinstance(source, Path) else "an XLSForm"
-    text = bank_yaml(content.spec, source_name=name)
+    text = stamped(bank_yaml(content.spec, source_name=name), content.unreviewed)
     validated = _validate(text, target, banks_dir, data)
     result.problems = [_form_problem(problem, content) for problem in validated.problems]
     if validated.is_valid:
@@ -181,6 +183,20 @@ def bank_yaml(spec: dict[str, Any], *, source_name: str) -> str:
         width=1_000_000,
     )
     return header + body
+
+
+def stamped(text: str, unreviewed: list[str]) -> str:
+    """The bank file with its translations recorded as made from the English of the form
+    (checked by a translator, but for the languages the form says are not)."""
+    try:
+        spec = BankSpec.model_validate(yaml.safe_load(text)).model_copy(update={"translations": {}})
+    except (yaml.YAMLError, ValidationError):
+        return text  # the validator names what is wrong
+    sources: dict = {}
+    for language in TARGET_LANGUAGES:
+        current = spec.model_copy(update={"translations": sources})
+        sources, _ = confirm(current, language, None, reviewed=language not in unreviewed)
+    return with_block(text, render_block(spec, sources))
 
 
 def _validate(

@@ -45,6 +45,8 @@ class FormContent:
     rows: dict[str, int] = field(default_factory=dict)
     #: where texts that standard XLSForm has no fixed place for were taken from (titles)
     notes: list[str] = field(default_factory=list)
+    #: languages whose texts no translator has checked yet (settings, `unreviewed`)
+    unreviewed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -132,14 +134,18 @@ class FormReader:
             self.problem(settings.row, column, message, "settings")
         if self.problems:
             return FormContent(None, self.problems, self.skipped, self.rows, self.notes)
-        spec: dict[str, Any] = {"schema_version": 1, **self.target, "languages": self.languages}
+        # Other languages are optional texts unless the form declares them (`languages`).
+        declared = settings.languages or [lang for lang in ("en", "fr") if lang in self.languages]
+        spec: dict[str, Any] = {"schema_version": 1, **self.target, "languages": declared}
         spec["title"] = settings.title
         if settings.partial:
             spec["partial"] = settings.partial
         if self.guidance:
             spec["guidance"] = self.guidance
         spec["sections"] = self.sections
-        return FormContent(spec, self.problems, self.skipped, self.rows, self.notes)
+        content = FormContent(spec, self.problems, self.skipped, self.rows, self.notes)
+        content.unreviewed = settings.unreviewed
+        return content
 
     def _read_languages(self) -> None:
         survey = self.sheets["survey"]

@@ -19,6 +19,10 @@ class FormSettings:
     partial: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)
+    #: the languages the bank declares (`languages` column; None: English and French)
+    languages: list[str] | None = None
+    #: languages whose texts no translator has checked yet (`unreviewed` column)
+    unreviewed: list[str] = field(default_factory=list)
 
 
 def read_settings(
@@ -43,6 +47,10 @@ def read_settings(
                 )
         if row and (reason := row.text("partial", language, default_language)):
             found.partial[language] = reason
+    if row and row.get("languages"):
+        found.languages = _codes(row.get("languages"))
+    if row and row.get("unreviewed"):
+        found.unreviewed = _codes(row.get("unreviewed"))
     for language in ("en", "fr"):
         if language not in found.title:
             column = (
@@ -65,3 +73,8 @@ def _title_in(row: Row, language: str, default_language: str) -> tuple[str, str]
     if language == default_language and (text := row.get("form_title")):
         return "form_title", text
     return None
+
+
+def _codes(value: str) -> list[str]:
+    """Language codes written apart by spaces or commas, as the export writes them."""
+    return [code for code in value.replace(",", " ").split() if code]

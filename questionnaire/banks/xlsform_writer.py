@@ -47,6 +47,16 @@ def form_languages(bank: Bank) -> list[str]:
     return [*bank.languages, *(lang for lang in LANGUAGES if lang in found - set(bank.languages))]
 
 
+def unreviewed_languages(bank: Bank) -> list[str]:
+    """Languages with a text no translator has checked yet (the form marks them as a whole)."""
+    found = set(bank.unreviewed_languages)
+    for section in bank.sections:
+        found.update(section.unreviewed_languages)
+        for question in section.questions:
+            found.update(question.unreviewed_languages)
+    return [lang for lang in LANGUAGES if lang in found]
+
+
 def _all_texts(bank: Bank) -> Iterable[Texts]:
     yield bank.title
     if bank.guidance:
@@ -175,7 +185,8 @@ def xlsform_workbook(bank: Bank, data: InstrumentData) -> Workbook:
     titles = [language_column("bank_title", lang) for lang in languages]
     partial: Texts = bank.partial or {}
     reasons = [language_column("partial", lang) for lang in languages] if partial else []
-    _append(settings, ["form_title", "form_id", "version", "default_language", *titles, *reasons])
+    head = ["form_title", "form_id", "version", "default_language", "languages", "unreviewed"]
+    _append(settings, [*head, *titles, *reasons])
     _append(
         settings,
         [
@@ -183,6 +194,8 @@ def xlsform_workbook(bank: Bank, data: InstrumentData) -> Workbook:
             f"{bank.instrument}_{bank.cluster}_v{bank.version}",
             str(bank.version),
             f"{LANGUAGE_NAMES['en']} (en)",
+            " ".join(bank.languages),
+            " ".join(unreviewed_languages(bank)),
             *(title.get(lang) for lang in languages),
             *(partial.get(lang) for lang in languages if partial),
         ],

@@ -20,7 +20,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
-from questionnaire.i18n import current_language
+from questionnaire.i18n import current_language, sentences
 from questionnaire.nominations import bulk, queries, services
 from questionnaire.nominations.forms import (
     ChangeRoleForm,
@@ -138,7 +138,9 @@ def _recorded_message(recorded: services.RecordedNomination) -> str:
         role=str(_role_label(recorded.nomination.role)),
     )
     if recorded.is_new_account:
-        text += " " + _("An activation link was sent to %(email)s.", email=recorded.user.email)
+        text = sentences(
+            text, _("An activation link was sent to %(email)s.", email=recorded.user.email)
+        )
     return text
 
 

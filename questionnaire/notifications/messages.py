@@ -20,7 +20,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.dates import un_date
-from questionnaire.i18n import localize
+from questionnaire.i18n import localize, sentences
 from questionnaire.notifications.services import queue_message
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
@@ -88,7 +88,7 @@ def compose(db: Session, notice: ReviewNotice, language: str) -> tuple[str, str]
         about += _about(db, notice.review, language, notice.section_key)
         parts.append("\n".join(about))
         if notice.due_on is not None:
-            expected += " " + _("Due on %(date)s.", date=un_date(notice.due_on))
+            expected = sentences(expected, _("Due on %(date)s.", date=un_date(notice.due_on)))
         parts.append(expected)
         parts.append(_("Open it here: %(url)s", url=notice.url))
         parts.append(f"-- \n{signature()}")

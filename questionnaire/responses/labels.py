@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from questionnaire.banks.schema import Bank, Question
-from questionnaire.i18n import localize
+from questionnaire.i18n import isolated, left_to_right, localize
 
 #: The progress of a section on the task list.
 SECTION_STATUS_LABELS: dict[str, LazyString] = {
@@ -45,12 +45,14 @@ _SENTENCE_END = re.compile(r"(?<=[?.!])\s")
 def short_text(question: Question, length: int = SHORT_TEXT_LENGTH) -> str:
     """The question's first sentence in the current language, at most about `length`
     characters, without its closing full stop."""
-    text = " ".join(str(localize(question.text)).split())
+    localized = localize(question.text)
+    language = localized.language if localized else "en"
+    text = " ".join(str(localized or "").split())
     first = _SENTENCE_END.split(text, maxsplit=1)[0].rstrip(".")
     if len(first) <= length:
-        return first
+        return isolated(first, language)
     cut = first[:length].rsplit(" ", 1)[0].rstrip(",;:")
-    return f"{cut}…"
+    return isolated(f"{cut}…", language)
 
 
 def question_label(bank: Bank, question: Question) -> str:
@@ -60,7 +62,7 @@ def question_label(bank: Bank, question: Question) -> str:
     provision = question.provision or (parent.provision if parent else None)
     text = short_text(question)
     if provision:
-        return _("Article %(provision)s: %(text)s", provision=provision, text=text)
+        return _("Article %(provision)s: %(text)s", provision=left_to_right(provision), text=text)
     if parent is not None:
         return _("%(question)s – %(text)s", question=short_text(parent, 60), text=text)
     return text

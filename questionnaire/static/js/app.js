@@ -230,7 +230,9 @@
       var status = self.form.querySelector('[data-status-for="' + key + '"]');
       if (status) { status.textContent = body.invalid[key]; status.classList.add("is-conflict"); }
     });
-    var time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+    // 24 hours and Western digits in every language, as the pages' own times are written.
+    var time = new Date().toLocaleTimeString((document.documentElement.lang || "en") + "-u-nu-latn",
+      { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     if (Object.keys(body.conflicts || {}).length) {
       this.say(this.form.getAttribute("data-msg-conflict"), true);
     } else if (invalid.length) {
@@ -241,7 +243,8 @@
       // Typed again while this save was on its way: that is not saved yet.
       this.say(this.form.getAttribute("data-msg-unsaved") || "Unsaved changes…");
     } else {
-      this.say((this.form.getAttribute("data-msg-saved") || "Saved at") + " " + time);
+      // One sentence with the time in it: the catalog decides where the time goes.
+      this.say((this.form.getAttribute("data-msg-saved") || "Saved at {time}.").replace("{time}", time));
     }
   };
 
@@ -290,17 +293,16 @@
     var field = document.getElementById(counter.getAttribute("data-word-count-for"));
     var limit = parseInt(counter.getAttribute("data-word-limit"), 10);
     if (!field) return;
-    // The singular and plural forms come from the server's catalog ("1 word", "2 words");
-    // the language's plural rule picks one (French says "0 mot", English "0 words").
-    var forms = {
-      one: (counter.getAttribute("data-word-one") || "1").replace(/[0-9]+/, "{n}"),
-      other: (counter.getAttribute("data-word-other") || "2").replace(/[0-9]+/, "{n}")
-    };
+    // The forms of each plural category come from the server's catalog ({"one": "{n} word",
+    // "other": "{n} words"}; Arabic has six, Russian three); the language's plural rule picks
+    // one (French says "0 mot", English "0 words", Russian "2 слова" and "5 слов").
+    var forms = {};
+    try { forms = JSON.parse(counter.getAttribute("data-word-forms") || "{}"); } catch (e) { forms = {}; }
     var rules = window.Intl && Intl.PluralRules
       ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
     function update() {
       var words = (field.value.match(/\S+/g) || []).length;
-      var form = rules && rules.select(words) === "one" ? forms.one : forms.other;
+      var form = forms[rules ? rules.select(words) : "other"] || forms.other || "{n}";
       counter.textContent = form.replace("{n}", String(words)) + " / " + limit;
       counter.classList.add("word-count");
       counter.classList.toggle("is-over", words > limit);
