@@ -24,6 +24,7 @@ from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
 from questionnaire.responses import submission_views
 from questionnaire.responses import views as responses_views
+from questionnaire.reviews import deadline_views
 from questionnaire.reviews import views as reviews_views
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
@@ -54,6 +55,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(banks_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(reviews_views.bp)
+    app.register_blueprint(deadline_views.bp)
     app.register_blueprint(responses_views.bp)
     app.register_blueprint(submission_views.bp)
     app.register_blueprint(workspace_views.bp)

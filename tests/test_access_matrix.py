@@ -126,6 +126,8 @@ reviews.state_groups       POST   -            login  404    404    404    404  
 reviews.replace            GET    -            login  404    404    404    404    404    ok
 reviews.replace            POST   -            login  404    404    404    404    404    ok
 reviews.assignments        GET    -            login  404    404    404    404    404    ok
+deadlines.edit             GET    -            login  404    404    404    404    404    ok
+deadlines.edit             POST   -            login  404    404    404    404    404    ok
 nominations.index          GET    -            login  404    404    404    404    404    ok
 nominations.new            GET    -            login  404    404    404    404    404    ok
 nominations.new            POST   -            login  404    404    404    404    404    ok

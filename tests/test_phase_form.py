@@ -56,7 +56,8 @@ def test_every_state_is_a_checkbox_in_its_regional_group(
     assert "<select" not in text.split('id="states"')[1].split("</details>\n  </div>")[0]
     assert "Hold Ctrl" not in text
     assert 'src="/static/js/phase-form.js"' in text
-    assert "within 14 days of the start" in text and "within 6 months of the start" in text
+    assert 'name="focal_point_days" value="14"' in text
+    assert 'name="answers_months" value="6"' in text
 
 
 def test_a_form_sent_back_keeps_the_ticks_and_shows_the_dates(

@@ -52,6 +52,7 @@ SENTENCES: dict[str, LazyString] = {
     "assignment.replace": _l("%(actor)s replaced %(reviewing_state)s as a reviewer of %(review)s."),
     "phase.create": _l("%(actor)s created a phase of reviews."),
     "phase.draw": _l("%(actor)s drew the reviewing States of a phase by lot."),
+    "phase.deadlines": _l("%(actor)s changed the durations of the deadlines of a phase."),
     "groups.draw": _l("%(actor)s drew the groups of States by lot."),
     "nomination.record": _l("%(actor)s recorded a nomination."),
     "nomination.change_role": _l("%(actor)s changed the role of a nominated person."),

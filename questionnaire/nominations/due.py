@@ -15,7 +15,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.nominations.models import Nomination
 from questionnaire.observations.models import ListOfObservations
-from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewMembership
 
 
@@ -112,13 +112,17 @@ def _groups(db: Session) -> list[_Group]:
 
 
 def _missing(
-    groups: Iterable[_Group], named: dict[tuple[int, str], set[str]], deadlines: Deadlines
+    groups: Iterable[_Group],
+    named: dict[tuple[int, str], set[str]],
+    deadlines: Deadlines,
+    phase_deadlines: dict[int | None, Deadlines],
 ) -> list[DueNomination]:
     items = []
     for group in groups:
+        durations = phase_deadlines.get(group.phase_id, deadlines)
         for role, member_roles, due in (
-            ("focal_point", {"focal_point"}, deadlines.focal_point_due(group.started_on)),
-            ("experts", {"expert"}, deadlines.experts_due(group.started_on)),
+            ("focal_point", {"focal_point"}, durations.focal_point_due(group.started_on)),
+            ("experts", {"expert"}, durations.experts_due(group.started_on)),
         ):
             missing = sorted(
                 review_id
@@ -155,7 +159,8 @@ def nominations_due(
     groups = [g for g in groups if g.reviews]
     ids = [review_id for group in groups for review_id in group.reviews]
     named = _named(db, ids) if ids else {}
-    items = _missing(groups, named, deadlines or Deadlines.configured())
+    deadlines = deadlines or Deadlines.configured()
+    items = _missing(groups, named, deadlines, by_phase(db, deadlines))
     return sorted(items, key=lambda i: (i.due_on, i.state_under_review, i.side, i.state_code))
 
 

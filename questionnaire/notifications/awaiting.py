@@ -27,7 +27,7 @@ from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses.services import submission_blockers
-from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.queries import ReviewRow, reviews_for
 
 #: At most this many nominations due are listed to the secretariat (the dashboard has them all).
@@ -154,7 +154,7 @@ def _reviewer_side(
         .where(Observation.review_id == review.id, col(Observation.is_deleted).is_(False))
     ).one()
     if not observed:
-        due = Deadlines.configured().feedback_due(review.submitted_at.date())
+        due = of_review(db, review).feedback_due(review.submitted_at.date())
         text = _(
             "Read the answers of %(state)s (%(instrument)s) and send your written feedback.",
             state=name,

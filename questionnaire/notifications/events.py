@@ -6,27 +6,29 @@ commits (notifications.services).
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
+from questionnaire.dates import un_date
 from questionnaire.i18n import current_language
 from questionnaire.nominations.models import Nomination
 from questionnaire.notifications import people
 from questionnaire.notifications.messages import ReviewNotice, link, send_notice
-from questionnaire.observations.labels import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.labels import ROLE_LABELS
+from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.models import Review
+from questionnaire.templating import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS, ROLE_LABELS
 
 
 def answers_submitted(db: Session, review: Review, author: User) -> None:
     """Tell the reviewing States and the secretariat that the answers are in."""
     assert review.submitted_at is not None
-    due = Deadlines.configured().feedback_due(review.submitted_at.date())
+    due = of_review(db, review).feedback_due(review.submitted_at.date())
 
     def for_reviewers(state: str) -> tuple[str, str, str]:
         return (
@@ -53,6 +55,27 @@ def answers_submitted(db: Session, review: Review, author: User) -> None:
     url = link("workspace.overview", review_id=review.id)
     send_notice(db, ReviewNotice(review, for_reviewers, url, due), people.reviewers(db, review))
     send_notice(db, ReviewNotice(review, for_secretariat, url, due), people.secretariat(db))
+
+
+def answers_deadline_changed(db: Session, review: Review, author: User, *, previous: date) -> None:
+    """Tell the State's focal point and experts that their answers are now due on another day."""
+
+    def texts(state: str) -> tuple[str, str, str]:
+        return (
+            _("New deadline for the answers: review of %(state)s", state=state),
+            _(
+                "The secretariat has changed the deadlines of the phase. The answers of "
+                "%(state)s, due on %(previous)s until now, are due on %(date)s.",
+                state=state,
+                previous=un_date(previous),
+                date=un_date(review.answers_due_on),
+            ),
+            _("Submit the answers to the questionnaire by the new deadline."),
+        )
+
+    url = link("responses.overview", review_id=review.id)
+    recipients = people.respondents(db, review, ("focal_point", "expert"))
+    send_notice(db, ReviewNotice(review, texts, url, review.answers_due_on), recipients)
 
 
 def _dialogue_expected(kind: str) -> str:

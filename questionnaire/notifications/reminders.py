@@ -25,7 +25,7 @@ from questionnaire.notifications.models import ReminderSent
 from questionnaire.observations.models import DialogueMessage, ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import Review
 
 #: Days before a deadline at which a reminder is sent; one more is sent once it has passed.
@@ -80,6 +80,7 @@ def due_items(db: Session, today: date, deadlines: Deadlines) -> list[DueItem]:
     """Everything still to be done by a deadline, in every review."""
     items = list(_nominations(db, today, people.secretariat(db)))
     lists = dict(db.exec(select(ListOfObservations.review_id, ListOfObservations.status)).all())
+    phase_deadlines = by_phase(db, deadlines)
     for review in db.exec(select(Review).order_by(col(Review.id))).all():
         if review.status == "answering":
             recipients = people.respondents(db, review, ("focal_point", "expert"))
@@ -98,7 +99,8 @@ def due_items(db: Session, today: date, deadlines: Deadlines) -> list[DueItem]:
             and lists.get(id_of(review), "drafting") == "drafting"
             and not _feedback_given(db, review)
         ):
-            due = deadlines.feedback_due(review.submitted_at.date())
+            durations = phase_deadlines.get(review.phase_id, deadlines)
+            due = durations.feedback_due(review.submitted_at.date())
             recipients = people.reviewers(db, review)
             items.append(DueItem(f"feedback:{review.id}", "feedback", review, due, recipients, ""))
     return items

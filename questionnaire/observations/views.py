@@ -34,6 +34,7 @@ from questionnaire.observations.summary import paragraphs_of, set_paragraph_conf
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import provision_text
 from questionnaire.responses.services import answers_of
+from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.services import active_assignments
 from questionnaire.validators import parse_id
 
@@ -84,6 +85,11 @@ def overview(review_id: int) -> ResponseReturnValue:
         states={
             s.code: s for s in (session.get(State, a.reviewing_state) for a in assignments) if s
         },
+        feedback_due=(
+            of_review(session, access.review).feedback_due(access.review.submitted_at.date())
+            if access.review.submitted_at
+            else None
+        ),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -15,12 +17,66 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from questionnaire.forms import Form
+from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import NO_GROUP_ANY
 from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
 from questionnaire.validators import DateInRange, WholeNumberRange
 
 
-class PhaseForm(Form):
+class DeadlineFields:
+    """The durations of a phase's deadlines, filled with the application's (`with_durations`);
+    one left empty is the application's."""
+
+    focal_point_days = IntegerField(
+        _l("Focal points named within (days of the start)"),
+        validators=[
+            Optional(),
+            WholeNumberRange(min=1, max=365),
+        ],
+    )
+    experts_days = IntegerField(
+        _l("Governmental experts named within (days of the start)"),
+        validators=[
+            Optional(),
+            WholeNumberRange(min=1, max=365),
+        ],
+    )
+    answers_months = IntegerField(
+        _l("Answers submitted within (months of the start)"),
+        validators=[
+            Optional(),
+            WholeNumberRange(min=1, max=36),
+        ],
+    )
+    feedback_months = IntegerField(
+        _l("Written feedback sent within (months of the submission of the answers)"),
+        validators=[
+            Optional(),
+            WholeNumberRange(min=1, max=36),
+        ],
+    )
+
+    def durations(self) -> Deadlines:
+        """The durations, once validated."""
+        default = Deadlines.configured()
+        return Deadlines(
+            focal_point_days=self.focal_point_days.data or default.focal_point_days,
+            experts_days=self.experts_days.data or default.experts_days,
+            answers_months=self.answers_months.data or default.answers_months,
+            feedback_months=self.feedback_months.data or default.feedback_months,
+        )
+
+
+def with_durations(deadlines: Deadlines) -> dict[str, int]:
+    """Keyword arguments that fill a form's deadline fields with `deadlines`."""
+    return asdict(deadlines)
+
+
+class DeadlinesForm(Form, DeadlineFields):
+    """The durations of an open phase's deadlines, changed on the phase's page."""
+
+
+class PhaseForm(Form, DeadlineFields):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Name the phase")), Length(max=120)])
     cluster = SelectField(_l("Cluster"), choices=[])
     started_on = DateField(

@@ -90,6 +90,21 @@ class ReviewPhase(SQLModel, table=True):
         description="how entities in no regional group are drawn: any_group, "
         "other_region_only or excluded",
     )
+    # The durations of the phase's deadlines, set on the phase form; none: the application's
+    # (REVIEW_DEADLINES), as for phases opened before the form had them.
+    focal_point_days: int | None = Field(
+        default=None, description="days from the start to name the focal points"
+    )
+    experts_days: int | None = Field(
+        default=None, description="days from the start to name the governmental experts"
+    )
+    answers_months: int | None = Field(
+        default=None, description="months from the start to submit the answers"
+    )
+    feedback_months: int | None = Field(
+        default=None,
+        description="months from the submission of the answers for the written feedback",
+    )
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
 

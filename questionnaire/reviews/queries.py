@@ -19,7 +19,7 @@ from questionnaire.observations.models import (
 )
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
-from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
@@ -147,10 +147,15 @@ def dashboard(
     ):
         reviewers.setdefault(assignment.review_id, []).append(assignment.reviewing_state)
     result = []
+    phase_deadlines = by_phase(db, deadlines)
     for review, state, instrument, phase_name in rows:
         review_id: Any = review.id  # always set on rows read from the database
         overdue = _overdue(
-            review, roles, feedback.get(review_id, 0) + observed.get(review_id, 0), deadlines, today
+            review,
+            roles,
+            feedback.get(review_id, 0) + observed.get(review_id, 0),
+            phase_deadlines.get(review.phase_id, deadlines),
+            today,
         )
         list_status = lists.get(review_id, "drafting" if review.status == "submitted" else "")
         row = DashboardRow(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from flask_babel import LazyString
@@ -15,11 +16,12 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of, instruments_without_bank
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
+from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.services import carry_forward
-from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.deadlines import Deadlines, reviews_due_again
 from questionnaire.reviews.draw import NO_GROUP_ANY, NO_GROUP_RULES
 
 # The drawing of lots has a module of its own; its services are the reviews' services too.
@@ -239,6 +241,7 @@ def create_phase(
         max_reviews_per_state=max_reviews_per_state,
         no_group_rule=no_group_rule,
         created_by_id=user.id,
+        **(asdict(deadlines) if deadlines is not None else {}),
     )
     db.add(phase)
     db.flush()
@@ -265,7 +268,37 @@ def create_phase(
             "states": [s.code for s, _ in plans],
             **({"left_out": left_out} if left_out else {}),
             "no_group_rule": no_group_rule,
+            **(asdict(deadlines) if deadlines is not None else {}),
         },
     )
     db.flush()
     return phase
+
+
+def change_deadlines(
+    db: Session, phase: ReviewPhase, deadlines: Deadlines, user: User
+) -> list[Review]:
+    """Set the durations of a phase's deadlines. The reviews still answering get their new
+    answers deadline and their respondents are told; the other deadlines are computed from
+    the durations wherever they are shown. Returns the reviews whose answers date moved."""
+    before = asdict(Deadlines.configured().of_phase(phase))
+    for name, value in asdict(deadlines).items():
+        setattr(phase, name, value)
+    db.add(phase)
+    moved = reviews_due_again(db, phase.id, deadlines)
+    for review, due in moved:
+        previous = review.answers_due_on
+        review.answers_due_on = due
+        db.add(review)
+        events.answers_deadline_changed(db, review, user, previous=previous)
+    record(
+        db,
+        actor=user,
+        action="phase.deadlines",
+        object_type="review_phase",
+        object_id=phase.id,
+        before=before,
+        after={**asdict(deadlines), "reviews_due_again": [r.id for r, _due in moved]},
+    )
+    db.flush()
+    return [review for review, _due in moved]

@@ -38,13 +38,9 @@ from questionnaire.reviews.forms import (
     GroupDrawForm,
     PhaseForm,
     ReplaceForm,
+    with_durations,
 )
-from questionnaire.reviews.labels import (
-    DASHBOARD_STATUS_LABELS,
-    NO_GROUP_RULE_LABELS,
-    REGION_LABELS,
-    TOTAL_LABELS,
-)
+from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS, TOTAL_LABELS
 from questionnaire.reviews.models import (
     RESPONDENT_ROLES,
     Review,
@@ -53,6 +49,7 @@ from questionnaire.reviews.models import (
     ReviewPhase,
     StateGroupDraw,
 )
+from questionnaire.templating import DASHBOARD_STATUS_LABELS, REGION_LABELS
 
 bp = Blueprint("reviews", __name__)
 
@@ -118,7 +115,10 @@ def _phase_choices(form: PhaseForm) -> None:
 @bp.route("/phases/new", methods=["GET", "POST"])
 @secretariat_required
 def new_phase() -> ResponseReturnValue:
-    form = PhaseForm(max_reviews_per_state=current_app.config["MAX_REVIEWS_PER_STATE"])
+    form = PhaseForm(
+        max_reviews_per_state=current_app.config["MAX_REVIEWS_PER_STATE"],
+        **with_durations(Deadlines.configured()),
+    )
     _phase_choices(form)
     if request.method == "GET":
         form.states.data = _group_preselection()
@@ -133,18 +133,14 @@ def new_phase() -> ResponseReturnValue:
                 max_reviews_per_state=form.max_reviews_per_state.data or 1,
                 user=current_user,
                 no_group_rule=form.no_group_rule.data or "",
+                deadlines=form.durations(),
             )
         except RuleViolation as exc:
             form.states.errors = [str(exc)]
         else:
             flash(_("The phase has been opened with its reviews."), "success")
             return redirect(url_for(".phase_page", phase_id=phase.id))
-    return render_template(
-        "reviews/new_phase.html",
-        form=form,
-        regions=_states_by_region(),
-        deadlines=Deadlines.configured(),
-    )
+    return render_template("reviews/new_phase.html", form=form, regions=_states_by_region())
 
 
 def _states_by_region() -> list[tuple[str, list[State]]]:
@@ -238,7 +234,7 @@ def phase_page(phase_id: int) -> ResponseReturnValue:
     """A phase: its settings, deadlines, drawing of lots, and who is named in each review."""
     session = db.session()
     phase = session.get(ReviewPhase, phase_id) or abort(404)
-    deadlines = Deadlines.configured()
+    deadlines = Deadlines.configured().of_phase(phase)
     rows = queries.sorted_rows(
         queries.dashboard(
             session, queries.DashboardFilters(phase_id=phase_id), deadlines, date.today()

@@ -1,7 +1,7 @@
 // The form that opens a review phase. Without this script every regional group is a list of
 // checkboxes; with it, a box filters the States by name (accents and case ignored), each group
 // gets buttons to choose all or none of its States shown, the counts follow the ticks, and the
-// deadlines follow the start date.
+// deadlines follow the start date and the durations typed.
 (function () {
   "use strict";
 
@@ -103,24 +103,26 @@
 
   function setUpDeadlines(box) {
     var start = document.getElementById("started_on");
-    if (!start) return;
     var lang = document.documentElement.lang || "en";
     var format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang,
       { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
-    function days(n) { return function (d) { return new Date(d.getTime() + n * 86400000); }; }
-    var rules = {
-      focal: days(parseInt(box.getAttribute("data-focal-days"), 10)),
-      expert: days(parseInt(box.getAttribute("data-expert-days"), 10)),
-      answer: function (d) { return addMonths(d, parseInt(box.getAttribute("data-answer-months"), 10)); }
-    };
-    start.addEventListener("input", function () {
-      var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(start.value);
-      box.querySelectorAll("output[data-deadline]").forEach(function (output) {
-        if (!match) { output.textContent = ""; return; }
+    var fields = box.querySelectorAll("input[data-duration-of]");
+    function update() {
+      var value = start ? start.value : box.getAttribute("data-start") || "";
+      var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+      fields.forEach(function (field) {
+        var output = box.querySelector("output[data-deadline=" + field.getAttribute("data-duration-of") + "]");
+        var n = parseInt(field.value, 10);
+        if (!output) return;
+        if (!match || !(n > 0)) { output.textContent = ""; return; }
         var day = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3]));
-        output.textContent = "(" + format.format(rules[output.getAttribute("data-deadline")](day)) + ")";
+        var due = field.getAttribute("data-duration") === "months"
+          ? addMonths(day, n) : new Date(day.getTime() + n * 86400000);
+        output.textContent = "(" + format.format(due) + ")";
       });
-    });
+    }
+    if (start) start.addEventListener("input", update);
+    fields.forEach(function (field) { field.addEventListener("input", update); });
   }
 
   function setUp() {
