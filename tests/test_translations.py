@@ -1,5 +1,6 @@
-"""The French interface catalog: complete for what the code and templates ask for today,
-placeholders intact, compiled, and actually served over HTTP."""
+"""The interface catalogs (French, Arabic, Chinese, Russian, Spanish): each complete for what
+the code and templates ask for today, nothing fuzzy, placeholders intact, compiled; French
+served over HTTP here, the others in tests/test_languages.py."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ from flask_babel import refresh
 from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
+from questionnaire.i18n import INTERFACE_LANGUAGES
 from questionnaire.reviews.models import Review
 from tests.conftest import PROJECT_ROOT, login
 
 TRANSLATIONS = PROJECT_ROOT / "questionnaire" / "translations"
-FRENCH_PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
-FRENCH_MO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.mo"
 ENGLISH_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+#: Every catalog translated from the English of the code: all interface languages but English.
+TRANSLATED = [language for language in INTERFACE_LANGUAGES if language != "en"]
+#: How many plural forms each catalog has (gettext's Plural-Forms, as `pybabel init` writes it).
+PLURAL_FORMS = {"ar": 6, "zh": 1, "fr": 2, "ru": 3, "es": 3}
 #: The same keywords as `pybabel extract -k _l -k lazy_gettext` (the defaults plus those two).
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 #: A %-placeholder as Python formats it: %(name)s, %d, %% …
@@ -58,9 +62,20 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
     return catalog
 
 
-@pytest.fixture(scope="module")
-def french() -> Catalog:
-    return _read_po(FRENCH_PO)
+def _po_path(language: str) -> Path:
+    return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+
+
+@pytest.fixture(scope="module", params=TRANSLATED)
+def translated(request: pytest.FixtureRequest) -> Catalog:
+    """Each translated catalog in turn (its `locale` says which)."""
+    return _read_po(_po_path(request.param))
+
+
+def test_every_interface_language_but_english_has_a_catalog() -> None:
+    assert set(TRANSLATED) == set(PLURAL_FORMS)
+    for language in TRANSLATED:
+        assert _po_path(language).is_file(), language
 
 
 def _texts(value: object) -> list[str]:
@@ -87,16 +102,15 @@ def _placeholders(text: str) -> list[tuple[str | None, str]]:
     )
 
 
-def test_every_extracted_message_has_a_french_translation(
-    extracted: Catalog, french: Catalog
-) -> None:
+def test_every_extracted_message_has_a_translation(extracted: Catalog, translated: Catalog) -> None:
+    language = str(translated.locale)
     problems = []
     for wanted in extracted:
         if not wanted.id:
             continue
-        found = french.get(wanted.id, context=wanted.context)
+        found = translated.get(wanted.id, context=wanted.context)
         if found is None:
-            problems.append(f"missing from fr/messages.po: {_label(wanted)!r}")
+            problems.append(f"missing from {language}/messages.po: {_label(wanted)!r}")
         elif found.fuzzy:
             problems.append(f"fuzzy: {_label(wanted)!r}")
         elif wanted.pluralizable and (not found.pluralizable or found.id != wanted.id):
@@ -104,7 +118,7 @@ def test_every_extracted_message_has_a_french_translation(
         elif not all(form.strip() for form in _forms(found)):
             problems.append(f"not translated: {_label(wanted)!r}")
     assert not problems, (
-        "Re-extract and update the catalogs, translate into French, then compile:\n"
+        f"Re-extract and update the catalogs, translate into {language}, then compile:\n"
         "  pybabel extract -F babel.cfg -k _l -k lazy_gettext"
         " -o questionnaire/translations/messages.pot .\n"
         "  pybabel update -i questionnaire/translations/messages.pot"
@@ -112,12 +126,23 @@ def test_every_extracted_message_has_a_french_translation(
     )
 
 
-def test_french_catalog_is_complete_and_has_nothing_fuzzy(french: Catalog) -> None:
-    assert french.plural_forms == "nplurals=2; plural=(n > 1);"
-    untranslated = [_label(m) for m in french if m.id and not all(f.strip() for f in _forms(m))]
-    fuzzy = [_label(m) for m in french if m.id and m.fuzzy]
-    assert not untranslated, untranslated
-    assert not fuzzy, fuzzy
+def test_catalog_is_complete_and_has_nothing_fuzzy(translated: Catalog) -> None:
+    language = str(translated.locale)
+    assert translated.num_plurals == PLURAL_FORMS[language], translated.plural_forms
+    untranslated = [_label(m) for m in translated if m.id and not all(f.strip() for f in _forms(m))]
+    fuzzy = [_label(m) for m in translated if m.id and m.fuzzy]
+    wrong_forms = [
+        _label(m)
+        for m in translated
+        if m.id and m.pluralizable and len(_forms(m)) != translated.num_plurals
+    ]
+    assert not untranslated, (language, untranslated)
+    assert not fuzzy, (language, fuzzy)
+    assert not wrong_forms, (language, wrong_forms)
+
+
+def test_french_plural_rule() -> None:
+    assert _read_po(_po_path("fr")).plural_forms == "nplurals=2; plural=(n > 1);"
 
 
 def test_english_catalog_has_no_fuzzy_entries() -> None:
@@ -125,29 +150,53 @@ def test_english_catalog_has_no_fuzzy_entries() -> None:
     assert not fuzzy, fuzzy
 
 
-def test_french_placeholders_match_the_source(french: Catalog) -> None:
+def test_placeholders_match_the_source(translated: Catalog) -> None:
+    """What `msgfmt -c` checks of a python-format catalog, and what Jinja's formatting needs.
+
+    A translation has exactly the placeholders of its msgid. A plural form has those of
+    msgid_plural, except that it may leave out the number `%(num)d`: Arabic writes "كلمة
+    واحدة" (one word) and "كلمتان" (two words) without a figure, as msgfmt allows."""
     problems = []
-    for message in french:
+    for message in translated:
         if not message.id:
             continue
-        # For plurals, every form is compared with msgid_plural (French uses %(num)d in both).
         expected = _placeholders(_texts(message.id)[-1])
         for form in _forms(message):
-            if _placeholders(form) != expected:
+            found = _placeholders(form)
+            if message.pluralizable:
+                found = [p for p in found if p[0] != "num"]
+                wanted = [p for p in expected if p[0] != "num"]
+                unknown = [p for p in _placeholders(form) if p not in expected]
+                if found != wanted or unknown:
+                    problems.append(f"{_label(message)!r}: {form!r}")
+            elif found != expected:
                 problems.append(f"{_label(message)!r}: {form!r}")
             # Jinja's new-style gettext always %-formats: a stray % would break the page.
             stray = PLACEHOLDER.sub("", form)
             if "%" in stray:
                 problems.append(f"stray % in {_label(message)!r}: {form!r}")
-    assert not problems, "\n".join(problems)
+    assert not problems, f"{translated.locale}:\n" + "\n".join(problems)
 
 
-def test_compiled_french_catalog_matches_the_po(french: Catalog) -> None:
+def test_babels_format_checks_pass(translated: Catalog) -> None:
+    """Babel's own checkers (python-format placeholders, as `pybabel compile --statistics`
+    would report them) find nothing."""
+    problems = [
+        f"{_label(message)!r}: {error}"
+        for message, errors in translated.check()
+        for error in errors
+    ]
+    assert not problems, f"{translated.locale}:\n" + "\n".join(problems)
+
+
+def test_compiled_catalog_matches_the_po(translated: Catalog) -> None:
     """The app reads the .mo: it must have been compiled after the last edit of the .po."""
-    with FRENCH_MO.open("rb") as fileobj:
+    path = _po_path(str(translated.locale)).with_suffix(".mo")
+    assert path.is_file(), "run `pybabel compile -d questionnaire/translations`"
+    with path.open("rb") as fileobj:
         compiled = read_mo(fileobj)
     stale = []
-    for message in french:
+    for message in translated:
         if not message.id:
             continue
         served = compiled.get(message.id, context=message.context)
