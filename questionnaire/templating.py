@@ -1,4 +1,5 @@
-"""Names available in every template: labels, formatting and small lookups."""
+"""Names available in every template: the site header, formatting, small lookups, and each
+feature's labels (kept in the feature's `labels.py`) as functions."""
 
 from __future__ import annotations
 
@@ -6,120 +7,46 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, get_flashed_messages, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from questionnaire import fragments
-from questionnaire.banks.schema import Bank, Section
+from questionnaire.banks.titles import section_title
 from questionnaire.dates import un_date, un_datetime
 from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.labels import (
+    LIST_STATUS_LABELS,
+    MESSAGE_KIND_LABELS,
+    TRANSITION_LABELS,
+)
 from questionnaire.observations.models import LIST_FLOW
-from questionnaire.reference.instruments import article_heading, load_instrument_data
+from questionnaire.publishing.labels import PUBLICATION_STATUS_LABELS
+from questionnaire.reference.instruments import article_heading
 from questionnaire.reference.names import state_name
 from questionnaire.reference.provisions import AUTHENTIC_TEXTS_URL
+from questionnaire.responses.labels import (
+    QUESTION_TYPE_LABELS,
+    REVISION_KIND_LABELS,
+    SECTION_STATUS_LABELS,
+)
 from questionnaire.responses.question_types import type_of
+from questionnaire.reviews.labels import (
+    OVERDUE_LABELS,
+    REGION_LABELS,
+    REVIEW_STATUS_LABELS,
+    ROLE_LABELS,
+    SEAT_LABELS,
+)
 from questionnaire.reviews.models import Review
-
-ROLE_LABELS = {
-    "focal_point": _l("Focal point"),
-    "expert": _l("Governmental expert"),
-    "observer": _l("Observer"),
-    "reviewer": _l("Reviewer"),
-    "secretariat": _l("Secretariat"),
-}
-REVIEW_STATUS_LABELS = {
-    "answering": _l("Answering"),
-    "submitted": _l("Submitted"),
-}
-SECTION_STATUS_LABELS = {
-    "not_started": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "completed": _l("Completed"),
-}
-REVISION_KIND_LABELS = {
-    "save": _l("Saved"),
-    "autosave": _l("Saved while typing"),
-    "carry_forward": _l("Carried forward"),
-    "confirm": _l("Confirmed"),
-    "flag": _l("Confidentiality changed"),
-}
-LIST_STATUS_LABELS = {
-    "drafting": _l("Drafting"),
-    "with_state": _l("With the State under review"),
-    "agreed": _l("Agreed"),
-    "final": _l("Final"),
-}
-TRANSITION_LABELS = {
-    ("drafting", "with_state"): _l("Share with the State under review"),
-    ("with_state", "drafting"): _l("Send back for changes"),
-    ("with_state", "agreed"): _l("Agree to the list and summary"),
-    ("agreed", "final"): _l("Make final"),
-    ("agreed", "drafting"): _l("Reopen the drafting"),
-}
-SEAT_LABELS = {
-    "same_region": _l("same regional group"),
-    "other_region": _l("another regional group"),
-}
-MESSAGE_KIND_LABELS = {
-    "request": _l("Request for clarification"),
-    "reply": _l("Reply"),
-    "comment": _l("Comment"),
-}
-REGION_LABELS = {
-    "african": _l("African States"),
-    "asia_pacific": _l("Asia-Pacific States"),
-    "eastern_european": _l("Eastern European States"),
-    "grulac": _l("Latin American and Caribbean States"),
-    "weog": _l("Western European and other States"),
-    "none": _l("No regional group"),
-}
-DASHBOARD_STATUS_LABELS = {
-    "answering": _l("Answering"),
-    "submitted": _l("Submitted"),
-    "overdue": _l("Overdue"),
-    "drafting": _l("List: drafting"),
-    "with_state": _l("List: with the State"),
-    "agreed": _l("List: agreed"),
-    "final": _l("List: final"),
-}
-PUBLICATION_STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
-}
-OVERDUE_LABELS = {
-    "focal_point": _l("focal point not named"),
-    "experts": _l("experts not named"),
-    "answers": _l("answers"),
-    "feedback": _l("written feedback"),
-}
-QUESTION_TYPE_LABELS = {
-    "yes_no_partial": _l("Yes / Yes, in part / No"),
-    "single_choice": _l("One choice"),
-    "multiple_choice": _l("Several choices"),
-    "text": _l("Text"),
-    "links": _l("Links"),
-}
 
 
 def form_errors(form: FlaskForm) -> list[tuple[str, str]]:
     """(field id, message) pairs for an error summary, in the order of the form."""
     return [(field.id, str(error)) for field in form for error in field.errors]
-
-
-def section_title(bank: Bank, section: Section) -> str:
-    """'Article 5. Criminalization' for article sections, the section's own title otherwise."""
-    if section.title:
-        return str(localize(section.title))
-    article = load_instrument_data().article(bank.instrument, section.article or 0)
-    heading = localize(article.title) if article else None
-    number = _l("Article %(number)s", number=section.article)
-    return f"{number}. {heading}" if heading else str(number)
 
 
 def header_fixed() -> dict[str, bool]:

@@ -32,12 +32,12 @@ from questionnaire.analysis.export import XLSX_MIMETYPE, analysis_workbook, loca
 from questionnaire.analysis.forms import NamingForm
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
+from questionnaire.banks.titles import section_title
 from questionnaire.db import utcnow
 from questionnaire.i18n import current_language
 from questionnaire.publishing.pdf import render_pdf
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.templating import section_title
 
 bp = Blueprint("analysis", __name__, url_prefix="/analysis")
 

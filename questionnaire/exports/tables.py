@@ -18,9 +18,11 @@ from sqlmodel import Session, col, select
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
 from questionnaire.banks.services import bank_of
+from questionnaire.banks.titles import section_title
 from questionnaire.exports.formats import Column, Table
 from questionnaire.i18n import localize
 from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.labels import LIST_STATUS_LABELS
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.observations.summary import paragraphs_of
 from questionnaire.reference.models import State
@@ -29,7 +31,6 @@ from questionnaire.responses.models import Answer
 from questionnaire.responses.progress import is_visible
 from questionnaire.responses.question_types import type_of
 from questionnaire.reviews.models import Review
-from questionnaire.templating import LIST_STATUS_LABELS, section_title
 
 SUBMITTED = "submitted"
 

@@ -34,8 +34,8 @@ from questionnaire.nominations.models import Nomination
 from questionnaire.nominations.scope import Purpose
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.reviews.labels import ROLE_LABELS
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
-from questionnaire.templating import ROLE_LABELS
 from questionnaire.validators import parse_id
 
 bp = Blueprint("nominations", __name__, url_prefix="/nominations")

@@ -18,6 +18,7 @@ from questionnaire.accounts.emails import public_url, signature
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
+from questionnaire.banks.titles import section_title
 from questionnaire.dates import un_date
 from questionnaire.i18n import localize, sentences
 from questionnaire.notifications.services import queue_message
@@ -25,7 +26,6 @@ from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review, ReviewPhase
-from questionnaire.templating import section_title
 
 #: What happened and what is expected, composed in the recipient's language (force_locale).
 Texts = Callable[[str], tuple[str, str, str]]  # state name -> (subject, happened, expected)

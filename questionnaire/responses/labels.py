@@ -1,16 +1,41 @@
-"""How a question is named where its full text would be too long: the check page, error
-summaries. A question's short text is its first sentence, cut at a word; a follow-up is named
-with the provision (or the question) it belongs to, so that two "Please cite the applicable
-legislation" can be told apart."""
+"""Labels of the respondents' pages, and how a question is named where its full text would be
+too long: the check page, error summaries. A question's short text is its first sentence, cut
+at a word; a follow-up is named with the provision (or the question) it belongs to, so that two
+"Please cite the applicable legislation" can be told apart."""
 
 from __future__ import annotations
 
 import re
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from questionnaire.banks.schema import Bank, Question
 from questionnaire.i18n import isolated, left_to_right, localize
+
+#: The progress of a section on the task list.
+SECTION_STATUS_LABELS: dict[str, LazyString] = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "completed": _l("Completed"),
+}
+#: How a revision of an answer was made, in its history.
+REVISION_KIND_LABELS: dict[str, LazyString] = {
+    "save": _l("Saved"),
+    "autosave": _l("Saved while typing"),
+    "carry_forward": _l("Carried forward"),
+    "confirm": _l("Confirmed"),
+    "flag": _l("Confidentiality changed"),
+}
+#: The kinds of question of the registry (`question_types.py`).
+QUESTION_TYPE_LABELS: dict[str, LazyString] = {
+    "yes_no_partial": _l("Yes / Yes, in part / No"),
+    "single_choice": _l("One choice"),
+    "multiple_choice": _l("Several choices"),
+    "text": _l("Text"),
+    "links": _l("Links"),
+}
 
 #: Longest short text, in characters, before it is cut at a word and ends with "…".
 SHORT_TEXT_LENGTH = 90

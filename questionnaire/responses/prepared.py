@@ -28,11 +28,11 @@ from markupsafe import Markup
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question, Section
+from questionnaire.banks.titles import section_title
 from questionnaire.i18n import current_language, localize
 from questionnaire.responses.forms import FieldState
 from questionnaire.responses.question_types import type_of
 from questionnaire.responses.services import StoredAnswer
-from questionnaire.templating import section_title
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from questionnaire import db
 from questionnaire.accounts.services import users_by_id
 from questionnaire.attachments.services import attachments_of
 from questionnaire.banks.schema import Section
+from questionnaire.banks.titles import section_title
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
@@ -45,11 +46,8 @@ from questionnaire.responses.forms import (
 from questionnaire.responses.labels import question_label
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
+from questionnaire.reviews.labels import REVIEW_STATUS_LABELS
 from questionnaire.security import csrf, takes_json
-from questionnaire.templating import (
-    REVIEW_STATUS_LABELS,
-    section_title,
-)
 
 bp = Blueprint("responses", __name__, url_prefix="/reviews/<int:review_id>")
 

@@ -33,3 +33,48 @@ TOTAL_LABELS: dict[str, LazyString] = {
     "final": _l("lists final"),
     "overdue": _l("with a step overdue"),
 }
+
+#: A person's role in a review.
+ROLE_LABELS: dict[str, LazyString] = {
+    "focal_point": _l("Focal point"),
+    "expert": _l("Governmental expert"),
+    "observer": _l("Observer"),
+    "reviewer": _l("Reviewer"),
+    "secretariat": _l("Secretariat"),
+}
+#: The status of a review's answers.
+REVIEW_STATUS_LABELS: dict[str, LazyString] = {
+    "answering": _l("Answering"),
+    "submitted": _l("Submitted"),
+}
+#: The seats of a State's reviewers (`draw.py`).
+SEAT_LABELS: dict[str, LazyString] = {
+    "same_region": _l("same regional group"),
+    "other_region": _l("another regional group"),
+}
+#: The regional groups of States, as the draw and the dashboard's filter name them.
+REGION_LABELS: dict[str, LazyString] = {
+    "african": _l("African States"),
+    "asia_pacific": _l("Asia-Pacific States"),
+    "eastern_european": _l("Eastern European States"),
+    "grulac": _l("Latin American and Caribbean States"),
+    "weog": _l("Western European and other States"),
+    "none": _l("No regional group"),
+}
+#: The status of a review on the dashboard: its answers, then its list of observations.
+DASHBOARD_STATUS_LABELS: dict[str, LazyString] = {
+    "answering": _l("Answering"),
+    "submitted": _l("Submitted"),
+    "overdue": _l("Overdue"),
+    "drafting": _l("List: drafting"),
+    "with_state": _l("List: with the State"),
+    "agreed": _l("List: agreed"),
+    "final": _l("List: final"),
+}
+#: The steps of a review that can be overdue.
+OVERDUE_LABELS: dict[str, LazyString] = {
+    "focal_point": _l("focal point not named"),
+    "experts": _l("experts not named"),
+    "answers": _l("answers"),
+    "feedback": _l("written feedback"),
+}

@@ -40,7 +40,12 @@ from questionnaire.reviews.forms import (
     ReplaceForm,
     with_durations,
 )
-from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS, TOTAL_LABELS
+from questionnaire.reviews.labels import (
+    DASHBOARD_STATUS_LABELS,
+    NO_GROUP_RULE_LABELS,
+    REGION_LABELS,
+    TOTAL_LABELS,
+)
 from questionnaire.reviews.models import (
     RESPONDENT_ROLES,
     Review,
@@ -49,7 +54,6 @@ from questionnaire.reviews.models import (
     ReviewPhase,
     StateGroupDraw,
 )
-from questionnaire.templating import DASHBOARD_STATUS_LABELS, REGION_LABELS
 
 bp = Blueprint("reviews", __name__)
 
