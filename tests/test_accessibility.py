@@ -127,6 +127,38 @@ def test_respondent_pages_are_accessible(
     assert_accessible(axe, page, "Check your answers")
 
 
+def test_arabic_respondent_pages_are_accessible(
+    db,
+    cast_unsubmitted: Cast,
+    axe: Axe,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    """The same pages right to left, in Arabic, with the English of questions not yet translated
+    marked as English: at a desktop width and at a phone's, the menu open."""
+    cast = cast_unsubmitted
+    cast.focal_point.locale = "ar"
+    db.add(cast.focal_point)
+    db.commit()
+    base = f"{live_server}/reviews/{cast.review_id}"
+    page = new_context().new_page()
+    log_in(page, live_server, cast.focal_point)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, path in (
+            ("Task list", "/"),
+            ("Article page", "/sections/general"),
+            ("Check your answers", "/check"),
+        ):
+            page.goto(base + path)
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+            expect(page.locator("html")).to_have_attribute("lang", "ar")
+            assert_accessible(axe, page, f"{name} in Arabic at {width} px")
+    page.locator(".site-header__menu-button").click()
+    expect(page.locator(".language-switch")).to_be_visible()
+    assert_accessible(axe, page, "Header with its menu open, in Arabic at 390 px")
+
+
 def test_workspace_pages_are_accessible(
     cast_submitted: Cast,
     axe: Axe,
