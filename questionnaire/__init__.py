@@ -19,7 +19,7 @@ from questionnaire.exports import views as exports_views
 from questionnaire.meetings import views as meetings_views
 from questionnaire.nominations import views as nominations_views
 from questionnaire.notifications import views as notifications_views
-from questionnaire.observations import signoff_views
+from questionnaire.observations import signoff_views, translation_views
 from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
 from questionnaire.responses import submission_views
@@ -60,6 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(submission_views.bp)
     app.register_blueprint(workspace_views.bp)
     app.register_blueprint(signoff_views.bp)
+    app.register_blueprint(translation_views.bp)
     app.register_blueprint(documents_views.bp)
     app.register_blueprint(exports_views.bp)
     app.register_blueprint(api_views.bp)

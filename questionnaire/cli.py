@@ -476,12 +476,6 @@ publish_group.add_command(publish_status_note)
     show_default=True,
     type=click.Choice(DOCUMENT_LANGUAGES),
 )
-@click.option(
-    "--text-language",
-    default="en",
-    show_default=True,
-    help="the language the lists are written in; other versions are refused",
-)
 @click.option("--date", "issued_on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option(
     "--cutoff",
@@ -511,7 +505,6 @@ def publish_crp(
     symbol: str,
     job_number: str,
     languages: tuple[str, ...],
-    text_language: str,
     issued_on: datetime,
     cutoff: datetime,
     review_ids: tuple[int, ...],
@@ -533,7 +526,6 @@ def publish_crp(
         issued_on=issued_on.date(),
         cutoff=cutoff.date(),
         review_ids=review_ids,
-        text_language=text_language,
         withheld_note=note,
     )
     try:

@@ -204,6 +204,10 @@ signoff.withdraw_agreement POST   -            login  403    403    403    403  
 signoff.designate          POST   -            login  403    403    403    403    404    403
 signoff.confirm_move       GET    -            login  ok     404    404    404    404    404
 signoff.confirm_withdraw   GET    -            login  403    403    403    403    404    403
+translations.index         GET    -            login  404    404    404    404    404    ok
+translations.index         POST   -            login  404    404    404    404    404    403
+translations.translate     GET    -            login  404    404    404    404    404    ok
+translations.translate     POST   -            login  404    404    404    404    404    ok
 submission.receipt         GET    -            login  ok     ok     ok     404    404    ok
 submission.receipt         GET    answering    login  404    404    404    404    404    404
 notifications.messages     GET    -            login  ok     ok     ok     ok     ok     ok

@@ -189,9 +189,16 @@ def test_the_french_crp_of_lists_written_in_french_is_french_throughout(
     db: Session, meeting: Meeting, secretariat: User, make_user: Callable[..., User], tmp_path: Path
 ) -> None:
     reviewed = final_list(
-        db, make_user, secretariat, "GHA", "SOM", SMUGGLING_FR, summary="Le Ghana a une loi."
+        db,
+        make_user,
+        secretariat,
+        "GHA",
+        "SOM",
+        SMUGGLING_FR,
+        summary="Le Ghana a une loi.",
+        language="fr",
     )
-    publication = render(db, secretariat, request([reviewed], language="fr", text_language="fr"))
+    publication = render(db, secretariat, request([reviewed], language="fr"))
     assert publication.pdf is not None
     first = pdftotext(publication.pdf, tmp_path, "-f", "1", "-l", "1")
     assert lines(first)[0] == "Nations Unies"
@@ -216,11 +223,11 @@ def test_the_french_crp_of_lists_written_in_french_is_french_throughout(
 
 
 @pytest.mark.usefixtures("shipped_banks")
-def test_a_french_version_of_lists_written_in_english_is_refused(
+def test_a_french_version_of_lists_written_in_english_and_not_translated_is_refused(
     db: Session, meeting: Meeting, secretariat: User, make_user: Callable[..., User]
 ) -> None:
     reviewed = final_list(db, make_user, secretariat, "GHA", "SOM", SMUGGLING_EN)
-    with pytest.raises(RuleViolation, match="written in English and have no translation yet"):
+    with pytest.raises(RuleViolation, match="2 elements not translated into French"):
         render(db, secretariat, request([reviewed], language="fr"))
 
 
@@ -340,7 +347,7 @@ def test_the_command_line_makes_the_crp_for_a_meeting_and_an_item(
     assert "published" in result.output
     refused = app.test_cli_runner().invoke(cli, [*arguments[:-1], "--language", "fr"])
     assert refused.exit_code != 0
-    assert "written in English" in refused.output
+    assert "not translated into French" in refused.output
 
 
 @pytest.mark.usefixtures("shipped_banks")
@@ -365,7 +372,6 @@ def test_the_form_makes_the_crp_and_a_refusal_allocates_nothing(
         "job_number": JOB,
         "issued_on": "2027-06-20",
         "cutoff": "2027-06-01",
-        "text_language": "en",
         "languages": ["en"],
         "reviews": [str(trafficking.review_id)],
     }

@@ -41,7 +41,13 @@ from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.services import record_meeting
 from questionnaire.meetings.spec import MeetingFile
 from questionnaire.observations import services as observations
+from questionnaire.observations import translations
 from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.translations import (
+    TranslatedSummary,
+    TranslatedText,
+    list_in_language,
+)
 from questionnaire.publishing import jobs
 from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing import services as publishing
@@ -53,7 +59,7 @@ from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import login, reviewing_states_agree
-from tests.test_answer_saving import answer_required, fresh
+from tests.factories import answer_required, fresh
 
 SYMBOL = "CTOC/COP/WG.4/2027/CRP.2"
 #: The meeting the papers are made for (see `record_test_meeting`), by its agenda's symbol.
@@ -130,11 +136,13 @@ def agree_list(
     summary: str = "",
     confidential_answer: str | None = None,
     status: str = "final",
+    language: str = "en",
 ) -> Reviewed:
     """Submit the review's answers (one of them confidential when `confidential_answer` is
-    given), write the list (adding and withdrawing `withdrawn` elements), share it, let the
-    State keep `confidential` elements to itself, agree it and make it final (or stop at
-    `status`); the meeting the papers are made for is recorded too."""
+    given), write the list (adding and withdrawing `withdrawn` elements) in `language` (the
+    reviewer's interface language), share it, let the State keep `confidential` elements to
+    itself, agree it and make it final (or stop at `status`); the meeting the papers are made
+    for is recorded too."""
     record_test_meeting(db)
     version = db.get(BankVersion, review.bank_version_id)
     assert version is not None
@@ -148,6 +156,7 @@ def agree_list(
     focal_point = make_user(review.state_code)
     expert = make_user(review.state_code)
     reviewer = make_user(assignment.reviewing_state)
+    reviewer.locale = language
     reviews.add_member(db, review, focal_point, "focal_point")
     reviews.add_member(db, review, expert, "expert")
     reviews.add_member(db, review, reviewer, "reviewer")
@@ -262,8 +271,7 @@ def record_test_meeting(db: Session) -> None:
 
 
 def crp_request(review_ids: Sequence[int], language: str = "en", **changes: object) -> CrpRequest:
-    """A paper of the test meeting for item 3 under SYMBOL. The lists are taken as written in
-    the paper's language unless `text_language` says otherwise."""
+    """A paper of the test meeting for item 3 under SYMBOL, in `language`."""
     values: dict[str, object] = {
         "meeting": MEETING,
         "item": "3",
@@ -272,10 +280,47 @@ def crp_request(review_ids: Sequence[int], language: str = "en", **changes: obje
         "issued_on": ISSUED_ON,
         "cutoff": CUTOFF,
         "review_ids": tuple(review_ids),
-        "text_language": language,
     }
     values.update(changes)
     return CrpRequest(**values)  # type: ignore[arg-type]
+
+
+def in_french(text: str) -> str:
+    """The stand-in translation of a list's text into French that the tests record."""
+    return f"(fr) {text}"
+
+
+def translate_list(
+    db: Session,
+    reviewed: Reviewed,
+    user: User,
+    language: str = "fr",
+    render: Callable[[str], str] = in_french,
+) -> None:
+    """Record, as the secretariat's `user`, the translation into `language` of every
+    observation and summary paragraph of the review's list that needs one (`render` of its
+    text), tied to the text it renders."""
+    review = db.get(Review, reviewed.review_id)
+    assert review is not None
+    lst = observations.list_of(db, review)
+    found = list_in_language(db, review, lst, language)
+    translations.record_translations(
+        db,
+        review,
+        user,
+        language=language,
+        observations={
+            item.observation.id: TranslatedText(render(item.observation.text), item.source_sha256)  # type: ignore[misc]
+            for item in found.observations
+            if item.status in ("missing", "stale")
+        },
+        summary=TranslatedSummary(
+            [render(p.text) for p in found.summary.paragraphs], found.summary.source_sha256
+        )
+        if found.summary.status in ("missing", "stale")
+        else None,
+    )
+    db.commit()
 
 
 def make_crp(db: Session, request: CrpRequest, user: User) -> Publication:
@@ -543,8 +588,8 @@ def test_final_lists_are_included_and_a_review_without_list_or_no_review_is_refu
         publishing.create_crp(db, crp_request([final.review_id, kenya.id]), secretariat)  # type: ignore[list-item]
     with pytest.raises(RuleViolation, match="Choose at least one final list"):
         publishing.create_crp(db, crp_request([]), secretariat)
-    with pytest.raises(RuleViolation, match="Documents are produced in en, fr"):
-        publishing.create_crp(db, crp_request([final.review_id], "ar"), secretariat)
+    with pytest.raises(RuleViolation, match="Documents are produced in ar, zh, en, fr, ru, es"):
+        publishing.create_crp(db, crp_request([final.review_id], "de"), secretariat)
 
 
 def test_the_form_offers_only_final_lists(
@@ -643,7 +688,10 @@ def test_a_summary_typed_in_a_browser_keeps_its_paragraphs(
 def test_the_french_crp_has_the_french_wording(
     db: Session, two_lists: list[Reviewed], secretariat: User, tmp_path: Path
 ) -> None:
-    """Every fixed phrase in the French catalog's words, English where it has none yet."""
+    """Every fixed phrase in the French catalog's words, English where it has none yet, over
+    the French translation of the lists."""
+    for reviewed in two_lists:
+        translate_list(db, reviewed, secretariat)
     request = crp_request([r.review_id for r in two_lists], "fr")
     publication = make_crp(db, request, secretariat)
     assert publication.pdf is not None
@@ -661,7 +709,8 @@ def test_the_french_crp_has_the_french_wording(
         phrases["Item 3 of the provisional agenda*"] = gettext(
             "Item %(item)s of the provisional agenda*", item="3"
         )
-        phrases["Original: French"] = gettext("Original: %(language)s", language="français")
+        # The lists were written in English: the French version says so.
+        phrases["Original: English"] = gettext("Original: %(language)s", language="anglais")
         phrases["Reviewing States: "] = gettext("Reviewing States: %(states)s", states="")
         phrases.update({label: str(CATEGORY_LABELS[key]) for key, label in LABELS.items()})
         introduction = gettext(INTRODUCTION, cutoff="30 juin 2027")
@@ -683,7 +732,7 @@ def test_the_french_crp_has_the_french_wording(
                 f"Ghana: {title}",
                 phrases["Reviewing States: "].strip(),
                 articles[0],
-                f"{phrases['Success or good practice']}: {GHANA[2][2]}",
+                f"{phrases['Success or good practice']}: {in_french(GHANA[2][2])}",
                 articles[1],
                 phrases["Summary"],
                 f"Kenya: {title}",
@@ -696,13 +745,15 @@ def test_the_french_crp_has_the_french_wording(
             if english != french:
                 assert compact(english) not in compact(text), english
         assert "July" not in text and "English only" not in text
-        for line in ("2 juillet 2027", phrases["French only"], phrases["Original: French"]):
+        for line in ("2 juillet 2027", phrases["French only"], phrases["Original: English"]):
             assert compact(line) in compact(text), line
 
 
 def test_the_pdf_is_a4_tagged_with_title_language_and_embedded_fonts(
     db: Session, two_lists: list[Reviewed], secretariat: User, tmp_path: Path
 ) -> None:
+    for reviewed in two_lists:
+        translate_list(db, reviewed, secretariat)
     for language in ("en", "fr"):
         publication = make_crp(
             db, crp_request([r.review_id for r in two_lists], language), secretariat
@@ -772,6 +823,7 @@ def test_a_new_crp_is_the_next_revision_and_the_stable_address_serves_the_latest
     db: Session, client: FlaskClient, ghana_list: Reviewed, secretariat: User
 ) -> None:
     first = make_crp(db, crp_request([ghana_list.review_id]), secretariat)
+    translate_list(db, ghana_list, secretariat)
     with pytest.raises(RuleViolation, match="not rendered yet"):
         publishing.publish(
             db,
@@ -886,6 +938,7 @@ def test_the_same_content_again_takes_the_pdf_from_the_cache(
     assert second.page_count == first.page_count
     assert second.snapshot_sha256 == first.snapshot_sha256
 
+    translate_list(db, ghana_list, secretariat)
     other = publishing.create_crp(db, crp_request([ghana_list.review_id], "fr"), secretariat)
     assert other.job_status == "queued" and other.pdf is None  # other content: rendered anew
     assert publishing.render(db, other)
@@ -1037,10 +1090,11 @@ def test_the_command_line_renders_and_publishes_and_prints_the_page_count(
     result = app.test_cli_runner().invoke(cli, [*arguments, "--draft"])
     assert result.exit_code == 0, result.output
     assert f"{SYMBOL} [en] revision 2: 2 pages, draft" in result.output
-    # A French version of lists written in English is refused, naming why.
+    # A French version of lists not translated into French is refused, naming them.
     refused = app.test_cli_runner().invoke(cli, [*arguments, "--language", "fr"])
     assert refused.exit_code != 0
-    assert "written in English and have no translation yet" in refused.output
+    assert "cannot be issued in French" in refused.output
+    assert "not translated into French" in refused.output
 
     refused = app.test_cli_runner().invoke(
         cli, [*arguments, "--user", two_lists[0].focal_point.email]

@@ -16,6 +16,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
 from questionnaire.forms import Form
+from questionnaire.i18n import LANGUAGE_NAMES
+from questionnaire.observations.languages import OFFICIAL_LANGUAGES
 from questionnaire.observations.models import CATEGORIES
 from questionnaire.validators import MAX_INTEGER, WholeNumberRange
 
@@ -24,6 +26,15 @@ CATEGORY_LABELS = {
     "gap": _l("Gap or challenge"),
     "suggestion": _l("Suggestion"),
     "assistance_need": _l("Technical assistance need"),
+}
+
+#: The status of a translation, as the translation pages name it.
+TRANSLATION_STATUS_LABELS = {
+    "original": _l("Original"),
+    "current": _l("Up to date"),
+    "stale": _l("Out of date"),
+    "missing": _l("Not translated"),
+    "confidential": _l("Confidential: not translated"),
 }
 
 
@@ -71,3 +82,18 @@ class DesignateForm(Form):
     (choices: the State's reviewers in the review, set by the view)."""
 
     expert = SelectField(validators=[DataRequired()])
+
+
+class OriginalLanguagesForm(Form):
+    """The languages a list's observations and summary are written in (each in its own name)."""
+
+    observations = SelectField(
+        _l("Language the observations are written in"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in OFFICIAL_LANGUAGES],
+        validators=[DataRequired()],
+    )
+    summary = SelectField(
+        _l("Language the summary is written in"),
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in OFFICIAL_LANGUAGES],
+        validators=[DataRequired()],
+    )

@@ -106,6 +106,18 @@ class ListOfObservations(SQLModel, table=True):
     summary_version: int = Field(default=1, description="guards concurrent edits")
     summary_updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     summary_updated_at: datetime = Field(default_factory=utcnow, description="UTC")
+    original_language: str | None = Field(
+        default=None,
+        max_length=2,
+        description="the language the observations are written in: the interface language of "
+        "whoever wrote the first one, until the secretariat corrects it; None before",
+    )
+    summary_language: str | None = Field(
+        default=None,
+        max_length=2,
+        description="the language the summary is written in: the interface language of whoever "
+        "first wrote it, until the secretariat corrects it; None before",
+    )
 
 
 class ListTransition(SQLModel, table=True):
@@ -154,3 +166,45 @@ class ListSignatory(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", description="the expert designated")
     designated_by_id: int = Field(foreign_key="user_account.id", description="the focal point")
     created_at: datetime = Field(default_factory=utcnow, description="UTC")
+
+
+class ObservationTranslation(SQLModel, table=True):
+    """An observation in another language than the list's original, tied to the text it was
+    made from: once the observation's text changes, the translation is out of date."""
+
+    __tablename__ = "observation_translation"
+    __table_args__ = (UniqueConstraint("observation_id", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    observation_id: int = Field(foreign_key="observation.id", index=True)
+    language: str = Field(max_length=2, description="the language of the translation")
+    text: str = Field(description="the translation")
+    source_sha256: str = Field(
+        max_length=64, description="SHA-256 of the observation's text the translation renders"
+    )
+    translated_by_id: int = Field(foreign_key="user_account.id", description="who recorded it")
+    translated_at: datetime = Field(default_factory=utcnow, description="UTC")
+
+
+class SummaryTranslation(SQLModel, table=True):
+    """A list's summary in another language than its original, paragraph by paragraph, tied
+    to the summary it was made from: once the summary changes, the translation is out of
+    date."""
+
+    __tablename__ = "summary_translation"
+    __table_args__ = (UniqueConstraint("list_id", "language"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    list_id: int = Field(foreign_key="list_of_observations.id", index=True)
+    language: str = Field(max_length=2, description="the language of the translation")
+    paragraphs: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(JSONColumn, nullable=False),
+        description="one per paragraph of the original summary, in its order; empty for a "
+        "paragraph not translated (one the State keeps confidential)",
+    )
+    source_sha256: str = Field(
+        max_length=64, description="SHA-256 of the summary's text the translation renders"
+    )
+    translated_by_id: int = Field(foreign_key="user_account.id", description="who recorded it")
+    translated_at: datetime = Field(default_factory=utcnow, description="UTC")

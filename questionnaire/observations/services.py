@@ -18,6 +18,7 @@ from questionnaire.i18n import current_language
 from questionnaire.notifications import events
 from questionnaire.observations import signoff
 from questionnaire.observations.dialogue import request_replied_to
+from questionnaire.observations.languages import writer_language
 from questionnaire.observations.models import (
     CATEGORIES,
     LIST_FLOW,
@@ -143,9 +144,14 @@ def add_observation(
     text: str,
     cited_keys: list[str],
 ) -> Observation:
-    """A reviewer's new observation on one article."""
-    _check_draft(list_of(db, review))
+    """A reviewer's new observation on one article; the first one sets the language the
+    list is written in, the writer's interface language."""
+    lst = list_of(db, review)
+    _check_draft(lst)
     _check_content(bank, section_key, category, text, cited_keys)
+    if lst.original_language is None:
+        lst.original_language = writer_language(user)
+        db.add(lst)
     observation = Observation(
         review_id=review.id,  # type: ignore[arg-type]
         section_key=section_key,
@@ -260,7 +266,8 @@ def count_words(text: str) -> int:
 def save_summary(
     db: Session, review: Review, user: User, *, text: str, base_version: int, word_limit: int
 ) -> ListOfObservations:
-    """Save the summary; over the word limit is refused, an old base version conflicts."""
+    """Save the summary; over the word limit is refused, an old base version conflicts. The
+    first text sets the language the summary is written in, the writer's interface language."""
     lst = list_of(db, review)
     _check_draft(lst)
     words = count_words(text)
@@ -279,6 +286,8 @@ def save_summary(
         "summary_updated_by_id": user.id,
         "summary_updated_at": utcnow(),
     }
+    if lst.summary_language is None and text.strip():
+        values["summary_language"] = writer_language(user)
     if not update_if_version(
         db, lst, col(ListOfObservations.summary_version), base_version, values
     ):

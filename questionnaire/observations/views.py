@@ -17,6 +17,7 @@ from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
+from questionnaire.meetings.wording import language_name
 from questionnaire.observations import services, signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
 from questionnaire.observations.citing import Citable, citable_answers, cited_labels, with_cited
@@ -28,6 +29,7 @@ from questionnaire.observations.forms import (
     SummaryForm,
     TransitionForm,
 )
+from questionnaire.observations.languages import OFFICIAL_LANGUAGES
 from questionnaire.observations.links import linkify
 from questionnaire.observations.models import Observation
 from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
@@ -371,6 +373,9 @@ def list_page(review_id: int) -> ResponseReturnValue:
         designable=signoff.designable(session, access.review, current_user),
         transition_form=TransitionForm(),
         confidential_form=ConfidentialForm(),
+        language_names={
+            code: language_name(code, current_language()) for code in OFFICIAL_LANGUAGES
+        },
     )
 
 

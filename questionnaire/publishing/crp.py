@@ -14,27 +14,32 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import LazyString, force_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
-from questionnaire.meetings.wording import language_name, long_date
+from questionnaire.meetings.wording import long_date
 from questionnaire.observations.forms import CATEGORY_LABELS
+from questionnaire.observations.languages import OFFICIAL_LANGUAGES
 from questionnaire.observations.models import CATEGORIES, ListOfObservations, Observation
 from questionnaire.observations.summary import paragraphs_of
-from questionnaire.publishing.eligibility import included_lists, reader_language
+from questionnaire.observations.translations import ListInLanguage, list_in_language
+from questionnaire.publishing.eligibility import included_lists
 from questionnaire.publishing.frame import frame_of, heading
+from questionnaire.publishing.languages import check_translations, originals_of
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
 
-DOCUMENT_LANGUAGES = ("en", "fr")
+#: A paper is made in any of the six official languages, from the lists' translations.
+DOCUMENT_LANGUAGES = OFFICIAL_LANGUAGES
 #: The status of the lists a paper may contain (and made so by its cut-off date).
 PUBLISHABLE = ("final",)
 
@@ -52,9 +57,6 @@ class CrpRequest:
     issued_on: date
     cutoff: date
     review_ids: tuple[int, ...]
-    #: The language the lists' observations and summaries are written in (they have no
-    #: translations yet): a version in another language is refused rather than mixing them.
-    text_language: str = "en"
     withheld_note: bool = False
 
 
@@ -131,17 +133,6 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
         raise RuleViolation(
             _l("Documents are produced in %(languages)s.", languages=", ".join(DOCUMENT_LANGUAGES))
         )
-    if request.language != request.text_language:
-        raise RuleViolation(
-            _l(
-                "The lists of observations are written in %(text)s and have no translation yet: "
-                "a version of %(symbol)s in %(language)s would put its headings over text in "
-                "another language. Issue it in %(text)s.",
-                text=_language_name(request.text_language),
-                symbol=request.symbol,
-                language=_language_name(request.language),
-            )
-        )
     if not request.review_ids:
         raise RuleViolation(_l("Choose at least one final list of observations."))
     frame = frame_of(db, request.meeting, request.symbol, request.item)
@@ -153,13 +144,24 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
             )
         )
     lists = included_lists(db, request.review_ids, frame.bodies, request.cutoff, request.symbol)
+    # Every text of a list in the paper's language: the original or a current translation,
+    # else the paper is refused, naming the lists (never a heading over another language).
+    texts = [
+        (entry, list_in_language(db, entry.review, entry.list, request.language)) for entry in lists
+    ]
+    check_translations(
+        [(_state_of(db, entry.review), id_of(entry.review), found) for entry, found in texts],
+        request.language,
+        request.symbol,
+    )
+    originals = originals_of([entry.list for entry in lists])
     with force_locale(request.language):
         counter = iter(range(2, 100_000))  # paragraph 1 is the introduction
-        states = [_state_block(db, entry.review, request, counter) for entry in lists]
+        states = [_state_block(db, entry.review, found, request, counter) for entry, found in texts]
         return {
             "symbol": request.symbol,
             "language": request.language,
-            **heading(frame, request.language, request.text_language, request.issued_on),
+            **heading(frame, request.language, originals, request.issued_on),
             "note_by": _("Note by the Secretariat"),
             "introduction": Paragraph(1, _introduction(request)),
             "summary_heading": _("Summary"),
@@ -172,9 +174,10 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
         }
 
 
-def _language_name(code: str) -> LazyString:
-    """The name of the language `code` in the language the message is read in."""
-    return LazyString(lambda: language_name(code, reader_language()))
+def _state_of(db: Session, review: Review) -> State:
+    state = db.get(State, review.state_code)
+    assert state is not None
+    return state
 
 
 def _introduction(request: CrpRequest) -> str:
@@ -212,12 +215,16 @@ def decisions(db: Session, request: CrpRequest) -> list[dict[str, Any]]:
                 "final_on": entry.final_on.isoformat(),
                 "withheld_observations": sorted(i for i in withheld if i is not None),
                 "withheld_summary_paragraphs": list(entry.list.summary_confidential),
+                "original_language": entry.list.original_language or "en",
+                "summary_language": entry.list.summary_language or "en",
             }
         )
     return found
 
 
-def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any) -> StateBlock:
+def _state_block(
+    db: Session, review: Review, texts: ListInLanguage, request: CrpRequest, counter: Any
+) -> StateBlock:
     state = db.get(State, review.state_code)
     version = db.get(BankVersion, review.bank_version_id)
     assert state is not None and version is not None
@@ -269,7 +276,7 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
                 [
                     Paragraph(
                         next(counter),
-                        o.text,
+                        _text(texts.observation_text(o)),
                         _("%(category)s:", category=CATEGORY_LABELS[o.category]),
                     )
                     for o in public
@@ -280,8 +287,19 @@ def _state_block(db: Session, review: Review, request: CrpRequest, counter: Any)
     # Paragraphs of the summary the State keeps confidential are left out like observations.
     paragraphs = paragraphs_of(lst)
     block.withheld += sum(1 for p in paragraphs if p.is_confidential)
-    block.summary = [Paragraph(next(counter), p.text) for p in paragraphs if not p.is_confidential]
+    block.summary = [
+        Paragraph(next(counter), _text(texts.summary_text(index)))
+        for index, p in enumerate(paragraphs)
+        if not p.is_confidential
+    ]
     return block
+
+
+def _text(found: str | None) -> str:
+    """A public element's text in the paper's language, which `check_translations` made sure
+    of."""
+    assert found is not None, "an element without a current text passed check_translations"
+    return found
 
 
 def snapshot_sha256(snapshot: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import current_language, localize
+from questionnaire.i18n import INTERFACE_LANGUAGES, current_language, localize
 from questionnaire.meetings import wording
 from questionnaire.meetings.bodies import Body, bodies
 from questionnaire.observations.models import ListOfObservations, ListTransition
@@ -84,7 +84,7 @@ def included_lists(
 def reader_language() -> str:
     """The language a refusal is read in: the reader's, English on the command line."""
     language = current_language()
-    return language if language in ("en", "fr") else "en"
+    return language if language in INTERFACE_LANGUAGES else "en"
 
 
 def _instrument_name(instrument: str) -> str:

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES
 from questionnaire.meetings.spec import ITEM_REFERENCE
+from questionnaire.observations.languages import OFFICIAL_LANGUAGES
 from questionnaire.publishing.symbols import is_crp
 from questionnaire.validators import DateInRange
 
@@ -72,20 +73,15 @@ class CrpForm(Form):
             "Only lists made final on or before this day are included; it falls before the meeting."
         ),
     )
-    text_language = SelectField(
-        _l("Language the lists are written in"),
-        choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
-        default="en",
-        description=_l(
-            "Observations and summaries have no translations yet: the paper is issued in the "
-            "language they are written in."
-        ),
-    )
     languages = SelectMultipleField(
         _l("Languages"),
-        choices=[SelectChoice("en", "English"), SelectChoice("fr", "Français")],
+        choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in OFFICIAL_LANGUAGES],
         validators=[DataRequired(_l("Choose at least one language"))],
         default=["en"],
+        description=_l(
+            "A version in a language other than the one a list is written in takes the list's "
+            "translation into that language, which must be recorded and up to date."
+        ),
     )
     reviews = SelectMultipleField(
         _l("Final lists of observations"),

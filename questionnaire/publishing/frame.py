@@ -20,6 +20,7 @@ from questionnaire.meetings.heading import TextPicker, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.register import agenda_item, crp_of, document_bodies
 from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
+from questionnaire.publishing.languages import original_line
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,11 @@ def frame_of(db: Session, meeting_symbol: str, symbol: str, item: str) -> Frame:
     return Frame(meeting, row, reference, document_bodies(meeting, row))
 
 
-def heading(frame: Frame, language: str, original: str, issued_on: date) -> dict[str, Any]:
+def heading(frame: Frame, language: str, originals: list[str], issued_on: date) -> dict[str, Any]:
     """Every word around the lists, in `language` (called under that locale); MissingText
     names each text of the meeting or the register that is not on file in `language`.
-    `original` is the language the lists are written in: the paper's original language."""
+    `originals` are the languages the lists are written in: the paper's original
+    languages."""
     texts = TextPicker(language)
     header = document_header(frame.meeting, frame.row, texts, language, issued_on)
     # A conference room paper carries a language line in place of the distribution line.
@@ -71,9 +73,7 @@ def heading(frame: Frame, language: str, original: str, issued_on: date) -> dict
         header,
         distribution="",
         language_line=only[:1].upper() + only[1:],
-        original_line=_(
-            "Original: %(language)s", language=wording.language_name(original, language)
-        ),
+        original_line=original_line(originals, language),
     )
     number, _sep, letter = frame.item.partition(" (")
     context = {

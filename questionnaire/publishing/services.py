@@ -35,6 +35,7 @@ from questionnaire.publishing.crp import (
     snapshot_sha256,
 )
 from questionnaire.publishing.freshness import changes
+from questionnaire.publishing.languages import originals_of
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.pdf import render_pdf, renderer_fingerprint
 
@@ -58,13 +59,16 @@ def prepare_crps(
     if meeting is None:
         raise RuleViolation(_l("No meeting has the symbol %(symbol)s.", symbol=request.meeting))
     item = agenda_item(meeting, request.item)
+    lists = db.exec(
+        select(ListOfObservations).where(col(ListOfObservations.review_id).in_(request.review_ids))
+    ).all()
     row = take_crp(
         db,
         meeting,
         item,
         symbol=request.symbol.strip(),
         job_number=job_number,
-        original_language=request.text_language,
+        original_language=originals_of(list(lists))[0] if lists else "en",
         actor=user,
     )
     if not languages:

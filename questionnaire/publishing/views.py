@@ -91,7 +91,6 @@ def _request(form: CrpForm) -> CrpRequest:
         issued_on=form.issued_on.data,  # type: ignore[arg-type]
         cutoff=form.cutoff.data,  # type: ignore[arg-type]
         review_ids=tuple(int(i) for i in form.reviews.data or []),
-        text_language=form.text_language.data or "en",
         withheld_note=bool(form.withheld_note.data),
     )
 
