@@ -3,6 +3,7 @@
     python -m bench.run              # every benchmark
     python -m bench.run page save    # some of them, by name
     python -m bench.run save_section # the Save button of a 20-question section
+    python -m bench.run scale [--states N]   # the whole mechanism on PostgreSQL (not in "all")
 
 results.json is one flat JSON object, metric name -> number. Keys written by other benchmarks
 are kept; the keys measured in this run replace their previous values.
@@ -21,6 +22,7 @@ from bench import (
     bench_consolidation,
     bench_crp,
     bench_load,
+    bench_scale,
     page,
     save,
     save_section,
@@ -35,7 +37,10 @@ BENCHMARKS: dict[str, Callable[[], dict[str, float]]] = {
     "consolidation": bench_consolidation.run,
     "crp": bench_crp.run,
     "load": bench_load.run,
+    "scale": bench_scale.run,
 }
+#: Run only when named: the world of every State takes minutes to build (bench/world.py).
+ON_REQUEST = ("scale",)
 #: Upper bounds (on SQLite); a metric without one is reported without a verdict.
 TARGETS: dict[str, float] = {
     "banks_load_ms": 300,
@@ -49,6 +54,14 @@ TARGETS: dict[str, float] = {
     "load_p99_ms": 250,
     "load_errors": 0,
     "load_lost_writes": 0,
+    # The scale benchmark's, on PostgreSQL with the world of 197 States.
+    "scale_draw_ms": 1000,
+    "scale_dashboard_p95_ms": 100,
+    "scale_consolidation_ms": 200,
+    "scale_crp_s": 30,
+    "scale_crp_peak_rss_mb": 400,
+    "scale_export_all_s": 60,
+    "scale_import_all_s": 60,
 }
 
 
@@ -94,8 +107,20 @@ def table(metrics: dict[str, float]) -> str:
     return "\n".join(line.rstrip() for line in lines)
 
 
+def _states_option(argv: list[str]) -> list[str]:
+    """Take `--states N` out of the arguments; it sets the scale benchmark's world size."""
+    if "--states" not in argv:
+        return argv
+    at = argv.index("--states")
+    if at + 1 >= len(argv) or not argv[at + 1].isdigit():
+        raise SystemExit("--states takes a number of States, e.g. --states 50")
+    os.environ["BENCH_STATES"] = argv[at + 1]
+    return argv[:at] + argv[at + 2 :]
+
+
 def main(argv: list[str]) -> int:
-    names = argv or list(BENCHMARKS)
+    argv = _states_option(argv)
+    names = argv or [name for name in BENCHMARKS if name not in ON_REQUEST]
     unknown = [name for name in names if name not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")

@@ -35,6 +35,7 @@ def world_app(tmp_path: Path) -> Iterator[Flask]:
             "DATABASE_URL": f"sqlite:///{tmp_path / 'world.sqlite3'}",
             "SECRET_KEY": "bench-world-test",
             "RATELIMIT_ENABLED": False,
+            "OUTBOX_DELIVER_AFTER_COMMIT": False,
         },
         check_schema=False,
     )
@@ -49,9 +50,7 @@ def test_a_tiny_world_has_every_part_the_scale_benchmarks_measure(world_app: Fla
         world = build_world(world_app, size, draw_rehearsals=1)
         with Session(database.get_engine(world_app)) as db:
             phase_reviews = db.exec(select(Review).where(Review.phase_id == world.phase_id)).all()
-            assert {r.state_code for r in phase_reviews} == set(
-                world.states[(i * STATES) // size.phase_states] for i in range(size.phase_states)
-            )
+            assert len({r.state_code for r in phase_reviews}) == size.phase_states
             seats = db.exec(
                 select(ReviewAssignment).where(
                     col(ReviewAssignment.review_id).in_([r.id for r in phase_reviews])
