@@ -4,12 +4,14 @@ answers, technical assistance needs, good practices, and the page, PDF and XLSX 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -22,6 +24,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
 from questionnaire.demo import answer_required
+from questionnaire.exports.tables import bank_answers_table
 from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
@@ -218,6 +221,45 @@ def test_confidential_answers_count_only_in_the_secretariat_version(db, submitte
     # France's follow-up explains a confidential "No": hidden with it in the public version.
     assert public.question("TIP-3-6-explain").answered == 1
     assert secretariat.question("TIP-3-6-explain").answered == 2
+
+
+def _exported(db: Session, submitted: Submitted, include_confidential: bool) -> dict[str, Any]:
+    """Per question, the States whose answer the export of every State's answers gives, and
+    how many of them chose each option."""
+    with current_app.test_request_context():  # the headers are in the reader's language
+        table = bank_answers_table(
+            db, submitted.version, include_confidential=include_confidential, language="en"
+        )
+    given: dict[str, Any] = {}
+    for key, state, _name, _section, _text, summary, keys, *_flag in table.rows:
+        if summary is None:
+            continue
+        states, options = given.setdefault(key, (set(), Counter()))
+        states.add(state)
+        options.update(keys.split("; ") if keys else [])
+    return given
+
+
+@pytest.mark.parametrize("include_confidential", [False, True])
+def test_the_analysis_counts_what_the_export_of_every_states_answers_gives(
+    db, submitted, include_confidential
+):
+    """One rule for both: each State's latest submitted review only (Ghana submitted twice),
+    and confidential answers left out with the follow-ups only they show (France's "No" to
+    TIP-3-6 and its explanation) unless the secretariat asks for its own version."""
+    analysis = consolidate(db, submitted.version, include_confidential=include_confidential)
+    exported = _exported(db, submitted, include_confidential)
+
+    for section in analysis.sections:
+        for question in section.questions:
+            states, options = exported.get(question.key, (set(), Counter()))
+            assert question.answered == len(states), question.key
+            assert {o.key: o.count for o in question.options if o.count} == dict(options), (
+                question.key
+            )
+    assert exported["TIP-3-6"][1]["no"] == (1 if include_confidential else 0)  # not Ghana's first
+    assert ("FRA" in exported.get("TIP-3-6-explain", ({}, None))[0]) is include_confidential
+    assert "KEN" not in exported.get("TIP-3-TA-kind", ({}, None))[0]  # hidden by its "no"
 
 
 def test_technical_assistance_needs_by_article_and_kind(db, submitted):

@@ -12,12 +12,12 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
-from questionnaire.analysis.counting import SUBMITTED
 from questionnaire.analysis.models import PeerSharingConsent
 from questionnaire.audit.services import record
 from questionnaire.db import id_of
 from questionnaire.reviews.models import Review
 from questionnaire.reviews.services import focal_point_of
+from questionnaire.reviews.submitted import SUBMITTED
 
 
 def submitted_review(db: Session, state_code: str, bank_version_id: int) -> Review | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, distinct, func
 from sqlmodel import Session, col, select
 
-from questionnaire.analysis.counting import SUBMITTED, AnswerCount, count_answers
+from questionnaire.analysis.counting import AnswerCount, count_answers
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import CHOICE_TYPES, Bank, Question, TranslatedText
 from questionnaire.banks.services import bank_of
@@ -19,6 +19,7 @@ from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.models import Review
+from questionnaire.reviews.submitted import SUBMITTED
 
 #: Lists of observations whose good practices may be shown to the working groups.
 SETTLED_LIST_STATUSES = ("agreed", "final")

@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
@@ -25,14 +24,12 @@ from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.labels import LIST_STATUS_LABELS
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.observations.summary import paragraphs_of
-from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
+from questionnaire.responses.disclosure import disclosed_answers, is_shown, json_decoder
 from questionnaire.responses.models import Answer
 from questionnaire.responses.progress import is_visible
 from questionnaire.responses.question_types import type_of
-from questionnaire.reviews.models import Review
-
-SUBMITTED = "submitted"
+from questionnaire.reviews.submitted import latest_submitted_reviews
 
 
 def confidential_label() -> str:
@@ -47,11 +44,11 @@ def _option_keys(question: Question, value: Any) -> str | None:
     return "; ".join(value) if isinstance(value, list) else str(value)
 
 
-def _answer_cells(question: Question, answer: Answer | None, shown: bool) -> tuple[Any, Any]:
-    if answer is None or not shown:
+def _answer_cells(question: Question, value: Any, shown: bool) -> tuple[Any, Any]:
+    if value is None or not shown:
         return None, None
-    summary = type_of(question).summary(question, answer.value) or None
-    return summary, _option_keys(question, answer.value)
+    summary = type_of(question).summary(question, value) or None
+    return summary, _option_keys(question, value)
 
 
 def _text(texts: Mapping[Any, str]) -> str:
@@ -82,7 +79,8 @@ def state_answers_table(bank: Bank, answers: Mapping[str, Answer]) -> Table:
     )
     for question in bank.questions:
         answer = answers.get(question.key)
-        summary, keys = _answer_cells(question, answer, is_visible(bank, question, values))
+        shown = is_visible(bank, question, values)
+        summary, keys = _answer_cells(question, values.get(question.key), shown)
         table.rows.append(
             (
                 question.key,
@@ -98,21 +96,6 @@ def state_answers_table(bank: Bank, answers: Mapping[str, Answer]) -> Table:
     return table
 
 
-def latest_submitted_reviews(db: Session, bank_version_id: int) -> list[tuple[Review, State]]:
-    """The latest submitted review of each State on the bank version, with the State."""
-    latest = (
-        select(func.max(col(Review.id)))
-        .where(Review.bank_version_id == bank_version_id, Review.status == SUBMITTED)
-        .group_by(col(Review.state_code))
-    )
-    rows = db.exec(
-        select(Review, State)
-        .join(State, col(State.code) == Review.state_code)
-        .where(col(Review.id).in_(latest))
-    ).all()
-    return [(review, state) for review, state in rows]
-
-
 def bank_answers_table(
     db: Session, version: BankVersion, *, include_confidential: bool, language: str
 ) -> Table:
@@ -126,12 +109,7 @@ def bank_answers_table(
     titles = _section_titles(bank)
     reviews = latest_submitted_reviews(db, version.id)
     reviews.sort(key=lambda pair: collation_key(state_name(pair[1], language)))
-    answers: dict[int, dict[str, Answer]] = {}
-    for stored in db.exec(
-        select(Answer).where(col(Answer.review_id).in_([review.id for review, _s in reviews]))
-    ):
-        if include_confidential or not stored.is_confidential:
-            answers.setdefault(stored.review_id, {})[stored.question_key] = stored
+    answers = _disclosed(db, bank, version.id, include_confidential)
     columns = [
         Column(_("Question key"), 18),
         Column(_("State code"), 8),
@@ -150,16 +128,29 @@ def bank_answers_table(
     )
     for review, state in reviews:
         given = answers.get(review.id or 0, {})
-        values = {key: answer.value for key, answer in given.items()}
         for question in bank.questions:
-            answer = given.get(question.key)
-            summary, keys = _answer_cells(question, answer, is_visible(bank, question, values))
+            value, is_confidential = given.get(question.key, (None, False))
+            summary, keys = _answer_cells(question, value, question.key in given)
             row: list[Any] = [question.key, state.code, state_name(state, language)]
             row += [titles[question.section], _text(question.text), summary, keys]
             if include_confidential:
-                row.append(bool(answer and answer.is_confidential and summary is not None))
+                row.append(is_confidential and summary is not None)
             table.rows.append(row)
     return table
+
+
+def _disclosed(
+    db: Session, bank: Bank, bank_version_id: int, include_confidential: bool
+) -> dict[int, dict[str, tuple[Any, bool]]]:
+    """Per review, question key -> (value, is confidential) of the answers that are shown."""
+    decode = json_decoder()
+    query = disclosed_answers(bank, bank_version_id, include_confidential=include_confidential)
+    answers: dict[int, dict[str, tuple[Any, bool]]] = {}
+    for review_id, key, value, is_confidential, *conditions in db.connection().execute(query):
+        question = bank.questions_by_key.get(key)
+        if question is not None and is_shown(bank, question, [decode(c) for c in conditions]):
+            answers.setdefault(review_id, {})[key] = (decode(value), bool(is_confidential))
+    return answers
 
 
 def observations_tables(
