@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from questionnaire import fragments
 from questionnaire.banks.titles import section_title
+from questionnaire.banks.translations import translation_state
 from questionnaire.dates import un_date, un_datetime
 from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
@@ -106,6 +107,7 @@ def init_app(app: Flask) -> None:
         "question_type_label": lambda kind: QUESTION_TYPE_LABELS.get(kind, kind),
         "format_date": un_date,
         "localize": localize,
+        "translation_state": lambda item, texts: translation_state(item, texts, current_language()),
         "format_datetime": un_datetime,
         "days_left": lambda due: (due - date.today()).days,
         "section_status_label": lambda status: SECTION_STATUS_LABELS.get(status, status),
