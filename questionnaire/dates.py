@@ -24,14 +24,35 @@ DATE_PATTERNS = {
     "ar": "d MMMM y",
     "zh": "y'年'M'月'd'日'",
 }
+#: The months as United Nations documents in Arabic name them: the name used in the Levant and
+#: Iraq, then the one used in Egypt and the Maghreb ("تموز/يوليه"), not CLDR's single name.
+ARABIC_MONTHS = (
+    "كانون الثاني/يناير",
+    "شباط/فبراير",
+    "آذار/مارس",
+    "نيسان/أبريل",
+    "أيار/مايو",
+    "حزيران/يونيه",
+    "تموز/يوليه",
+    "آب/أغسطس",
+    "أيلول/سبتمبر",
+    "تشرين الأول/أكتوبر",
+    "تشرين الثاني/نوفمبر",
+    "كانون الأول/ديسمبر",
+)
 #: What follows the date in a date and time: 24-hour time and the time zone. Times are kept and
 #: shown in UTC (Flask-Babel's default zone, which the application never changes), written
 #: "UTC" in every language as UN documents do (CLDR's French name would be "TU").
 TIME_PATTERN = "HH:mm 'UTC'"
 
 
-def date_pattern(language: str) -> str:
-    return DATE_PATTERNS.get(language.split("_")[0], DATE_PATTERNS["en"])
+def date_pattern(language: str, value: date | None = None) -> str:
+    """The CLDR pattern of a date in `language`; in Arabic the month of `value` is written
+    out as UN documents write it (the pattern then holds for that month only)."""
+    code = language.split("_")[0]
+    if code == "ar" and value is not None:
+        return f"d '{ARABIC_MONTHS[value.month - 1]}' y"
+    return DATE_PATTERNS.get(code, DATE_PATTERNS["en"])
 
 
 def un_date(value: date | datetime | None, _format: str | None = None) -> str:
@@ -39,12 +60,14 @@ def un_date(value: date | datetime | None, _format: str | None = None) -> str:
     templates used to pass) is ignored: there is one style."""
     if value is None:
         return ""
-    return format_date(value, date_pattern(current_language()))
+    return format_date(value, date_pattern(current_language(), value))
 
 
 def un_datetime(value: datetime | None, _format: str | None = None, **kwargs: object) -> str:
     """A date and time in the reader's language, with the time zone."""
     if value is None:
         return ""
-    pattern = f"{date_pattern(current_language())}, {TIME_PATTERN}"
+    language = current_language()
+    comma = "،" if language == "ar" else ","
+    pattern = f"{date_pattern(language, value)}{comma} {TIME_PATTERN}"
     return format_datetime(value, pattern, **kwargs)  # type: ignore[arg-type]

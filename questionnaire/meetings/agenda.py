@@ -23,9 +23,19 @@ from questionnaire.meetings.heading import Header, MissingText, TextPicker, docu
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of, documents_of
 
-RTL = frozenset({"ar"})
+RTL = wording.RTL
 #: The six official languages, in which the meetings' documents may be issued.
 DOCUMENT_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A line of an item's documentation, "Title (SYMBOL)", in three parts so that the
+    document sets the symbol as one unit, left to right and never broken across lines."""
+
+    before: str
+    symbol: str
+    after: str
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class Entry:
     title: str
     listed: str  # the title as the provisional agenda lists it, with its punctuation
     paragraphs: tuple[str, ...] = ()
-    documentation: tuple[str, ...] = ()
+    documentation: tuple[Reference, ...] = ()
     subs: tuple[Entry, ...] = ()
 
 
@@ -117,7 +127,7 @@ def _entry(
     )
     title = texts.pick(item["title"], f"{where}.title")
     return Entry(
-        label=f"{number}.",
+        label=wording.paragraph_number(number, language),
         title=title,
         listed=_("%(title)s:", title=title) if subs else _("%(title)s.", title=title),
         paragraphs=(
@@ -209,16 +219,23 @@ def _interpretation(meeting: Meeting, language: str) -> str:
 
 def _documentation(
     documents: list[MeetingDocument], item: str, texts: TextPicker
-) -> tuple[str, ...]:
-    return tuple(
-        _(
+) -> tuple[Reference, ...]:
+    references = []
+    for document in documents:
+        if document.agenda_item != item:
+            continue
+        line = _(
             "%(title)s (%(symbol)s)",
-            title=texts.pick(d.titles, f"documents[{d.symbol}].titles"),
-            symbol=d.symbol,
+            title=texts.pick(document.titles, f"documents[{document.symbol}].titles"),
+            symbol=_SYMBOL_MARK,
         )
-        for d in documents
-        if d.agenda_item == item
-    )
+        before, _mark, after = line.partition(_SYMBOL_MARK)
+        references.append(Reference(before, document.symbol, after))
+    return tuple(references)
+
+
+#: Stands for the symbol in the translated line, which is then cut around it.
+_SYMBOL_MARK = "\x00"
 
 
 def _days(meeting: Meeting, texts: TextPicker, language: str) -> tuple[Day, ...]:

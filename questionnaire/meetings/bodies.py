@@ -38,6 +38,8 @@ class Bodies:
 
     organ_code: str
     by_code: dict[str, Body]
+    #: "United Nations" in each language, the first line of every document.
+    united_nations: dict[str, str]
 
     @property
     def organ(self) -> Body:
@@ -63,4 +65,8 @@ def bodies(path: Path = BODIES_FILE) -> Bodies:
         )
         for entry in data["bodies"]
     }
-    return Bodies(organ_code=data["organ"], by_code=by_code)
+    return Bodies(
+        organ_code=data["organ"],
+        by_code=by_code,
+        united_nations=dict(data["united_nations"]["names"]),
+    )

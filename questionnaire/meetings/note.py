@@ -65,7 +65,7 @@ def build_status_note(
             header=document_header(meeting, row, texts, language, today),
             item_line=_("Item %(item)s of the provisional agenda*", item=_item(row)),
             item_title=_item_title(meeting, row, texts),
-            footnote=f"* {agenda_symbol(meeting)}.",
+            footnote=f"* {wording.isolated(agenda_symbol(meeting), language)}.",
             title=texts.pick(row.titles, f"documents[{row.symbol}].titles"),
             note_by=_("Note by the Secretariat"),
             paragraphs=_paragraphs(status, today, language),
@@ -123,9 +123,9 @@ def _paragraphs(
             "As at that date, %(launched)s reviews had been launched; the States under review "
             "had submitted their answers to the self-assessment questionnaire in %(submitted)s "
             "of them, and %(final)s lists of observations had been made final.",
-            launched=launched,
-            submitted=submitted,
-            final=final,
+            launched=wording.numerals(launched, language),
+            submitted=wording.numerals(submitted, language),
+            final=wording.numerals(final, language),
         ),
         _(
             "The tables below give the figures per instrument and per group of States. A list "

@@ -20,6 +20,8 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
+from questionnaire.meetings.wording import RTL, numerals, paragraph_number
+
 PRINT_CSS = Path(__file__).parent.parent / "static" / "css" / "print.css"
 TRANSLATIONS = Path(__file__).parent.parent / "translations"
 
@@ -74,11 +76,19 @@ def renderer_fingerprint(template: str) -> str:
 
 
 def render_pdf(template: str, *, title: str, language: str, **context: Any) -> bytes:
-    """Render `template` with `context` to PDF bytes (A4, tagged, with title and language)."""
+    """Render `template` with `context` to PDF bytes (A4, tagged, with title and language).
+
+    Every template also gets the document's `direction` (rtl in Arabic, for the root's `dir`),
+    and `numerals(value)` and `paragraph_number(n)`, which write numbers as the language does."""
     # The environment's template directly, without request context processors: documents are
     # also rendered by the command line and by background workers, outside any request.
     html = current_app.jinja_env.get_template(template).render(
-        title=title, language=language, **context
+        title=title,
+        language=language,
+        direction="rtl" if language in RTL else "ltr",
+        numerals=lambda value: numerals(value, language),
+        paragraph_number=lambda number: paragraph_number(number, language),
+        **context,
     )
     document = HTML(string=html, url_fetcher=RefusingFetcher(), base_url="about:blank")
     return document.write_pdf(
