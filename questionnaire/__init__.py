@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from questionnaire import config, db, error_pages, i18n, security, templating
+from questionnaire.accounts import twofactor
 from questionnaire.accounts import views as accounts_views
 from questionnaire.analysis import views as analysis_views
 from questionnaire.api import views as api_views
@@ -24,7 +25,7 @@ from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
 from questionnaire.responses import submission_views
 from questionnaire.responses import views as responses_views
-from questionnaire.reviews import deadline_views
+from questionnaire.reviews import deadline_views, roles
 from questionnaire.reviews import views as reviews_views
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
@@ -51,6 +52,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     templating.init_app(app)
     error_pages.init_app(app)
     accounts_views.init_app(app)
+    twofactor.use_granted_roles(app, roles.REVIEW_ROLES)
     app.register_blueprint(analysis_views.bp)
     app.register_blueprint(banks_views.bp)
     app.register_blueprint(audit_views.bp)

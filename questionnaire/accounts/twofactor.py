@@ -18,21 +18,22 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import pyotp
-from flask import current_app, g
+from flask import Flask, current_app, g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, exists, literal
+from sqlalchemy import Exists, bindparam, literal
 from sqlmodel import Session, col, delete, func, or_, select, update
 
 from questionnaire.accounts import lockout, services
 from questionnaire.accounts.models import RecoveryCode, User
 from questionnaire.audit.services import record
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.reviews.models import ROLES, ReviewMembership
 
 RECOVERY_CODE_COUNT = 10
 TOTP_INTERVAL = 30
@@ -45,9 +46,33 @@ _TOTP_CODE = re.compile(r"[0-9]{6}")  # ASCII digits only: str.isdigit() takes "
 # --- who must use it ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GrantedRoles:
+    """Roles that another feature grants to users (the reviews: focal point, expert...), and
+    how to tell whether a user holds one of some of them: `held_by(user id, roles)` is an SQL
+    EXISTS, correlated to the user id it is given."""
+
+    names: frozenset[str]
+    held_by: Callable[[Any, frozenset[str]], Exists]
+
+
+def use_granted_roles(app: Flask, granted: GrantedRoles) -> None:
+    """Let TWO_FACTOR_REQUIRED_ROLES name the roles of `granted` (the app factory registers
+    the reviews' roles: accounts sit below the reviews and do not read their tables)."""
+    app.extensions["granted_roles"] = granted
+
+
+def _granted() -> GrantedRoles | None:
+    granted: GrantedRoles | None = current_app.extensions.get("granted_roles")
+    return granted
+
+
 def _required_review_roles() -> frozenset[str]:
     """The review roles (focal point...) whose holders must use a second factor."""
-    return frozenset(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ()) & frozenset(ROLES)
+    granted = _granted()
+    if granted is None:
+        return frozenset()
+    return frozenset(current_app.config.get("TWO_FACTOR_REQUIRED_ROLES") or ()) & granted.names
 
 
 def is_required(db: Session, user: User) -> bool:
@@ -61,12 +86,9 @@ def is_required(db: Session, user: User) -> bool:
     known = g.get("two_factor_role")
     if known is not None and known[:2] == (user.id, review_roles):
         return bool(known[2])  # read with the user by load_session_user
-    membership = db.exec(
-        select(ReviewMembership.id)
-        .where(ReviewMembership.user_id == user.id, col(ReviewMembership.role).in_(review_roles))
-        .limit(1)
-    ).first()
-    return membership is not None
+    granted = _granted()
+    assert granted is not None  # review roles are required only when some are granted
+    return bool(db.exec(select(granted.held_by(literal(user.id), review_roles))).one())
 
 
 def needs_enrolment(db: Session, user: User) -> bool:
@@ -80,14 +102,10 @@ def _session_user_query(review_roles: frozenset[str]) -> Any:
     """The user, and whether they hold one of `review_roles` in any review, in one query."""
     query = _SESSION_USER_QUERIES.get(review_roles)
     if query is None:
+        granted = _granted()
         holds_role = (
-            exists()
-            .where(
-                col(ReviewMembership.user_id) == User.id,
-                col(ReviewMembership.role).in_(sorted(review_roles)),
-            )
-            .correlate(User)
-            if review_roles
+            granted.held_by(col(User.id), review_roles).correlate(User)
+            if granted is not None and review_roles
             else literal(False)
         )
         query = select(User, holds_role.label("holds_role")).where(User.id == bindparam("user_id"))
@@ -245,7 +263,7 @@ def _replace_recovery_codes(db: Session, user: User) -> list[str]:
     db.exec(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     for code in codes:
-        db.add(RecoveryCode(user_id=user.id, code_hash=_hash_code(code)))  # type: ignore[arg-type]
+        db.add(RecoveryCode(user_id=id_of(user), code_hash=_hash_code(code)))
     db.flush()
     return codes
 
