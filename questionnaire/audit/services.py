@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.db import utcnow
+
+
+class Actor(Protocol):
+    """Who made a change: a user account, of which the log keeps the id. The audit log sits
+    below every feature, the accounts included, so it names no model of theirs."""
+
+    @property
+    def id(self) -> int | None: ...
 
 
 def record(
     db: Session,
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     object_type: str,
     object_id: object,
@@ -43,7 +50,7 @@ def record(
     return entry
 
 
-def record_many(db: Session, actor: User | None, entries: list[dict[str, Any]]) -> None:
+def record_many(db: Session, actor: Actor | None, entries: list[dict[str, Any]]) -> None:
     """Add many entries by one actor in one statement (a section's Save changes 20 answers).
 
     Each item holds the keyword arguments of `record` but the actor: `action`, `object_type`,
