@@ -360,7 +360,8 @@ def test_the_translation_page_records_each_translation_and_shows_it_stale_after_
     assert 'id="language-fr"' in page and "Not translated" in page
     page = client.get(f"{base}/fr").get_data(as_text=True)
     assert first.text in page and 'lang="fr"' in page
-    assert client.get(f"{base}/ar").get_data(as_text=True).count('rows="4" lang="ar" dir="rtl"') == 4
+    arabic = client.get(f"{base}/ar").get_data(as_text=True)
+    assert arabic.count('rows="4" lang="ar" dir="rtl"') == 4  # each box, right to left
     assert client.get(f"{base}/en").status_code == 302  # the original needs no translation
     assert client.get(f"{base}/de").status_code == 404
     assert _counts(db) == counts  # reading pages writes nothing
