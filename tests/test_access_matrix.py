@@ -78,6 +78,7 @@ EXPECTED_TABLE = """
 endpoint                   method variant      anon   focal  expert obs    rev    other  secr
 banks.index                GET    -            ok     ok     ok     ok     ok     ok     ok
 banks.show                 GET    -            ok     ok     ok     ok     ok     ok     ok
+banks.names                GET    -            ok     ok     ok     ok     ok     ok     ok
 exports.bank_json          GET    -            ok     ok     ok     ok     ok     ok     ok
 api.banks                  GET    -            ok     ok     ok     ok     ok     ok     ok
 api.bank                   GET    -            ok     ok     ok     ok     ok     ok     ok

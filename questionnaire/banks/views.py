@@ -9,8 +9,10 @@ from sqlmodel import col, select
 from questionnaire import db
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
-from questionnaire.i18n import current_language
+from questionnaire.i18n import LANGUAGE_NAMES, current_language
 from questionnaire.reference.instruments import load_instrument_data
+from questionnaire.reference.names import UN_LANGUAGES
+from questionnaire.reference.official_names import KINDS, name_coverage, names_on_file
 from questionnaire.reference.provisions import provision_text
 
 bp = Blueprint("banks", __name__, url_prefix="/questionnaires")
@@ -67,4 +69,19 @@ def show(instrument: str, cluster: str, version: int) -> ResponseReturnValue:
         bank=bank,
         instrument=data.instruments[bank.instrument],
         provisions=provisions,
+    )
+
+
+@bp.get("/names")
+def names() -> ResponseReturnValue:
+    """The names of the instruments, articles, working groups and States in the reader's
+    language, each marked when not yet checked or not on file in that language."""
+    found = names_on_file()
+    return render_template(
+        "banks/names.html",
+        names=found,
+        kinds=KINDS,
+        coverage=name_coverage(found),
+        languages=[(code, LANGUAGE_NAMES[code]) for code in UN_LANGUAGES],
+        language=current_language(),
     )

@@ -39,6 +39,8 @@ class Instrument:
     in_force: date | None = None
     #: how many articles the instrument has (provision coverage counts against it)
     article_count: int = 0
+    #: languages whose title is not yet checked against the authentic text
+    title_unverified: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ class Cluster:
     title: dict[str, str]
     status: str
     articles: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: languages whose title is not yet checked
+    title_unverified: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,11 @@ def parse_instrument_data(raw: dict) -> InstrumentData:
         for number, heading in (body.get("articles") or {}).items():
             title, unverified = _texts(heading)
             articles[int(number)] = Article(int(number), title, unverified)
+        title, title_unverified = _texts(body["title"])
         instruments[code] = Instrument(
             code=code,
-            title=_texts(body["title"])[0],
+            title=title,
+            title_unverified=title_unverified,
             working_group=body.get("working_group"),
             articles=articles,
             in_force=body.get("in_force"),
@@ -96,6 +102,7 @@ def parse_instrument_data(raw: dict) -> InstrumentData:
             title=_texts(entry["title"])[0],
             status=entry.get("status", "provisional"),
             articles={k: tuple(v) for k, v in (entry.get("articles") or {}).items()},
+            title_unverified=_texts(entry["title"])[1],
         )
         for entry in raw["clusters"]
     }
