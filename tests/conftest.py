@@ -8,18 +8,22 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+import psycopg
 import pytest
 from alembic import command as alembic_command
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from psycopg import sql
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from questionnaire import create_app
 from questionnaire import db as database
 from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
+from questionnaire.accounts.views import limiter
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.config import normalize_database_url
@@ -61,6 +65,29 @@ def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.M
         return
     monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
     monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_DUMMY_HASH)
+
+
+def _database_of_this_worker() -> None:
+    """Under pytest-xdist (`-n`), each worker on PostgreSQL gets a database of its own, named
+    after `DATABASE_URL`'s and the worker (`test_gw0`, `test_gw1`...), created when missing;
+    `DATABASE_URL` is pointed at it, for the tests that read it too. SQLite needs nothing: each
+    worker has its own temporary directory, and so its own file."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("DATABASE_URL")
+    if not worker or not url:
+        return
+    given = make_url(normalize_database_url(url))
+    if given.get_backend_name() != "postgresql":
+        return
+    own = given.set(database=f"{given.database}_{worker}")
+    server = given.set(drivername="postgresql", database="postgres")
+    with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as pg:
+        found = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own.database,))
+        if found.fetchone() is None:
+            pg.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(own.database)))
+    os.environ["DATABASE_URL"] = own.render_as_string(hide_password=False)
+
+
+_database_of_this_worker()
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
@@ -209,6 +236,23 @@ def member(db: Session) -> Callable[[Review, User, str], None]:
         db.commit()
 
     return add
+
+
+@pytest.fixture
+def secretariat(make_user: Callable[..., User]) -> User:
+    """A member of the secretariat."""
+    return make_user(None, secretariat=True, email="secretariat@unodc.example")
+
+
+@pytest.fixture
+def no_rate_limits() -> Iterator[None]:
+    """The limiter is one object shared by every application of the process, and a test that
+    builds an application with the default configuration switches it on for all that follow;
+    modules whose tests log in many times and are not about rate limits use this fixture."""
+    was_enabled = limiter.enabled
+    limiter.enabled = False
+    yield
+    limiter.enabled = was_enabled
 
 
 @pytest.fixture

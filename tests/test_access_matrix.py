@@ -48,7 +48,7 @@ from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import PROJECT_ROOT, login, reviewing_states_agree
-from tests.test_answer_saving import answer_required, bank_of_review, fresh, page_data
+from tests.factories import answer_required, bank_of_review, fresh, page_data
 
 ACTORS = ("anon", "focal", "expert", "observer", "reviewer", "other", "secretariat")
 

@@ -17,11 +17,11 @@ from playwright.sync_api import BrowserContext, Page, expect
 from questionnaire.accounts import twofactor
 from questionnaire.responses import services as responses
 from tests.browser import log_in
-from tests.test_answer_saving import fresh
-from tests.test_workspace import (
+from tests.factories import (
     CONFIDENTIAL_KEY,
     Cast,
     cast_review,
+    fresh,
 )
 
 pytest_plugins = ("tests.browser",)

@@ -149,11 +149,6 @@ def new_client(app: Flask) -> Callable[[], FlaskClient]:
     return app.test_client
 
 
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True, email="registrar@unodc.example")
-
-
 def register(db: Session, secretariat: User, email: str = "ama.owusu@gov-gh.example") -> User:
     user = services.register_user(
         db,

@@ -1,14 +1,10 @@
 """Saving answers through the services: conflicts, unchanged saves, the coalescing of autosaves,
-carry-forward from an earlier review, and the PDF of the answers.
-
-`answer_required`, `page_data` and `fresh` are shared with the access and browser tests.
-"""
+carry-forward from an earlier review, and the PDF of the answers."""
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import pytest
@@ -16,88 +12,16 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
-from questionnaire.banks.models import BankVersion
-from questionnaire.banks.schema import Bank, Question
-from questionnaire.banks.services import bank_of
 from questionnaire.errors import RuleViolation
 from questionnaire.responses import services
-from questionnaire.responses.forms import states_from_answers
 from questionnaire.responses.models import Answer, AnswerRevision
-from questionnaire.responses.progress import missing_required
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
 from tests.conftest import login
+from tests.factories import answer_required, bank_of_review, page_data
 
 TIP_I_V1 = ("TIP", "I", 1)
 TIP_I_V2 = ("TIP", "I", 2)
-
-
-def fresh(db: Session) -> Session:
-    """The fixture's session, made to read what requests have committed since."""
-    db.rollback()  # end the transaction (and its snapshot) if one is open
-    db.expire_all()  # after a commit, rollback alone expires nothing
-    return db
-
-
-def bank_of_review(db: Session, review: Review) -> Bank:
-    version = db.get(BankVersion, review.bank_version_id)
-    assert version is not None
-    return bank_of(version)
-
-
-def sample_value(question: Question) -> Any:
-    """A valid answer: the first option, or a line of text, or one link."""
-    if question.type == "text":
-        return f"Answer to {question.key}"
-    if question.type == "links":
-        return [f"https://sherloc.unodc.org/cld/{question.key}"]
-    if question.type == "multiple_choice":
-        return [question.option_keys()[0]]
-    return question.option_keys()[0]
-
-
-def answer_required(
-    db: Session, review: Review, user: User, *, sections: Iterable[str] | None = None
-) -> None:
-    """Answer every required question shown in `sections` (all by default), and commit.
-
-    Follow-ups that the answers reveal are answered in turn.
-    """
-    bank = bank_of_review(db, review)
-    wanted = set(sections) if sections is not None else set(bank.sections_by_key)
-    for section in bank.sections:
-        if section.key not in wanted:
-            continue
-        while True:
-            answers = services.answers_of(db, review.id)  # type: ignore[arg-type]
-            values = {key: answer.value for key, answer in answers.items()}
-            missing = missing_required(bank, section, values)
-            if not missing:
-                break
-            changes = [
-                AnswerChange(
-                    q.key,
-                    sample_value(q),
-                    False,
-                    answers[q.key].version if q.key in answers else 0,
-                )
-                for q in missing
-            ]
-            services.save_answers(db, review, bank, user, changes, kind="save", language="en")
-    db.commit()
-
-
-def page_data(db: Session, review: Review, section_key: str, **extra: Any) -> dict[str, Any]:
-    """What the article page posts when nothing is changed on it, plus `extra` fields."""
-    section = bank_of_review(db, review).sections_by_key[section_key]
-    data: dict[str, Any] = {}
-    for key, state in states_from_answers(section, services.answers_of(db, review.id)).items():  # type: ignore[arg-type]
-        data[f"version__{key}"] = state.version
-        if state.confidential:
-            data[f"confidential__{key}"] = "y"
-        if state.data not in ("", []):
-            data[key] = state.data
-    return {**data, **extra}
 
 
 def save(

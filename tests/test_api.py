@@ -36,12 +36,14 @@ from questionnaire.reference.models import Participation
 from questionnaire.reference.services import import_treaty_status, load_states
 from questionnaire.reviews.models import Review
 from tests.conftest import login
-from tests.test_answer_saving import fresh
-from tests.test_exports import no_rate_limits  # noqa: F401 (an autouse fixture)
-from tests.test_workspace import (
+from tests.factories import (
     Cast,
     cast_review,
+    fresh,
 )
+
+# These tests log in many times and are not about rate limits.
+pytestmark = pytest.mark.usefixtures("no_rate_limits")
 
 Banks = dict[tuple[str, str, int], BankVersion]
 SOM_SAMPLE = Path(__file__).parents[1] / "questionnaire/reference/data/treaty_status/SOM-sample.csv"
@@ -69,11 +71,6 @@ def conforms(instance: Any, schema_name: str) -> None:
     schema = {"$ref": f"urn:openapi#/components/schemas/{schema_name}"}
     errors = list(Draft202012Validator(schema, registry=registry).iter_errors(instance))
     assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors[:5]]
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True, email="analyst@unodc.example")
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from questionnaire.responses import prepared, section_page, services
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
 from tests.conftest import login
-from tests.test_answer_saving import bank_of_review, fresh
+from tests.factories import bank_of_review, fresh
 
 SECTION = "art-5"
 URL = "/reviews/{id}/sections/" + SECTION

@@ -9,7 +9,6 @@ parallel (SQLite serialises writers), so the file is skipped on SQLite.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -22,26 +21,19 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_login import current_user, login_user
 from sqlalchemy import func
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from questionnaire import db as database
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
-from questionnaire.config import normalize_database_url
 from questionnaire.errors import RuleViolation
 from questionnaire.responses import services
 from questionnaire.responses.access import load_review
 from questionnaire.reviews.models import Review
 from tests.conftest import login
-from tests.test_answer_saving import answer_required, bank_of_review, fresh
+from tests.factories import IS_POSTGRES, answer_required, bank_of_review, fresh
 
-IS_POSTGRES = (
-    make_url(
-        normalize_database_url(os.environ.get("DATABASE_URL") or "sqlite://")
-    ).get_backend_name()
-    == "postgresql"
-)
 pytestmark = pytest.mark.skipif(
     not IS_POSTGRES, reason="only PostgreSQL runs concurrent transactions; SQLite serialises them"
 )

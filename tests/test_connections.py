@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from questionnaire import db as database
-from tests.test_concurrency import IS_POSTGRES
+from tests.factories import IS_POSTGRES
 
 pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="pooled server connections")
 

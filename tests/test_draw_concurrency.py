@@ -8,29 +8,20 @@ skipped on SQLite; tests/test_draw_record.py checks the second draw in turn on b
 from __future__ import annotations
 
 import html
-import os
 import threading
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from flask import Flask
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
-from questionnaire.config import normalize_database_url
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
 from tests.conftest import login
+from tests.factories import IS_POSTGRES
 
-IS_POSTGRES = (
-    make_url(
-        normalize_database_url(os.environ.get("DATABASE_URL") or "sqlite://")
-    ).get_backend_name()
-    == "postgresql"
-)
 pytestmark = pytest.mark.skipif(
     not IS_POSTGRES, reason="only PostgreSQL runs concurrent transactions; SQLite serialises them"
 )
@@ -94,11 +85,6 @@ def phase(db: Session, shipped_banks: object, secretariat: User) -> ReviewPhase:
     )
     db.commit()
     return opened
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
 
 
 def test_draws_at_once_record_one_draw_and_two_seats_per_review(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -40,11 +39,6 @@ from tests.conftest import login
 
 STATES = ["GHA", "NGA", "FRA", "MEX", "CHN", "PAK", "BTN", "EUU"]
 Banks = dict[tuple[str, str, int], BankVersion]
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
-from questionnaire.accounts.views import limiter
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
@@ -24,11 +23,15 @@ from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
 from tests.conftest import reviewing_states_agree
-from tests.test_answer_saving import answer_required
-from tests.test_workspace import (
+from tests.factories import (
     Cast,
+    answer_required,
     cast_review,
+    sheet_rows,
 )
+
+# These tests log in many times and are not about rate limits.
+pytestmark = pytest.mark.usefixtures("no_rate_limits")
 
 LABEL = "Includes confidential answers — secretariat only, never publish"
 HEADER_EN = [
@@ -41,15 +44,7 @@ HEADER_EN = [
     "Confidential",
     "Carried forward",
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Client = Callable[[User | None], FlaskClient]
-
-
-def sheet_rows(response: TestResponse, sheet: int = 0) -> list[list[Any]]:
-    assert response.status_code == 200, response.status_code
-    assert response.mimetype == XLSX
-    book = load_workbook(io.BytesIO(response.data))
-    return [list(row) for row in book.worksheets[sheet].iter_rows(values_only=True)]
 
 
 def csv_rows(response: TestResponse) -> list[list[str]]:
@@ -71,17 +66,6 @@ def tip_bank(db: Session) -> Bank:
         )
     ).one()
     return bank_of(version)
-
-
-@pytest.fixture(autouse=True)
-def no_rate_limits() -> Iterator[None]:
-    """The limiter is one object shared by every application of the process, and a test that
-    builds an application with the default configuration switches it on for all that follow;
-    these tests log in many times and are not about rate limits."""
-    was_enabled = limiter.enabled
-    limiter.enabled = False
-    yield
-    limiter.enabled = was_enabled
 
 
 @pytest.fixture

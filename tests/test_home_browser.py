@@ -19,8 +19,7 @@ from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from tests.browser import fill_login_form, shoot
 from tests.conftest import reviewing_states_agree
-from tests.test_answer_saving import answer_required
-from tests.test_workspace import Cast, cast_review
+from tests.factories import Cast, answer_required, cast_review
 
 pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser

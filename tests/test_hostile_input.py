@@ -41,6 +41,7 @@ from questionnaire.responses import services as responses
 from questionnaire.responses.question_types import MAX_TEXT
 from questionnaire.security import UNSTORABLE
 from tests.conftest import login
+from tests.factories import fresh
 from tests.test_access_matrix import (
     ACTORS,
     ENDS_SESSION,
@@ -52,7 +53,6 @@ from tests.test_access_matrix import (
     build_url,
     restore,
 )
-from tests.test_answer_saving import fresh
 
 SQL = "'; DROP TABLE answer; --"
 SCRIPT = "<script>alert('x')</script>"

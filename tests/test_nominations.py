@@ -50,11 +50,6 @@ def errors(response) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True, email="secretariat@unodc.example")
-
-
-@pytest.fixture
 def phase(db: Session, shipped_banks, secretariat: User) -> dict[str, Review]:
     """Ghana under review in a drawn phase: its reviews by instrument."""
     opened = reviews.create_phase(

@@ -49,11 +49,6 @@ def count(db: Session, model: type) -> int:
 
 
 @pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True, email="secretariat@unodc.example")
-
-
-@pytest.fixture
 def phase(db: Session, shipped_banks, secretariat: User) -> ReviewPhase:
     """Ghana under review, lots drawn; the phase is named "Group 1"."""
     opened = reviews.create_phase(

@@ -4,7 +4,6 @@ questionnaire is refused by name, unless the secretariat confirms that it is lef
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -23,11 +22,6 @@ from tests.conftest import BANKS_DIR
 
 START = date(2025, 8, 31)
 STATES = ["GHA", "FRA", "MEX"]
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
 
 
 def open_phase(db: Session, user: User, **options: bool) -> ReviewPhase:

@@ -22,13 +22,6 @@ pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def secretariat(make_user: Callable[..., User], db: Session) -> User:
-    user = make_user(None, secretariat=True)
-    db.commit()
-    return user
-
-
 def blocking_violations(axe: Axe, page: Page) -> list[str]:
     """The serious and critical axe-core violations of the page as it is shown."""
     response = axe.run(page).response

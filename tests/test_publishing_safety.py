@@ -31,7 +31,7 @@ from questionnaire.meetings.models import MeetingDocument
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing.models import Publication
-from tests.test_answer_saving import fresh
+from tests.factories import fresh
 from tests.test_publishing import (
     MEETING,
     SYMBOL,
@@ -65,11 +65,6 @@ CONFIDENTIAL_ELEMENTS: list[Element] = [
 ]
 WITHHELD_NOTE = "One or more elements are withheld at the request of the State under review."
 PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
 
 
 @pytest.fixture

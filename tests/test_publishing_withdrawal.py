@@ -14,7 +14,6 @@ in the text of every PDF served.
 from __future__ import annotations
 
 import html
-import os
 import re
 import threading
 import uuid
@@ -27,7 +26,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from rq import SimpleWorker
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
@@ -37,7 +35,6 @@ from questionnaire import worker as worker_module
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
-from questionnaire.config import normalize_database_url
 from questionnaire.observations import services as observations
 from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
 from questionnaire.publishing import jobs
@@ -45,7 +42,17 @@ from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
 from questionnaire.reviews.models import Review
-from tests.test_answer_saving import fresh
+from tests.factories import (
+    IS_POSTGRES,
+    Cast,
+    Workspace,
+    cast_review,
+    flashes,
+    fresh,
+    observations_of,
+    page_text,
+    settled,
+)
 from tests.test_publishing import (
     MEETING,
     REDIS_URL,
@@ -56,15 +63,6 @@ from tests.test_publishing import (
     pdf_text,
     pdftotext,
     record_test_meeting,
-)
-from tests.test_workspace import (
-    Cast,
-    Workspace,
-    cast_review,
-    flashes,
-    observations_of,
-    page_text,
-    settled,
 )
 
 MARKER = "CONFIDENTIAL-LATE-MARKER-5d2e8"
@@ -422,14 +420,6 @@ def test_only_the_secretariat_withdraws_and_only_a_published_revision(
         assert client.post(f"/documents/{draft}/withdraw", data={"reason": "x"}).status_code == 404
     assert [p.status for p in publications(db)] == ["published"]
     assert audit_of(db, "document.withdraw") == []
-
-
-IS_POSTGRES = (
-    make_url(
-        normalize_database_url(os.environ.get("DATABASE_URL") or "sqlite://")
-    ).get_backend_name()
-    == "postgresql"
-)
 
 
 @pytest.mark.skipif(not IS_POSTGRES, reason="only PostgreSQL runs the two transactions at once")

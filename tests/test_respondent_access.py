@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 from questionnaire.audit.models import AuditEntry
 from questionnaire.responses import services
 from questionnaire.reviews.models import Review
-from tests.test_answer_saving import answer_required, fresh, page_data
+from tests.factories import answer_required, fresh, page_data
 
 SECTION = "art-5"
 KEY = "TIP-5-1-cite"

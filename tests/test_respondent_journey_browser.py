@@ -25,7 +25,7 @@ from questionnaire.responses import services
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.reviews.models import Review
 from tests.browser import fill_login_form, log_in, shoot
-from tests.test_answer_saving import answer_required, fresh
+from tests.factories import answer_required, fresh
 
 pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser

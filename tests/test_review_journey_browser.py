@@ -21,7 +21,7 @@ from questionnaire.accounts import twofactor
 from questionnaire.audit.models import AuditEntry
 from questionnaire.observations.models import DialogueMessage, Observation
 from tests.browser import log_in, shoot
-from tests.test_workspace import (
+from tests.factories import (
     CONFIDENTIAL_KEY,
     cast_review,
     observations_of,

@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -25,12 +24,13 @@ from questionnaire.notifications.models import ReminderSent
 from questionnaire.notifications.reminders import threshold
 from questionnaire.observations import services as observations
 from questionnaire.reviews.models import ReviewMembership
-from tests.test_answer_saving import fresh
-from tests.test_workspace import (
+from tests.factories import (
     Cast,
     Workspace,
+    awaiting_panel,
     cast_review,
     flashes,
+    fresh,
     outbox,
     page_text,
     submit_answers,
@@ -301,11 +301,6 @@ def test_a_request_for_clarification_names_the_article_and_what_is_expected(
 
 
 # --- what awaits each person -----------------------------------------------------------------
-
-
-def awaiting_panel(client: FlaskClient) -> str:
-    page = page_text(client.get("/"))
-    return page.split('id="awaiting-title"', 1)[1].split("</section>", 1)[0]
 
 
 def test_the_focal_point_sees_at_each_stage_what_awaits_them(

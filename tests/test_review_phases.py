@@ -42,11 +42,6 @@ START = date(2025, 8, 31)
 Banks = dict[tuple[str, str, int], BankVersion]
 
 
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
-
-
 def count(db: Session, model: type) -> int:
     return db.exec(select(func.count()).select_from(model)).one()
 

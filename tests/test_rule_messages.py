@@ -19,7 +19,7 @@ from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review
 from tests.conftest import login
-from tests.test_workspace import Workspace, cast_review, flashes, page_text
+from tests.factories import Workspace, cast_review, flashes, page_text
 
 EMPTY_LIST_EN = "The list of observations has no observation yet."
 EMPTY_LIST_FR = "La liste d'observations ne contient encore aucune observation."

@@ -23,11 +23,6 @@ from tests.conftest import login
 
 
 @pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
-
-
-@pytest.fixture
 def phase_reviews(db: Session, shipped_banks: object, secretariat: User) -> dict[str, Review]:
     """Ghana under review in a drawn phase: its reviews by instrument."""
     phase = services.create_phase(

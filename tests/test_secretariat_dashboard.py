@@ -9,7 +9,6 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, col, select
 
@@ -23,11 +22,6 @@ from tests.conftest import login
 
 STATES = ["GHA", "NGA", "FRA", "MEX", "CIV", "DEU", "BTN", "PAK"]
 START = date(2025, 8, 31)
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
 
 
 def open_phase(

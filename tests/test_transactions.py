@@ -17,7 +17,7 @@ from questionnaire.observations.models import ListOfObservations
 from questionnaire.responses import services
 from questionnaire.reviews.models import Review
 from tests.conftest import login
-from tests.test_answer_saving import answer_required, bank_of_review, fresh
+from tests.factories import answer_required, bank_of_review, fresh
 
 
 @pytest.fixture

@@ -1,26 +1,18 @@
 """The review workspace through HTTP: reviewers read the submitted answers, write observations
 and ask for clarification; the State under review replies, keeps elements confidential (para. 38
-of the procedures and rules) and agrees the list of observations and its summary.
-
-`Cast`, `cast_review`, `Workspace` and the other helpers are shared with the access matrix and
-the browser journey.
+of the procedures and rules) and agrees the list of observations and its summary. The cast of
+the review and the `Workspace` client are in tests/factories.py.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
-from typing import Any, TypeVar
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import inspect
 from sqlmodel import Session, col, select
-from werkzeug.test import TestResponse
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
@@ -28,222 +20,23 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations import services as observations
-from questionnaire.observations.models import (
-    DialogueMessage,
-    ListOfObservations,
-    ListTransition,
-    Observation,
-)
-from questionnaire.responses import services as responses
-from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
+from questionnaire.observations.models import DialogueMessage
 from tests.conftest import reviewing_states_agree
-from tests.test_answer_saving import answer_required, fresh
-
-CONFIDENTIAL_KEY = "TIP-5-1-cite"
-T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Cast:
-    """Ghana's review of the TIP cluster I questionnaire (v2) and everyone around it."""
-
-    review_id: int
-    phase_id: int
-    focal_point: User
-    expert: User
-    observer: User
-    reviewer: User  # Nigeria: the same-region seat, active
-    other_reviewer: User  # France: the other-region seat, active
-    unassigned: User  # Kenya: a reviewer membership, but its seat was replaced
-    outsider: User  # Brazil: no role in the review
-    secretariat: User
-
-    def review(self, db: Session) -> Review:
-        review = fresh(db).get(Review, self.review_id)
-        assert review is not None
-        return review
-
-
-def _named(db: Session, user: User, name: str) -> User:
-    user.full_name = name
-    db.add(user)
-    db.commit()
-    return user
-
-
-def cast_review(
-    db: Session,
-    make_user: Callable[..., User],
-    make_review: Callable[..., Review],
-    member: Callable[[Review, User, str], None],
-    *,
-    submitted: bool = True,
-) -> Cast:
-    """Ghana's review with its respondents, two reviewing States on active seats, a third whose
-    seat was replaced, an outsider and the secretariat; the answers submitted by default (every
-    required question answered, the citation of article 5, paragraph 1, confidential)."""
-    review = make_review("GHA", ("TIP", "I", 2))
-    phase = ReviewPhase(name="Cluster I, group 1", cluster="I", started_on=date.today())
-    db.add(phase)
-    db.flush()
-    review.phase_id = phase.id
-    draw = ReviewDraw(phase_id=phase.id, seed="workspace-tests", inputs={}, result=[])  # type: ignore[arg-type]
-    db.add_all([review, draw])
-    db.flush()
-    for state, seat, active in (
-        ("NGA", "same_region", True),
-        ("FRA", "other_region", True),
-        ("KEN", "other_region", False),
-    ):
-        db.add(
-            ReviewAssignment(
-                review_id=review.id,  # type: ignore[arg-type]
-                reviewing_state=state,
-                seat=seat,
-                draw_id=draw.id,  # type: ignore[arg-type]
-                is_active=active,
-                end_reason=None if active else "Kenya declined to review Ghana.",
-            )
-        )
-    db.commit()
-    people = {
-        "focal_point": _named(db, make_user("GHA"), "Akosua Boateng"),
-        "expert": _named(db, make_user("GHA"), "Kwame Mensah"),
-        "observer": _named(db, make_user("GHA"), "Ama Owusu"),
-        "reviewer": _named(db, make_user("NGA"), "Chidi Okafor"),
-        "other_reviewer": _named(db, make_user("FRA"), "Claire Martin"),
-        "unassigned": _named(db, make_user("KEN"), "Wanjiru Kamau"),
-    }
-    for role in ("focal_point", "expert", "observer"):
-        member(review, people[role], role)
-    for name in ("reviewer", "other_reviewer", "unassigned"):
-        member(review, people[name], "reviewer")
-    cast = Cast(
-        review_id=review.id,  # type: ignore[arg-type]
-        phase_id=phase.id,  # type: ignore[arg-type]
-        outsider=_named(db, make_user("BRA"), "Joao Silva"),
-        secretariat=_named(db, make_user(None, secretariat=True), "Secretariat Officer"),
-        **people,
-    )
-    if submitted:
-        submit_answers(db, cast)
-    fresh(db)
-    for user in vars(cast).values():
-        if isinstance(user, User):
-            db.refresh(user)
-    return settled(db, cast)  # its users detached, read as they are now
-
-
-def submit_answers(db: Session, cast: Cast) -> None:
-    review = cast.review(db)
-    bank = bank_of(db.get(BankVersion, review.bank_version_id))  # type: ignore[arg-type]
-    answer_required(db, review, cast.expert)
-    cite = responses.answers_of(db, cast.review_id)[CONFIDENTIAL_KEY]
-    responses.save_answers(
-        db,
-        review,
-        bank,
-        cast.expert,
-        [responses.AnswerChange(CONFIDENTIAL_KEY, cite.value, True, cite.version)],
-        kind="save",
-        language="en",
-    )
-    responses.submit(db, review, bank, cast.focal_point)
-    db.commit()
-
-
-def workspace_url(review_id: int, path: str = "/") -> str:
-    return f"/reviews/{review_id}/workspace{path}"
-
-
-def page_text(response: TestResponse) -> str:
-    """The page's HTML with entities decoded, for plain-text assertions."""
-    return html.unescape(response.get_data(as_text=True))
-
-
-def flashes(response: TestResponse) -> list[str]:
-    return [
-        html.unescape(m) for m in re.findall(r'role="status">([^<]*)<', response.get_data(True))
-    ]
-
-
-class Workspace:
-    """One person's test client on one review's workspace, posting what the pages post."""
-
-    def __init__(self, client: FlaskClient, review_id: int) -> None:
-        self.client = client
-        self.review_id = review_id
-
-    def url(self, path: str = "/") -> str:
-        return workspace_url(self.review_id, path)
-
-    def get(self, path: str = "/") -> TestResponse:
-        return self.client.get(self.url(path))
-
-    def post(self, path: str, data: dict[str, Any], follow: bool = False) -> TestResponse:
-        return self.client.post(self.url(path), data=data, follow_redirects=follow)
-
-    def add(
-        self, section: str, category: str, text: str, cited: list[str], follow: bool = False
-    ) -> TestResponse:
-        return self.post(
-            f"/sections/{section}",
-            {"form": "observation", "category": category, "text": text, "cited_keys": cited},
-            follow,
-        )
-
-    def edit(
-        self,
-        observation_id: int,
-        *,
-        version: int,
-        category: str,
-        text: str,
-        cited: list[str],
-        follow: bool = False,
-    ) -> TestResponse:
-        prefix = f"o{observation_id}"
-        return self.post(
-            f"/observations/{observation_id}",
-            {
-                "action": "save",
-                f"{prefix}-version": str(version),
-                f"{prefix}-category": category,
-                f"{prefix}-text": text,
-                f"{prefix}-cited_keys": cited,
-            },
-            follow,
-        )
-
-    def act(self, observation_id: int, action: str, follow: bool = False) -> TestResponse:
-        """withdraw, confidential or public, as the buttons post them."""
-        return self.post(
-            f"/observations/{observation_id}", {"action": action, "next": "list"}, follow
-        )
-
-    def message(self, section: str, kind: str, body: str, follow: bool = False) -> TestResponse:
-        return self.post(
-            f"/sections/{section}",
-            {"form": "message", "message-kind": kind, "message-body": body},
-            follow,
-        )
-
-    def summary(self, text: str, version: int, follow: bool = False) -> TestResponse:
-        return self.post(
-            "/list",
-            {"form": "summary", "summary-summary": text, "summary-version": str(version)},
-            follow,
-        )
-
-    def comment(self, body: str, follow: bool = False) -> TestResponse:
-        return self.post("/list", {"form": "comment", "comment-body": body}, follow)
-
-    def move(self, to_status: str, follow: bool = False) -> TestResponse:
-        return self.post("/list/transition", {"to_status": to_status}, follow)
-
-    def agree(self, follow: bool = False) -> TestResponse:
-        """The reviewer's State agrees to the list as it stands (the confirmation's form)."""
-        return self.post("/list/agreement", {}, follow)
+from tests.factories import (
+    Cast,
+    Workspace,
+    cast_review,
+    flashes,
+    fresh,
+    observations_of,
+    outbox,
+    page_text,
+    settled,
+    submit_answers,
+    the_list,
+    transitions,
+    workspace_url,
+)
 
 
 def both_agree(cast: Cast, client_for: Callable[[User | None], FlaskClient]) -> None:
@@ -256,51 +49,11 @@ def both_agree(cast: Cast, client_for: Callable[[User | None], FlaskClient]) -> 
 # Reading the database
 
 
-def settled(db: Session, value: T) -> T:
-    """`value`, read, with the read's transaction ended and its rows kept as they were read: no
-    transaction of the test stays open while the next requests run (on PostgreSQL it would
-    hold its locks across them, and a concurrent DROP SCHEMA would wait on both)."""
-    for row in list(db.identity_map.values()):
-        # Rows expired by an earlier `fresh` are loaded again first: detached, they could not be.
-        if inspect(row).expired_attributes:
-            db.refresh(row)
-    db.expunge_all()
-    db.rollback()
-    return value
-
-
-def the_list(db: Session, review_id: int) -> ListOfObservations:
-    query = select(ListOfObservations).where(ListOfObservations.review_id == review_id)
-    return settled(db, fresh(db).exec(query).one())
-
-
-def observations_of(db: Session, review_id: int) -> list[Observation]:
-    query = select(Observation).where(Observation.review_id == review_id)
-    return settled(db, list(fresh(db).exec(query.order_by(col(Observation.id)))))
-
-
-def transitions(db: Session, review_id: int) -> list[tuple[str, str, int]]:
-    lst = the_list(db, review_id)
-    query = select(ListTransition).where(ListTransition.list_id == lst.id)
-    return settled(
-        db,
-        [
-            (t.from_status, t.to_status, t.actor_id)
-            for t in db.exec(query.order_by(col(ListTransition.id)))
-        ],
-    )
-
-
 def audit(db: Session, review_id: int, action: str | None = None) -> list[AuditEntry]:
     query = select(AuditEntry).where(AuditEntry.review_id == review_id)
     if action:
         query = query.where(AuditEntry.action == action)
     return settled(db, list(fresh(db).exec(query.order_by(col(AuditEntry.id)))))
-
-
-def outbox(db: Session) -> list[OutboxMessage]:
-    query = select(OutboxMessage).order_by(col(OutboxMessage.id))
-    return settled(db, list(fresh(db).exec(query)))
 
 
 def recipients(messages: list[OutboxMessage], subject: str) -> set[str]:

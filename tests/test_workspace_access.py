@@ -43,10 +43,10 @@ from questionnaire.reviews.models import (
     ReviewPhase,
 )
 from tests.conftest import reviewing_states_agree
-from tests.test_answer_saving import fresh
-from tests.test_workspace import (
+from tests.factories import (
     Cast,
     cast_review,
+    fresh,
     settled,
 )
 

@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
-from tests.test_workspace import Cast, Workspace, cast_review, flashes, page_text
-from tests.test_workspace import observations_of as stored_observations
+from tests.factories import Cast, Workspace, cast_review, flashes, page_text
+from tests.factories import observations_of as stored_observations
 
 Client = Callable[[User | None], FlaskClient]
 

@@ -13,9 +13,7 @@ from sqlmodel import col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.observations.models import DialogueMessage
-from tests.test_answer_saving import fresh
-from tests.test_review_notifications import awaiting_panel
-from tests.test_workspace import Cast, Workspace, cast_review, flashes, page_text
+from tests.factories import Cast, Workspace, awaiting_panel, cast_review, flashes, fresh, page_text
 
 Client = Callable[[User | None], FlaskClient]
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
 from questionnaire.observations.links import linkify
-from tests.test_workspace import Cast, Workspace, cast_review
+from tests.factories import Cast, Workspace, cast_review
 
 Client = Callable[[User | None], FlaskClient]
 

@@ -15,8 +15,7 @@ from sqlmodel import Session
 from questionnaire.accounts.models import User
 from questionnaire.db import metadata
 from questionnaire.observations.models import ListOfObservations
-from tests.test_answer_saving import fresh
-from tests.test_workspace import Cast, Workspace, cast_review, settled
+from tests.factories import Cast, Workspace, cast_review, fresh, settled
 
 Client = Callable[[User | None], FlaskClient]
 

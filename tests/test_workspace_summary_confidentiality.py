@@ -19,8 +19,16 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.observations.models import ListOfObservations, ListTransition
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
-from tests.test_answer_saving import fresh
-from tests.test_exports import sheet_rows
+from tests.factories import (
+    Cast,
+    Workspace,
+    cast_review,
+    flashes,
+    fresh,
+    page_text,
+    settled,
+    sheet_rows,
+)
 from tests.test_publishing import (
     SYMBOL,
     compact,
@@ -29,7 +37,6 @@ from tests.test_publishing import (
     pdftotext,
     record_test_meeting,
 )
-from tests.test_workspace import Cast, Workspace, cast_review, flashes, page_text, settled
 
 MARKER = "SUMMARY-CONFIDENTIAL-MARKER-e4b07"
 FIRST = "Ghana has a comprehensive law on trafficking in persons FIRST-PARAGRAPH-11aa."
