@@ -1,7 +1,9 @@
 """Demo data, continued: the coming meeting of the Working Group on the Smuggling of Migrants
 (the example meeting file, `docs/examples/meeting-wg7-2027.yaml`) and its conference room paper
 CRP.1 for item 3 (b), made from a demo list made final: Senegal's review of the Smuggling of
-Migrants Protocol, whose focal point keeps one element confidential (para. 38). Idempotent.
+Migrants Protocol, whose focal point keeps one element confidential (para. 38), and whose
+list the secretariat has translated into French, so that the French version of CRP.1 can be
+made from the form. Idempotent.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.people import seated_states
 from questionnaire.observations import services as observations
-from questionnaire.observations import signoff
+from questionnaire.observations import signoff, translations
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
@@ -44,6 +46,14 @@ ELEMENTS = (
     (6, "assistance_need", "Senegal would welcome help in training coastguards to identify "
      "vulnerable migrants on intercepted vessels.", True),
 )  # fmt: skip
+#: The secretariat's French translation of the elements published (the demo's own words), so
+#: that a French version of CRP.1 can be made beside the English one.
+FRENCH = {
+    ELEMENTS[0][2]: "La loi du Sénégal fait du trafic illicite de migrants une infraction quelle "
+    "que soit la voie, terrestre, maritime ou aérienne, et punit la tentative et la participation.",
+    ELEMENTS[1][2]: "Le Sénégal pourrait préciser dans sa loi que les migrants objet d’un trafic "
+    "illicite ne sont pas poursuivis pour avoir été l’objet des actes énoncés à l’article 6.",
+}
 
 
 #: How the demo names a person (demo._nominate: the nomination, then the activation).
@@ -73,6 +83,7 @@ def load_meeting_and_crp(
         return
     review = _final_list(db, secretariat, phase, nominate, answer)
     if review is not None:
+        _translate(db, secretariat, review)
         _crp(db, secretariat, meeting, review, today, cutoff)
 
 
@@ -134,6 +145,23 @@ def _agreed_and_final(db: Session, review: Review, focal: User, reviewer: User) 
     observations.transition(db, review, focal, side="state", to_status="agreed")
     observations.transition(db, review, reviewer, side="reviewer", to_status="final")
     return review
+
+
+def _translate(db: Session, secretariat: User, review: Review) -> None:
+    """The secretariat records the French translation of Senegal's list (the element kept
+    confidential is neither translated nor published)."""
+    lst = observations.list_of(db, review)
+    texts = translations.list_in_language(db, review, lst, "fr")
+    translations.record_translations(
+        db, review, secretariat, language="fr", summary=None,
+        observations={
+            item.observation.id: translations.TranslatedText(
+                FRENCH[item.observation.text], item.source_sha256
+            )
+            for item in texts.observations
+            if item.observation.id is not None and item.observation.text in FRENCH
+        },
+    )  # fmt: skip
 
 
 def _crp(
