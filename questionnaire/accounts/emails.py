@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from questionnaire.accounts.models import User
 from questionnaire.dates import un_datetime
+from questionnaire.i18n import left_to_right
 
 Message = tuple[str, str]  # (subject, body)
 
@@ -75,15 +76,20 @@ def activation(user: User, url: str, expires_at: datetime) -> Message:
 def password_reset(user: User, url: str, minutes: int) -> Message:
     with force_locale(user.locale):
         subject = _("Reset your password for the UNTOC review questionnaires")
-        body = _(
+        body = ngettext(
             "Dear %(name)s,\n\n"
             "Someone, probably you, asked to reset the password of your account. To choose a new "
-            "password, open this link within %(minutes)d minutes:\n\n%(url)s\n\n"
+            "password, open this link within %(num)d minute:\n\n%(url)s\n\n"
             "The link can be used once. If you did not ask for it, ignore this message: your "
             "password stays as it is.",
+            "Dear %(name)s,\n\n"
+            "Someone, probably you, asked to reset the password of your account. To choose a new "
+            "password, open this link within %(num)d minutes:\n\n%(url)s\n\n"
+            "The link can be used once. If you did not ask for it, ignore this message: your "
+            "password stays as it is.",
+            minutes,
             name=user.full_name,
             url=url,
-            minutes=minutes,
         )
         return subject, f"{body}\n\n-- \n{signature()}"
 
@@ -107,12 +113,15 @@ def security_notice(user: User, event: str, **values: object) -> Message:
             "recovery_codes_replaced": _(
                 "New recovery codes were made for your account; the old ones no longer work."
             ),
-            "locked": _(
+            "locked": ngettext(
                 "There were too many failed attempts to log in to your account from one "
-                "connection (%(address)s). That connection is blocked for %(minutes)d minutes; "
+                "connection (%(address)s). That connection is blocked for %(num)d minute; "
                 "you can still log in as usual.",
-                address=values.get("address", ""),
-                minutes=values.get("minutes", 0),
+                "There were too many failed attempts to log in to your account from one "
+                "connection (%(address)s). That connection is blocked for %(num)d minutes; "
+                "you can still log in as usual.",
+                int(values.get("minutes", 0)),  # type: ignore[call-overload]
+                address=left_to_right(str(values.get("address", ""))),
             ),
         }
         subject = _("Security notice about your UNTOC review account")
