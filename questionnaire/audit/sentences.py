@@ -37,6 +37,15 @@ SENTENCES: dict[str, LazyString] = {
     "summary.confidential": _l(
         "%(actor)s changed whether a paragraph of the summary of %(review)s is confidential."
     ),
+    "list.language": _l(
+        "%(actor)s corrected the language the list of observations of %(review)s is written in."
+    ),
+    "observation.translate": _l(
+        "%(actor)s recorded the translation of an observation on the list of %(review)s."
+    ),
+    "summary.translate": _l(
+        "%(actor)s recorded the translation of the summary of the list of %(review)s."
+    ),
     "dialogue.request": _l("%(actor)s asked %(state)s for clarification in %(review)s."),
     "dialogue.reply": _l("%(actor)s replied to the reviewing States in %(review)s."),
     "dialogue.comment": _l("%(actor)s commented on the list of observations of %(review)s."),
