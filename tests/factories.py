@@ -7,13 +7,17 @@ import html
 import io
 import os
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+import shutil
+import subprocess
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
@@ -24,23 +28,29 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
 from questionnaire.banks.services import bank_of
 from questionnaire.config import normalize_database_url
+from questionnaire.db import id_of
+from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.services import record_meeting
+from questionnaire.meetings.spec import MeetingFile
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.observations.models import (
-    ListOfObservations,
-    ListTransition,
-    Observation,
-)
+from questionnaire.observations import services as observations
+from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
+from questionnaire.publishing import services as publishing
+from questionnaire.publishing.crp import CrpRequest
+from questionnaire.publishing.models import Publication
 from questionnaire.responses import services
 from questionnaire.responses import services as responses
 from questionnaire.responses.forms import states_from_answers
 from questionnaire.responses.progress import missing_required
 from questionnaire.responses.services import AnswerChange
+from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
     ReviewDraw,
     ReviewPhase,
 )
+from tests.conftest import reviewing_states_agree
 
 # --- from test_answer_saving ---
 
@@ -395,3 +405,330 @@ IS_POSTGRES = (
     ).get_backend_name()
     == "postgresql"
 )
+
+
+# --- from test_publishing ---
+
+
+SYMBOL = "CTOC/COP/WG.4/2027/CRP.2"
+
+
+#: The meeting the papers are made for (see `record_test_meeting`), by its agenda's symbol.
+MEETING = "CTOC/COP/WG.4/2027/1"
+
+
+JOB_NUMBER = "V.27-00002"
+
+
+ISSUED_ON = date(2027, 7, 2)
+
+
+CUTOFF = date(2027, 6, 30)
+
+
+PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
+
+
+PDFFONTS = shutil.which("pdffonts") or "/usr/bin/pdffonts"
+
+
+#: A real Redis; the queue test uses a queue of its own on it.
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+#: An observation on a TIP cluster I article: (section key, category, text).
+Element = tuple[str, str, str]
+
+
+@dataclass
+class Reviewed:
+    """A review whose list of observations has been drafted, shared and (usually) agreed."""
+
+    review_id: int
+    state: str
+    bank: Bank
+    focal_point: User
+    reviewer: User
+    confidential_ids: list[int] = field(default_factory=list)
+
+
+def open_phase(
+    db: Session, secretariat: User, states: Sequence[str], instrument: str = "TIP"
+) -> list[Review]:
+    """A cluster I phase for `states`, lots drawn; the `instrument` review of each State."""
+    phase = reviews.create_phase(
+        db,
+        name="Cluster I",
+        cluster="I",
+        state_codes=list(states),
+        started_on=date(2026, 1, 5),
+        max_reviews_per_state=5,
+        user=secretariat,
+    )
+    reviews.draw_phase(db, phase, secretariat, seed="crp-tests")
+    db.commit()
+    found = db.exec(
+        select(Review, BankVersion)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .where(Review.phase_id == phase.id, BankVersion.instrument == instrument)
+    ).all()
+    by_state = {review.state_code: review for review, _version in found}
+    return [by_state[state] for state in states]
+
+
+def agree_list(
+    db: Session,
+    make_user: Callable[..., User],
+    review: Review,
+    elements: Iterable[Element],
+    *,
+    confidential: Iterable[Element] = (),
+    withdrawn: Iterable[Element] = (),
+    summary: str = "",
+    confidential_answer: str | None = None,
+    status: str = "final",
+    language: str = "en",
+) -> Reviewed:
+    """Submit the review's answers (one of them confidential when `confidential_answer` is
+    given), write the list (adding and withdrawing `withdrawn` elements) in `language` (the
+    reviewer's interface language), share it, let the State keep `confidential` elements to
+    itself, agree it and make it final (or stop at `status`); the meeting the papers are made
+    for is recorded too."""
+    record_test_meeting(db)
+    version = db.get(BankVersion, review.bank_version_id)
+    assert version is not None
+    bank = bank_of(version)
+    assignment = db.exec(
+        select(ReviewAssignment).where(
+            ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True)
+        )
+    ).first()
+    assert assignment is not None, "the draw gave the review no reviewing State"
+    focal_point = make_user(review.state_code)
+    expert = make_user(review.state_code)
+    reviewer = make_user(assignment.reviewing_state)
+    reviewer.locale = language
+    reviews.add_member(db, review, focal_point, "focal_point")
+    reviews.add_member(db, review, expert, "expert")
+    reviews.add_member(db, review, reviewer, "reviewer")
+    db.commit()
+    answer_required(db, review, expert)
+    if confidential_answer is not None:
+        cite = responses.answers_of(db, review.id)["TIP-5-1-cite"]  # type: ignore[arg-type]
+        responses.save_answers(
+            db,
+            review,
+            bank,
+            expert,
+            [responses.AnswerChange("TIP-5-1-cite", confidential_answer, True, cite.version)],
+            kind="save",
+            language="en",
+        )
+    responses.submit(db, review, bank, focal_point)
+    kept = list(confidential)
+    added = {
+        element: observations.add_observation(
+            db,
+            review,
+            bank,
+            reviewer,
+            section_key=element[0],
+            category=element[1],
+            text=element[2],
+            cited_keys=[],
+        )
+        for element in [*elements, *kept]
+    }
+    for section_key, category, text in withdrawn:
+        gone = observations.add_observation(
+            db,
+            review,
+            bank,
+            reviewer,
+            section_key=section_key,
+            category=category,
+            text=text,
+            cited_keys=[],
+        )
+        observations.withdraw_observation(db, review, gone, reviewer)
+    if summary:
+        lst = observations.list_of(db, review)
+        observations.save_summary(
+            db, review, reviewer, text=summary, base_version=lst.summary_version, word_limit=500
+        )
+    result = Reviewed(review.id, review.state_code, bank, focal_point, reviewer)  # type: ignore[arg-type]
+    if status != "drafting":
+        reviewing_states_agree(db, review)
+        observations.transition(db, review, reviewer, side="reviewer", to_status="with_state")
+        for element in kept:
+            observations.set_confidential(
+                db, review, added[element], focal_point, is_confidential=True
+            )
+            result.confidential_ids.append(added[element].id)  # type: ignore[arg-type]
+    if status in ("agreed", "final"):
+        observations.transition(db, review, focal_point, side="state", to_status="agreed")
+    if status == "final":
+        observations.transition(db, review, reviewer, side="reviewer", to_status="final")
+    db.commit()
+    return result
+
+
+def record_test_meeting(db: Session) -> None:
+    """The meeting of the Working Group on Trafficking in Persons that the papers are made for
+    (Vienna, 5 and 6 July 2027), with CRP.2 for item 3 in its register; recorded once."""
+    if db.exec(select(Meeting).where(Meeting.body_code == "WG.4", Meeting.year == 2027)).first():
+        return
+    titles = {
+        "en": "Lists of observations and summaries of the reviews",
+        "fr": "Listes d'observations et résumés des examens",
+    }
+    spec = MeetingFile.model_validate(
+        {
+            "schema_version": 1,
+            "meeting": {
+                "body": "WG.4",
+                "year": 2027,
+                "ordinal": 16,
+                "starts_on": "2027-07-05",
+                "ends_on": "2027-07-06",
+                "venue": {"en": "Vienna", "fr": "Vienne"},
+                "plenary_meetings": 4,
+                "agenda": [
+                    {"number": n, "title": {"en": f"Item {n}", "fr": f"Point {n}"}} for n in (1, 2)
+                ]
+                + [
+                    {
+                        "number": 3,
+                        "title": {
+                            "en": "Review of the implementation of the Protocol",
+                            "fr": "Examen de l'application du Protocole",
+                        },
+                    }
+                ],
+                "documents": [
+                    {
+                        "kind": "crp",
+                        "number": 2,
+                        "item": "3",
+                        "job_number": JOB_NUMBER,
+                        "titles": titles,
+                    }
+                ],
+            },
+        }
+    )
+    record_meeting(db, spec.meeting, actor=None)
+    db.commit()
+
+
+def crp_request(review_ids: Sequence[int], language: str = "en", **changes: object) -> CrpRequest:
+    """A paper of the test meeting for item 3 under SYMBOL, in `language`."""
+    values: dict[str, object] = {
+        "meeting": MEETING,
+        "item": "3",
+        "symbol": SYMBOL,
+        "language": language,
+        "issued_on": ISSUED_ON,
+        "cutoff": CUTOFF,
+        "review_ids": tuple(review_ids),
+    }
+    values.update(changes)
+    return CrpRequest(**values)  # type: ignore[arg-type]
+
+
+def make_crp(db: Session, request: CrpRequest, user: User) -> Publication:
+    """Create the CRP and render it at once (the path without Redis)."""
+    publication = publishing.create_crp(db, request, user)
+    if publication.job_status != "done":
+        assert publishing.render(db, publication), publication.job_error
+    db.commit()
+    return publication
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page, as pypdf extracts it."""
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(pdf_pages(content))
+
+
+def pdftotext(content: bytes, tmp_path: Path, *options: str) -> str:
+    """The text as poppler's pdftotext extracts it (UTF-8)."""
+    source = tmp_path / "document.pdf"
+    source.write_bytes(content)
+    done = subprocess.run(
+        [PDFTOTEXT, "-enc", "UTF-8", *options, str(source), "-"],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return done.stdout.decode("utf-8")
+
+
+def pdffonts(content: bytes, tmp_path: Path) -> list[dict[str, str]]:
+    """pdffonts' table: one row per font, with its name, type and 'emb' column."""
+    source = tmp_path / "fonts.pdf"
+    source.write_bytes(content)
+    lines = subprocess.run(
+        [PDFFONTS, str(source)], capture_output=True, check=True, text=True, timeout=60
+    ).stdout.splitlines()
+    header, rule, *rows = lines
+    # Columns are fixed-width; the dashes of the rule line give their extents.
+    spans = [m.span() for m in re.finditer(r"-+", rule)]
+    names = [header[a:b].strip() or header[a:].split()[0] for a, b in spans]
+    return [{n: row[a:b].strip() for n, (a, b) in zip(names, spans, strict=True)} for row in rows]
+
+
+#: What a line break or the layout adds to text: whitespace, hyphens inserted by hyphenation
+#: (U+2010 before a line break, soft hyphens) and the bidi marks pdftotext puts around
+#: right-to-left runs.
+_LAYOUT = re.compile(r"\u2010\s+|[\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069]|\s+")
+
+
+def compact(text: str) -> str:
+    """`text` without what the layout adds (see _LAYOUT), to compare across line breaks."""
+    return _LAYOUT.sub("", text)
+
+
+def form_data(
+    review_ids: Sequence[int], symbol: str = SYMBOL, **extra: object
+) -> dict[str, object]:
+    """What the secretariat's form posts for an English CRP of the test meeting."""
+    return {
+        "meeting": MEETING,
+        "item": "3",
+        "symbol": symbol,
+        "job_number": "",
+        "languages": ["en"],
+        "issued_on": ISSUED_ON.isoformat(),
+        "cutoff": CUTOFF.isoformat(),
+        "text_language": "en",
+        "reviews": [str(i) for i in review_ids],
+        **extra,
+    }
+
+
+# --- from test_publishing_withdrawal ---
+
+
+def set_status(db: Session, review_id: int, status: str, actor_id: int | None = None) -> None:
+    """The list at `status`: the way there (both reviewing States, then the State under
+    review) is tested with the workspace; here only where the list stands matters. A list
+    made final gets the transition that dates it, the first time."""
+    lst = (
+        fresh(db)
+        .exec(select(ListOfObservations).where(ListOfObservations.review_id == review_id))
+        .one()
+    )
+    before, lst.status = lst.status, status
+    db.add(lst)
+    if status == "final" and actor_id is not None:
+        db.add(
+            ListTransition(
+                list_id=id_of(lst), from_status=before, to_status="final", actor_id=actor_id
+            )
+        )
+    db.commit()
+    settled(db, None)

@@ -32,7 +32,7 @@ from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
 from tests.conftest import BANKS_DIR, login
-from tests.test_publishing import Reviewed, agree_list, compact, open_phase, pdftotext
+from tests.factories import Reviewed, agree_list, compact, open_phase, pdftotext
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "meeting-wg7-2027.yaml"
 MEETING = "CTOC/COP/WG.7/2027/1"

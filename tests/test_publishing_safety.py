@@ -31,8 +31,7 @@ from questionnaire.meetings.models import MeetingDocument
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing.models import Publication
-from tests.factories import fresh
-from tests.test_publishing import (
+from tests.factories import (
     MEETING,
     SYMBOL,
     Element,
@@ -40,6 +39,7 @@ from tests.test_publishing import (
     agree_list,
     compact,
     crp_request,
+    fresh,
     make_crp,
     open_phase,
     pdf_text,

@@ -36,7 +36,7 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.observations import services as observations
-from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
+from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.publishing import jobs
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
@@ -44,25 +44,24 @@ from questionnaire.publishing.symbols import slug
 from questionnaire.reviews.models import Review
 from tests.factories import (
     IS_POSTGRES,
-    Cast,
-    Workspace,
-    cast_review,
-    flashes,
-    fresh,
-    observations_of,
-    page_text,
-    settled,
-)
-from tests.test_publishing import (
     MEETING,
     REDIS_URL,
     SYMBOL,
+    Cast,
+    Workspace,
+    cast_review,
     compact,
     crp_request,
+    flashes,
     form_data,
+    fresh,
+    observations_of,
+    page_text,
     pdf_text,
     pdftotext,
     record_test_meeting,
+    set_status,
+    settled,
 )
 
 MARKER = "CONFIDENTIAL-LATE-MARKER-5d2e8"
@@ -75,25 +74,6 @@ Client = Callable[[User | None], FlaskClient]
 @pytest.fixture
 def cast(db, make_user, make_review, member) -> Cast:
     return cast_review(db, make_user, make_review, member)
-
-
-def set_status(db: Session, review_id: int, status: str, actor_id: int | None = None) -> None:
-    """The list at `status`: the way there (both reviewing States, then the State under
-    review) is tested with the workspace; here only where the list stands matters. A list
-    made final gets the transition that dates it, the first time."""
-    lst = (
-        fresh(db)
-        .exec(select(ListOfObservations).where(ListOfObservations.review_id == review_id))
-        .one()
-    )
-    before, lst.status = lst.status, status
-    db.add(lst)
-    if status == "final" and actor_id is not None:
-        db.add(
-            ListTransition(list_id=lst.id, from_status=before, to_status="final", actor_id=actor_id)
-        )  # type: ignore[arg-type]
-    db.commit()
-    settled(db, None)
 
 
 @contextmanager

@@ -35,7 +35,7 @@ from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import login, reviewing_states_agree
-from tests.test_publishing import crp_request, record_test_meeting
+from tests.factories import crp_request, record_test_meeting
 
 #: States whose ISO 3166 names differ from the UN's, reviewed in the phase the test opens.
 UNDER_REVIEW = ["BOL", "COD", "PRK", "KOR", "VEN", "TZA", "MDA", "CIV", "GBR", "USA"]

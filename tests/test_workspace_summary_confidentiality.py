@@ -16,26 +16,25 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
-from questionnaire.observations.models import ListOfObservations, ListTransition
+from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import slug
 from tests.factories import (
+    SYMBOL,
     Cast,
     Workspace,
     cast_review,
+    compact,
     flashes,
+    form_data,
     fresh,
     page_text,
-    settled,
-    sheet_rows,
-)
-from tests.test_publishing import (
-    SYMBOL,
-    compact,
-    form_data,
     pdf_text,
     pdftotext,
     record_test_meeting,
+    set_status,
+    settled,
+    sheet_rows,
 )
 
 MARKER = "SUMMARY-CONFIDENTIAL-MARKER-e4b07"
@@ -52,28 +51,11 @@ def cast(db, make_user, make_review, member) -> Cast:
     return cast_review(db, make_user, make_review, member)
 
 
-def set_status(db: Session, review_id: int, status: str, actor_id: int | None = None) -> None:
-    """The list at `status` (the way there is tested with the workspace); made final with
-    the transition that dates it, and the meeting the papers are for recorded."""
-    record_test_meeting(db)
-    lst = (
-        fresh(db)
-        .exec(select(ListOfObservations).where(ListOfObservations.review_id == review_id))
-        .one()
-    )
-    before, lst.status = lst.status, status
-    db.add(lst)
-    if status == "final" and actor_id is not None:
-        db.add(
-            ListTransition(list_id=lst.id, from_status=before, to_status="final", actor_id=actor_id)
-        )  # type: ignore[arg-type]
-    db.commit()
-    settled(db, None)
-
-
 def shared_summary(db: Session, cast: Cast, client_for: Client) -> None:
     """The reviewer writes an observation and the three-paragraph summary (as a browser
-    sends it, CRLF); the list is then with the State."""
+    sends it, CRLF); the list is then with the State, and the meeting the papers are for is
+    recorded."""
+    record_test_meeting(db)
     reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
     assert reviewer.add("art-5", "suggestion", "Ghana could train judges.", []).status_code == 302
     response = reviewer.summary(SUMMARY, 1, follow=True)
