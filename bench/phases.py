@@ -38,22 +38,25 @@ def _timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _instrument(app: Any) -> None:
+    from questionnaire import templating
     from questionnaire.accounts import twofactor
+    from questionnaire.responses import section_page, views
     from questionnaire.responses import services as responses
-    from questionnaire.responses import views
 
     twofactor.load_session_user = _timed("user loader (query User)", twofactor.load_session_user)
     views.load_review = _timed("load_review (review, role, bank version)", views.load_review)
     responses.stored_answers = _timed("stored_answers", responses.stored_answers)
     views.states_from_answers = _timed("field states from the answers", views.states_from_answers)
-    views.prepared_section = _timed("prepared section (cached)", views.prepared_section)
-    views.question_blocks = _timed("question blocks (kept or rendered)", views.question_blocks)
-    views.header_slots = _timed("header values (CSRF token, name)", views.header_slots)
-    views.flashed_notices = _timed("flashed messages", views.flashed_notices)
-    views.fragment = _timed("page fragment (kept, slots filled)", views.fragment)
-    # A page with errors only; kept pages render nothing.
-    views.render_template = _timed("render_template (pages with errors)", views.render_template)
+    section_page.prepared_section = _timed("prepared section (kept)", section_page.prepared_section)
+    section_page.question_blocks = _timed(
+        "question blocks (kept or rendered)", section_page.question_blocks
+    )
+    section_page.render_template = _timed(
+        "render_template (the page)", section_page.render_template
+    )
     globals_ = app.jinja_env.globals
+    globals_["site_header"] = _timed("  of which the site header", templating.site_header)
+    globals_["flashed_notices"] = _timed("  of which flashed messages", templating.flashed_notices)
     globals_["url_for"] = _timed("  of which url_for() calls", globals_["url_for"])
 
 

@@ -12,11 +12,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from questionnaire import fragments
 from questionnaire.banks.titles import section_title
 from questionnaire.banks.translations import translation_state
 from questionnaire.dates import un_date, un_datetime
-from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.observations.forms import CATEGORY_LABELS
 from questionnaire.observations.labels import (
@@ -50,36 +48,23 @@ def form_errors(form: FlaskForm) -> list[tuple[str, str]]:
     return [(field.id, str(error)) for field in form for error in field.errors]
 
 
-def header_fixed() -> dict[str, bool]:
-    """What the site header is kept by, besides the language and the application's root."""
-    authenticated = bool(current_user.is_authenticated)
-    return {
-        "authenticated": authenticated,
-        "secretariat": authenticated and bool(current_user.is_secretariat),
-    }
-
-
-def header_slots() -> dict[str, str]:
-    """The site header's values of this request."""
-    slots = {
-        "csrf_token_value": generate_csrf(),
-        "next_path": request.full_path if request.query_string else request.path,
-    }
-    if current_user.is_authenticated:
-        slots["user_name"] = current_user.full_name
-    return slots
-
-
 def site_header() -> Markup:
-    """The header of every page (`templates/layout/header.html`), kept per language and kind of
-    account (`questionnaire.fragments`)."""
-    return fragment("layout/header.html", header_fixed(), header_slots())
+    """The header of every page (`templates/layout/header.html`)."""
+    authenticated = bool(current_user.is_authenticated)
+    return Markup(
+        render_template(
+            "layout/header.html",
+            authenticated=authenticated,
+            secretariat=authenticated and bool(current_user.is_secretariat),
+            user_name=current_user.full_name if authenticated else "",
+            csrf_token_value=generate_csrf(),
+            next_path=request.full_path if request.query_string else request.path,
+        )
+    )
 
 
 def flashed_notices() -> Markup:
     """The messages flashed for this request, as notices (read once: reading removes them)."""
-    if fragments.preparing():
-        return fragments.marker("flashes")
     messages = get_flashed_messages(with_categories=True)
     if not messages:
         return Markup("")

@@ -1,7 +1,8 @@
 """The article page, whose question blocks are kept between requests (responses/prepared.py).
 
 Whatever was rendered before, for whichever reader or language, a page must show exactly
-what a fresh rendering shows, and a change must show at once.
+what a fresh rendering shows, and a change must show at once; the macros that render what is
+kept cannot read the reader.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
-from questionnaire import fragments
 from questionnaire.accounts.models import User
-from questionnaire.responses import prepared, section_page, services
+from questionnaire.responses import prepared, services
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
 from tests.conftest import login
@@ -36,8 +36,6 @@ def page(client: FlaskClient, review: Review) -> str:
 def forget_rendered() -> None:
     prepared._cached_block.cache_clear()
     prepared._PREPARED.clear()
-    fragments._parts.cache_clear()
-    section_page.section_urls.cache_clear()
 
 
 def question_block(html: str, key: str) -> str:
@@ -201,3 +199,50 @@ def test_a_page_with_errors_is_rendered_afresh_with_its_summary(
     assert response.status_code == 200
     assert 'class="error-summary' in html and 'href="#q-TIP-5-1-input"' in html
     assert "error-summary" not in page(client, review)
+
+
+@pytest.mark.parametrize("name", prepared.PER_REQUEST_NAMES)
+def test_a_kept_part_that_reads_the_reader_raises(app: Flask, name: str) -> None:
+    """Were a macro of the question blocks to read the user, the request or the session, the
+    first reader's block would be kept and shown to the next: it fails at once instead."""
+    template = app.jinja_env.from_string(
+        f"{{% macro block() %}}<p>{{{{ {name}.anything }}}}</p>{{% endmacro %}}"
+        f"{{% macro shown() %}}{{% if {name} %}}yes{{% endif %}}{{% endmacro %}}"
+    )
+    macros = prepared.kept_macros(template)
+    with app.test_request_context("/"):
+        with pytest.raises(prepared.KeptRenderingError, match=name):
+            macros.block()
+        with pytest.raises(prepared.KeptRenderingError, match=name):
+            macros.shown()
+
+
+def test_two_readers_alternating_each_get_their_own_page(
+    app: Flask,
+    ghana: dict,
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+) -> None:
+    """Two readers of the same bank version and section, in turn, each after the other has
+    filled the kept blocks: each sees their own State's answers, rights, language and name."""
+    nigeria = make_review("NGA")
+    reader = make_user("NGA", locale="fr")
+    member(nigeria, reader, "observer")
+    readers = [
+        (client_of(app, ghana["focal_point"]), ghana["review"]),
+        (client_of(app, reader), nigeria),
+    ]
+    forget_rendered()
+    fresh_pages = []
+    for client, review in readers:
+        fresh_pages.append(page(client, review))
+        forget_rendered()
+    for _ in range(2):
+        for (client, review), fresh_page in zip(readers, fresh_pages, strict=True):
+            assert page(client, review) == fresh_page
+    ghana_page, nigeria_page = fresh_pages
+    assert "Criminal Code" in ghana_page and "Criminal Code" not in nigeria_page
+    assert " readonly" in nigeria_page and " readonly" not in ghana_page
+    assert "Votre pays a-t-il" in nigeria_page and "Votre pays a-t-il" not in ghana_page
+    assert reader.full_name in nigeria_page and reader.full_name not in ghana_page

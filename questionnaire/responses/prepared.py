@@ -14,6 +14,11 @@ Two levels, both keyed on everything their output depends on:
   values included, so a page shows the same bytes as a fresh rendering would: a changed answer
   has a new value and version, hence a new key, and only that question is rendered again.
   Blocks with errors or a conflict (after a post) are always rendered afresh.
+
+What is kept must not depend on who reads it: the macros render with `request`, `session`,
+`g`, `current_user`, `csrf_token` and `get_flashed_messages` standing for objects that raise
+`KeptRenderingError` on any use (`kept_macros`), so a macro that reads the reader fails in the
+tests instead of showing one reader's page to another (tests/test_article_page.py).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app, request, url_for
+from jinja2 import Template
 from markupsafe import Markup
 
 from questionnaire.banks.models import BankVersion
@@ -69,6 +75,42 @@ class PreparedSection:
     previous: tuple[str, str] | None
     next: tuple[str, str] | None
 
+
+class KeptRenderingError(RuntimeError):
+    """A part of the article page kept between requests read the user, the request or the
+    session while it was rendered."""
+
+
+class _Forbidden:
+    """Stands for a per-request object in the macros that render kept parts: any use raises."""
+
+    __slots__ = ("_kept_name",)
+    __hash__ = None  # type: ignore[assignment]
+    _kept_name: str
+
+    def __init__(self, name: str) -> None:
+        object.__setattr__(self, "_kept_name", name)
+
+    def _refuse(self, *_args: Any, **_kwargs: Any) -> Any:
+        raise KeptRenderingError(
+            f"`{self._kept_name}` read while rendering a part of the article page kept for "
+            "every reader (responses/prepared.py): pass what the part needs as an argument "
+            "and make it part of the cache key"
+        )
+
+    __getattr__ = __getitem__ = __call__ = __iter__ = __len__ = __contains__ = _refuse
+    __bool__ = __str__ = __html__ = _refuse  # type: ignore[assignment]
+
+
+#: What the macros may not read while they render a part that is kept.
+PER_REQUEST_NAMES = (
+    "request",
+    "session",
+    "g",
+    "current_user",
+    "csrf_token",
+    "get_flashed_messages",
+)
 
 _PREPARED: dict[tuple[int, str, str, str], PreparedSection] = {}
 #: Question blocks kept per process (a block is a few kilobytes; long answers more).
@@ -125,8 +167,16 @@ def prepared_section(version: BankVersion, bank: Bank, section: Section) -> Prep
     return prepared
 
 
+@lru_cache(maxsize=8)
+def kept_macros(template: Template) -> Any:
+    """The macros of `template`, with the per-request names forbidden (`PER_REQUEST_NAMES`).
+    Made once per template: the module holds nothing of a request (messages are translated
+    when a macro is called, in the language of the request that calls it)."""
+    return template.make_module({name: _Forbidden(name) for name in PER_REQUEST_NAMES})
+
+
 def _macros() -> Any:
-    return current_app.jinja_env.get_template("macros/questions.html").module
+    return kept_macros(current_app.jinja_env.get_template("macros/questions.html"))
 
 
 def _render_block(

@@ -1,17 +1,17 @@
 """The article page around its questions: its error summary, where carried-forward answers
 come from, what a post does after saving (confirmations, marking the section complete), and
-the page itself, kept as a fragment (`questionnaire/fragments.py`) unless it shows errors."""
+the page itself."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from questionnaire import db
@@ -22,18 +22,21 @@ from questionnaire.banks.schema import Section
 from questionnaire.banks.services import bank_of
 from questionnaire.dates import un_date
 from questionnaire.db import id_of
-from questionnaire.fragments import fragment
 from questionnaire.i18n import current_language, localize
 from questionnaire.reference.provisions import provision_text
 from questionnaire.responses import services
 from questionnaire.responses.access import ReviewAccess
 from questionnaire.responses.forms import FieldState
 from questionnaire.responses.labels import question_label
-from questionnaire.responses.prepared import carried_summary, prepared_section, question_blocks
+from questionnaire.responses.prepared import (
+    PreparedSection,
+    carried_summary,
+    prepared_section,
+    question_blocks,
+)
 from questionnaire.responses.progress import visible_questions
 from questionnaire.responses.sharing import submission_of
 from questionnaire.reviews.models import Review
-from questionnaire.templating import flashed_notices, header_fixed, header_slots
 
 #: The action of the button that confirms every carried-forward answer left of a section.
 CONFIRM_SECTION = "confirm-section"
@@ -169,10 +172,9 @@ def render_section(
     conflicts: dict[str, services.Conflict],
     blocker: services.SubmissionBlocker | None = None,
 ) -> str:
-    """The article page: rendered afresh with its error summary, or kept as a fragment."""
+    """The article page, with its error summary when a post left errors."""
     people = users_by_id(db.session(), {c.theirs_by_id for c in conflicts.values()})
     shown = {q.key for q in visible_questions(access.bank, section, values)}
-    errors = page_errors(access, section, fields, blocker)
     prepared = prepared_section(access.version, access.bank, section)
     carried = [k for k in shown if k in answers and answers[k].is_carried_forward]
     sources = carried_sources(access, answers, carried) if carried else {}
@@ -181,56 +183,34 @@ def render_section(
     )
     if carried and access.can_edit:
         blocks.insert(0, carried_summary(len(carried)))
-    slots = {
-        **header_slots(),  # the CSRF token among them, which the page's form carries too
-        **section_urls(
-            request.script_root,
-            id_of(access.review),
-            section.key,
-            request.path,
-            prepared.previous[0] if prepared.previous else None,
-            prepared.next[0] if prepared.next else None,
-        ),
-        "questions": Markup("\n").join(blocks),
-    }
-    # What the page is kept by (templates/responses/section.html says what it may read).
-    fixed = {
-        **header_fixed(),
-        "prepared_key": prepared.key,
-        "editable": access.can_edit,
-        "status": access.review.status,
-        "show_keys": access.shows_keys,
-        # Part of the key: the secretariat may load a provision's text anew at any time.
-        "provision": provision_text(access.bank.instrument, section.article, current_language())
+    instrument = access.bank.instrument
+    return render_template(
+        "responses/section.html",
+        section=section,
+        prepared=prepared,
+        instrument=instrument,
+        editable=access.can_edit,
+        status=access.review.status,
+        show_keys=access.shows_keys,
+        provision=provision_text(instrument, section.article, current_language())
         if section.article
         else None,
-    }
-    derived = {"section": section, "prepared": prepared, "instrument": access.bank.instrument}
-    if errors:  # rendered afresh, with its error summary
-        return render_template("responses/section.html", **fixed, **derived, **slots, errors=errors)
-    slots["flashes"] = flashed_notices()
-    return fragment("responses/section.html", {**fixed, "errors": ()}, slots, derived)
+        errors=page_errors(access, section, fields, blocker),
+        csrf_token_value=generate_csrf(),
+        questions=Markup("\n").join(blocks),
+        **section_urls(id_of(access.review), section.key, prepared),
+    )
 
 
-@lru_cache(maxsize=4096)
-def section_urls(
-    root: str,
-    review_id: int,
-    section_key: str,
-    path: str,
-    previous_key: str | None,
-    next_key: str | None,
-) -> dict[str, str]:
-    """The links of an article page, built once per review and section: five url_for calls
-    on every page added up. `root` is part of the key only (url_for reads it). Not to be
-    changed by the caller."""
+def section_urls(review_id: int, section_key: str, prepared: PreparedSection) -> dict[str, str]:
+    """The links of an article page, and the key under which the browser keeps unsaved text."""
     urls = {
         "overview_url": url_for("responses.overview", review_id=review_id),
         "autosave_url": url_for("responses.autosave", review_id=review_id, section_key=section_key),
-        "login_url": url_for("accounts.login", next=path),
+        "login_url": url_for("accounts.login", next=request.path),
         "draft_key": f"review-{review_id}-{section_key}",
     }
-    for name, key in (("previous_url", previous_key), ("next_url", next_key)):
-        if key is not None:
-            urls[name] = url_for("responses.section", review_id=review_id, section_key=key)
+    for name, neighbour in (("previous_url", prepared.previous), ("next_url", prepared.next)):
+        if neighbour is not None:
+            urls[name] = url_for("responses.section", review_id=review_id, section_key=neighbour[0])
     return urls
