@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import psycopg
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import JSON, MetaData, Table, Update, bindparam, event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
@@ -164,9 +165,12 @@ def get_engine(app: Flask | None = None) -> Engine:
 
 
 def session() -> Session:
-    """The session of the current request (or CLI command), created on first use."""
+    """The session of the current request (or CLI command), created on first use; read-only
+    for a request that only reads (`writes_when_read`)."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = Session(
+            get_engine(), expire_on_commit=False, info={READ_ONLY_KEY: _request_reads_only()}
+        )
     return g.db_session
 
 
@@ -208,34 +212,69 @@ def check_schema(app: Flask) -> None:
         )
 
 
-#: On a connection's info: whether its current transaction ran anything but a SELECT.
-WROTE_KEY = "questionnaire.wrote"
+#: The methods whose requests only read (RFC 9110's safe methods).
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: On a session's info: its request only reads. On a pooled connection's info: it was made
+#: read-only for such a request, and is to be made read-write again when it is returned.
+READ_ONLY_KEY = "questionnaire.read_only"
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
-def has_writes(db: Session) -> bool:
-    """Whether the session's transaction holds anything to commit: objects not yet flushed,
-    or any statement but a SELECT run on its connection (see `_watch_writes`)."""
-    if db.new or db.dirty or db.deleted:
-        return True
-    if not db.in_transaction():
+def writes_when_read(view: View) -> View:
+    """Mark a view that writes on a GET too (a two-factor secret set up as the page is shown):
+    its GET requests get a read-write transaction and commit like a POST. Put it just under
+    the route decorator, so that the view the route registers carries the mark."""
+    view.writes_when_read = True  # type: ignore[attr-defined]
+    return view
+
+
+def _request_reads_only() -> bool:
+    """Whether the current request only reads: a GET, HEAD or OPTIONS whose view is not marked
+    with `writes_when_read`. Outside a request (CLI, jobs), sessions read and write."""
+    if not has_request_context() or request.method not in READ_ONLY_METHODS:
         return False
-    return bool(db.connection().info.get(WROTE_KEY, True))
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "writes_when_read", False)
 
 
-def _watch_writes(engine: Engine) -> None:
-    """Mark a connection's transaction as writing at its first statement other than a SELECT
-    (INSERT, UPDATE, DELETE, SAVEPOINT, anything else); the mark is cleared when a transaction
-    begins. Conservative by construction: only statements that start with SELECT count as
-    reads, and a connection never seen beginning counts as writing."""
+def is_read_only(db: Session) -> bool:
+    """Whether `db` belongs to a request that only reads (see `session`)."""
+    return bool(db.info.get(READ_ONLY_KEY))
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        connection.info[WROTE_KEY] = False
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def _statement(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip()[:6].upper() != "SELECT":
-            connection.info[WROTE_KEY] = True
+@event.listens_for(Session, "after_begin")
+def _begin_read_only(db: Session, _transaction: Any, connection: Any) -> None:
+    """Begin a read-only request's transaction read-only in the database, so that a write on
+    it fails at once instead of being lost with the rollback that ends it: PostgreSQL's
+    BEGIN READ ONLY (psycopg's `read_only`, no round trip of its own; SET TRANSACTION
+    READ ONLY when the connection's pre-ping already began the transaction), SQLite's
+    `query_only`."""
+    if not db.info.get(READ_ONLY_KEY):
+        return
+    fairy = connection.connection
+    dbapi_connection = fairy.dbapi_connection
+    if connection.dialect.name == "sqlite":
+        dbapi_connection.execute("PRAGMA query_only = ON")
+    elif dbapi_connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+        dbapi_connection.read_only = True
+    else:
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    fairy.info[READ_ONLY_KEY] = True
+
+
+def _read_write_when_returned(engine: Engine) -> None:
+    """Make a connection read-write again when a read-only request returns it to the pool
+    (after the pool's rollback), for whatever uses it next."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(dbapi_connection: Any, record: Any) -> None:
+        if dbapi_connection is None or not record.info.pop(READ_ONLY_KEY, False):
+            return
+        if engine.dialect.name == "sqlite":
+            dbapi_connection.execute("PRAGMA query_only = OFF")
+        else:
+            dbapi_connection.read_only = False
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -246,7 +285,7 @@ def after_commit(callback: Callable[[], None]) -> None:
 
 def init_app(app: Flask) -> None:
     app.extensions["questionnaire.engine"] = engine = make_engine(str(app.config["DATABASE_URL"]))
-    _watch_writes(engine)
+    _read_write_when_returned(engine)
 
     @app.after_request
     def _commit(response: Response) -> Response:
@@ -257,10 +296,12 @@ def init_app(app: Flask) -> None:
                 if response.status_code >= 400:
                     db.rollback()
                     callbacks = []
-                elif callbacks or has_writes(db):
+                elif is_read_only(db):
+                    # Nothing to commit: the database refused any write (`_begin_read_only`).
+                    # The transaction ends when the session closes (the pool rolls it back).
+                    pass
+                else:
                     db.commit()
-                # else: a request that only read ends its transaction when the session closes
-                # (the pool rolls the connection back), without a COMMIT of its own.
             finally:
                 db.close()
         for callback in callbacks:

@@ -1,5 +1,6 @@
-"""The request edge: a request that wrote commits, one that only read ends without a COMMIT,
-and nothing written is ever left uncommitted."""
+"""The request edge: a GET, HEAD or OPTIONS only reads and ends without a COMMIT, its
+transaction read-only in the database so that a write fails rather than being lost; other
+requests commit, and so does a view marked as writing when read."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from questionnaire import db as database
@@ -90,3 +92,45 @@ def test_opening_the_workspace_writes_and_commits_nothing(
         select(ListOfObservations).where(ListOfObservations.review_id == review.id)
     )
     assert lists.all() == []
+
+
+def test_a_request_that_only_reads_cannot_write(app: Flask, db: Session, ghana: tuple) -> None:
+    """Were a GET to write, the rollback that ends it would lose the write without a word:
+    the database refuses it instead, at once."""
+    _review, people = ghana
+    user_id = people["expert"].id
+    with app.test_request_context("/", method="GET"):
+        session = database.session()
+        assert database.is_read_only(session)
+        user = session.get(User, user_id)
+        assert user is not None
+        user.full_name = "Changed while reading"
+        with pytest.raises(DBAPIError):
+            session.flush()
+    with app.test_request_context("/", method="POST"):
+        assert not database.is_read_only(database.session())
+    assert fresh(db).get(User, user_id).full_name != "Changed while reading"  # type: ignore[union-attr]
+
+
+def test_a_connection_a_reader_used_writes_again_for_the_next_request(
+    app: Flask, db: Session, ghana: tuple[Review, dict[str, User]], commits: list[str]
+) -> None:
+    """The read-only mark goes with the request, not with the pooled connection."""
+    review, people = ghana
+    client = logged_in(app, people["expert"])
+    page = f"/reviews/{review.id}/sections/art-5"
+    for value in ("yes", "no"):
+        assert client.get(page).status_code == 200
+        answer = services.answers_of(fresh(db), database.id_of(review)).get("TIP-5-1")
+        item = {"key": "TIP-5-1", "value": value, "base_version": answer.version if answer else 0}
+        saved = client.post(f"{page}/autosave", json={"answers": [item]})
+        assert saved.status_code == 200 and saved.get_json()["saved"], saved.get_json()
+    assert services.answers_of(fresh(db), database.id_of(review))["TIP-5-1"].value == "no"
+
+
+def test_a_view_marked_as_writing_when_read_commits_its_get(app: Flask, db: Session) -> None:
+    """Showing the two-step verification setup stores a new secret: its GET commits."""
+    view = app.view_functions["account.two_factor_setup"]
+    assert getattr(view, "writes_when_read", False)
+    with app.test_request_context("/account/two-factor/setup", method="GET"):
+        assert not database.is_read_only(database.session())

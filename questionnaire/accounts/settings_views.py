@@ -78,6 +78,7 @@ def _enrolling_user() -> tuple[User | None, bool]:
 
 
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
+@db.writes_when_read  # showing the page starts the enrolment: a new secret is stored
 @limiter.limit(CODE_LIMIT, methods=["POST"])
 def two_factor_setup() -> ResponseReturnValue:
     session_db = db.session()

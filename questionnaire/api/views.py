@@ -84,7 +84,7 @@ def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return error_response(403, "the token's account is not an active secretariat account")
         return view(*args, **kwargs)
 
-    return wrapper
+    return db.writes_when_read(wrapper)  # each request notes the token's last use
 
 
 @bp.get("/v1/banks")
