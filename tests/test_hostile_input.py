@@ -6,7 +6,7 @@ over a documented limit is refused with a message, never cut.
 NUL characters (which PostgreSQL cannot store in text) and unpaired surrogates (which cannot be
 written as UTF-8) are refused everywhere with 400 and a message, on every database.
 
-The routes come from the URL map through the access matrix (tests/test_access_matrix.py): every
+The routes come from the URL map through the access matrix (tests/access_matrix.py): every
 POST route, called by an actor allowed to make it, with each field of its form in turn (the
 fields of the forms that post to it, parsed from the pages that show them, and those the matrix
 sends) replaced by a hostile value.
@@ -40,9 +40,7 @@ from questionnaire.observations.models import DialogueMessage, ListOfObservation
 from questionnaire.responses import services as responses
 from questionnaire.responses.question_types import MAX_TEXT
 from questionnaire.security import UNSTORABLE
-from tests.conftest import login
-from tests.factories import fresh
-from tests.test_access_matrix import (
+from tests.access_matrix import (
     ACTORS,
     ENDS_SESSION,
     EXPECTED,
@@ -53,6 +51,8 @@ from tests.test_access_matrix import (
     build_url,
     restore,
 )
+from tests.conftest import login
+from tests.factories import fresh
 
 SQL = "'; DROP TABLE answer; --"
 SCRIPT = "<script>alert('x')</script>"
