@@ -68,6 +68,6 @@ def un_datetime(value: datetime | None, _format: str | None = None, **kwargs: ob
     if value is None:
         return ""
     language = current_language()
-    comma = "،" if language == "ar" else ","
+    comma = {"ar": "،", "zh": ""}.get(language, ",")  # "2027年5月2日 14:05 UTC"
     pattern = f"{date_pattern(language, value)}{comma} {TIME_PATTERN}"
     return format_datetime(value, pattern, **kwargs)  # type: ignore[arg-type]

@@ -244,7 +244,10 @@ def _days(meeting: Meeting, texts: TextPicker, language: str) -> tuple[Day, ...]
     days = []
     for day in meeting.organization:
         slots = []
-        for slot, time in (("morning", _("10 a.m.–1 p.m.")), ("afternoon", _("3–6 p.m."))):
+        for slot, time in (
+            ("morning", wording.numerals(_("10 a.m.–1 p.m."), language)),
+            ("afternoon", wording.numerals(_("3–6 p.m."), language)),
+        ):
             rows = []
             for reference in day.get(slot, []):
                 key = reference.replace(" ", "")

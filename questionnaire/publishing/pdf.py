@@ -10,6 +10,7 @@ are built once per process so memory stays flat across documents.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NoReturn
@@ -60,6 +61,18 @@ def _stylesheet() -> CSS:
     )
 
 
+def text_direction(text: object, default: str = "ltr") -> str:
+    """The direction of `text`: that of its first strongly directional character, as a
+    browser reads `dir="auto"` (which WeasyPrint does not); `default` when it has none."""
+    for char in str(text):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return default
+
+
 def renderer_fingerprint(template: str) -> str:
     """SHA-256 of what, besides the content, decides a document's bytes: the template's source,
     the print stylesheet, the compiled interface translations and WeasyPrint's version."""
@@ -79,13 +92,17 @@ def render_pdf(template: str, *, title: str, language: str, **context: Any) -> b
     """Render `template` with `context` to PDF bytes (A4, tagged, with title and language).
 
     Every template also gets the document's `direction` (rtl in Arabic, for the root's `dir`),
-    and `numerals(value)` and `paragraph_number(n)`, which write numbers as the language does."""
+    `direction_of(text)` for a text that may be in another language (an English question shown
+    in an Arabic document runs left to right), and `numerals(value)` and `paragraph_number(n)`,
+    which write numbers as the language does."""
+    direction = "rtl" if language in RTL else "ltr"
     # The environment's template directly, without request context processors: documents are
     # also rendered by the command line and by background workers, outside any request.
     html = current_app.jinja_env.get_template(template).render(
         title=title,
         language=language,
-        direction="rtl" if language in RTL else "ltr",
+        direction=direction,
+        direction_of=lambda text: text_direction(text, direction),
         numerals=lambda value: numerals(value, language),
         paragraph_number=lambda number: paragraph_number(number, language),
         **context,
