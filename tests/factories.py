@@ -34,7 +34,13 @@ from questionnaire.meetings.services import record_meeting
 from questionnaire.meetings.spec import MeetingFile
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations import services as observations
+from questionnaire.observations import translations
 from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
+from questionnaire.observations.translations import (
+    TranslatedSummary,
+    TranslatedText,
+    list_in_language,
+)
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
@@ -52,7 +58,7 @@ from questionnaire.reviews.models import (
 )
 from tests.conftest import reviewing_states_agree
 
-# --- from test_answer_saving ---
+# --- answers ---
 
 
 def fresh(db: Session) -> Session:
@@ -123,7 +129,7 @@ def page_data(db: Session, review: Review, section_key: str, **extra: Any) -> di
     return {**data, **extra}
 
 
-# --- from test_workspace ---
+# --- a cast review and its workspace ---
 
 
 CONFIDENTIAL_KEY = "TIP-5-1-cite"
@@ -375,7 +381,7 @@ def outbox(db: Session) -> list[OutboxMessage]:
     return settled(db, list(fresh(db).exec(query)))
 
 
-# --- from test_exports ---
+# --- spreadsheets ---
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -388,7 +394,7 @@ def sheet_rows(response: TestResponse, sheet: int = 0) -> list[list[Any]]:
     return [list(row) for row in book.worksheets[sheet].iter_rows(values_only=True)]
 
 
-# --- from test_review_notifications ---
+# --- the home page ---
 
 
 def awaiting_panel(client: FlaskClient) -> str:
@@ -396,7 +402,7 @@ def awaiting_panel(client: FlaskClient) -> str:
     return page.split('id="awaiting-title"', 1)[1].split("</section>", 1)[0]
 
 
-# --- from test_concurrency ---
+# --- the database ---
 
 
 IS_POSTGRES = (
@@ -407,7 +413,7 @@ IS_POSTGRES = (
 )
 
 
-# --- from test_publishing ---
+# --- agreed lists and conference room papers ---
 
 
 SYMBOL = "CTOC/COP/WG.4/2027/CRP.2"
@@ -710,7 +716,7 @@ def form_data(
     }
 
 
-# --- from test_publishing_withdrawal ---
+# --- a list's status ---
 
 
 def set_status(db: Session, review_id: int, status: str, actor_id: int | None = None) -> None:
@@ -732,3 +738,61 @@ def set_status(db: Session, review_id: int, status: str, actor_id: int | None = 
         )
     db.commit()
     settled(db, None)
+
+
+# --- lists of observations in the papers' languages ---
+
+
+def in_french(text: str) -> str:
+    """The stand-in translation of a list's text into French that the tests record."""
+    return f"(fr) {text}"
+
+
+def translate_list(
+    db: Session,
+    reviewed: Reviewed,
+    user: User,
+    language: str = "fr",
+    render: Callable[[str], str] = in_french,
+) -> None:
+    """Record, as the secretariat's `user`, the translation into `language` of every
+    observation and summary paragraph of the review's list that needs one (`render` of its
+    text), tied to the text it renders."""
+    review = db.get(Review, reviewed.review_id)
+    assert review is not None
+    lst = observations.list_of(db, review)
+    found = list_in_language(db, review, lst, language)
+    translations.record_translations(
+        db,
+        review,
+        user,
+        language=language,
+        observations={
+            item.observation.id: TranslatedText(render(item.observation.text), item.source_sha256)  # type: ignore[misc]
+            for item in found.observations
+            if item.status in ("missing", "stale")
+        },
+        summary=TranslatedSummary(
+            [render(p.text) for p in found.summary.paragraphs], found.summary.source_sha256
+        )
+        if found.summary.status in ("missing", "stale")
+        else None,
+    )
+    db.commit()
+
+
+GHANA: list[Element] = [
+    ("art-5", "suggestion", "Ghana could train labour inspectors on indicators of exploitation."),
+    ("art-3", "gap", "Ghana does not yet define the abuse of a position of vulnerability."),
+    ("art-3", "good_practice", "Ghana criminalizes every form of exploitation named in article 3."),
+    ("art-5", "assistance_need", "Ghana asks for help with a case management database."),
+]
+
+
+GHANA_SUMMARY = "Ghana has a comprehensive law.\n\nIts courts apply it in practice."
+
+
+KENYA: list[Element] = [("art-5", "gap", "Kenya could extend attempt to every offence.")]
+
+
+KENYA_SUMMARY = "Kenya criminalizes trafficking in persons."

@@ -39,7 +39,7 @@ from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, request_from_source
 from questionnaire.publishing.models import Publication
 from questionnaire.reviews.models import Review
 from tests.conftest import BANKS_DIR, login, reviewing_states_agree
-from tests.test_publishing import (
+from tests.factories import (
     GHANA,
     GHANA_SUMMARY,
     KENYA,

@@ -1,9 +1,7 @@
 """Conference room papers: symbols, agreed lists only, the PDF (header, wording, numbering,
 A4, tagging, metadata, fonts, running header), revisions, publishing, the stable address,
-the render cache, the background queue and the command line.
-
-`open_phase`, `agree_list`, `crp_request`, `make_crp` and the PDF readers (`pdf_text`,
-`pdftotext`, `pdffonts`) are shared with tests/test_publishing_safety.py.
+the render cache, the background queue and the command line (the agreed lists, the papers'
+requests and the PDF readers are in tests/factories.py).
 """
 
 from __future__ import annotations
@@ -33,40 +31,37 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
-from questionnaire.observations import services as observations
-from questionnaire.observations import translations
 from questionnaire.observations.forms import CATEGORY_LABELS
-from questionnaire.observations.translations import (
-    TranslatedSummary,
-    TranslatedText,
-    list_in_language,
-)
 from questionnaire.publishing import jobs
 from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import is_crp, is_valid_symbol, slug, unslug
 from questionnaire.reference.instruments import load_instrument_data
-from questionnaire.reviews.models import Review
 from tests.conftest import login
 from tests.factories import (
+    GHANA,
+    GHANA_SUMMARY,
     JOB_NUMBER,
+    KENYA,
+    KENYA_SUMMARY,
     MEETING,
     REDIS_URL,
     SYMBOL,
-    Element,
     Reviewed,
     agree_list,
     compact,
     crp_request,
     form_data,
     fresh,
+    in_french,
     make_crp,
     open_phase,
     pdf_pages,
     pdf_text,
     pdffonts,
     pdftotext,
+    translate_list,
 )
 
 #: Paragraph 1 of every CRP (the msgid in questionnaire/publishing/crp.py).
@@ -85,44 +80,6 @@ INTRODUCTION = (
 # --- building reviews with agreed lists ---------------------------------------------------
 
 
-def in_french(text: str) -> str:
-    """The stand-in translation of a list's text into French that the tests record."""
-    return f"(fr) {text}"
-
-
-def translate_list(
-    db: Session,
-    reviewed: Reviewed,
-    user: User,
-    language: str = "fr",
-    render: Callable[[str], str] = in_french,
-) -> None:
-    """Record, as the secretariat's `user`, the translation into `language` of every
-    observation and summary paragraph of the review's list that needs one (`render` of its
-    text), tied to the text it renders."""
-    review = db.get(Review, reviewed.review_id)
-    assert review is not None
-    lst = observations.list_of(db, review)
-    found = list_in_language(db, review, lst, language)
-    translations.record_translations(
-        db,
-        review,
-        user,
-        language=language,
-        observations={
-            item.observation.id: TranslatedText(render(item.observation.text), item.source_sha256)  # type: ignore[misc]
-            for item in found.observations
-            if item.status in ("missing", "stale")
-        },
-        summary=TranslatedSummary(
-            [render(p.text) for p in found.summary.paragraphs], found.summary.source_sha256
-        )
-        if found.summary.status in ("missing", "stale")
-        else None,
-    )
-    db.commit()
-
-
 # --- reading PDFs --------------------------------------------------------------------------
 
 
@@ -139,15 +96,6 @@ def in_order(haystack: str, needles: Sequence[str]) -> bool:
 
 # --- fixtures ------------------------------------------------------------------------------
 
-GHANA: list[Element] = [
-    ("art-5", "suggestion", "Ghana could train labour inspectors on indicators of exploitation."),
-    ("art-3", "gap", "Ghana does not yet define the abuse of a position of vulnerability."),
-    ("art-3", "good_practice", "Ghana criminalizes every form of exploitation named in article 3."),
-    ("art-5", "assistance_need", "Ghana asks for help with a case management database."),
-]
-GHANA_SUMMARY = "Ghana has a comprehensive law.\n\nIts courts apply it in practice."
-KENYA: list[Element] = [("art-5", "gap", "Kenya could extend attempt to every offence.")]
-KENYA_SUMMARY = "Kenya criminalizes trafficking in persons."
 LABELS = {
     "good_practice": "Success or good practice",
     "gap": "Gap or challenge",
