@@ -36,6 +36,7 @@ from questionnaire.i18n import (
     plural_texts,
     sentences,
 )
+from questionnaire.nominations.forms import NominationForm
 from questionnaire.notifications.messages import ReviewNotice, compose
 from questionnaire.reviews.models import Review
 from tests.conftest import PROJECT_ROOT, login
@@ -221,6 +222,15 @@ def test_the_language_fields_offer_the_six(app: Flask) -> None:
         for form in (LanguageForm(meta={"csrf": False}), RegisterUserForm(meta={"csrf": False})):
             field = form.language if isinstance(form, LanguageForm) else form.locale
             assert [choice.value for choice in field.choices] == list(INTERFACE_LANGUAGES)
+
+
+def test_a_new_person_is_registered_in_english_unless_another_language_is_chosen(
+    app: Flask,
+) -> None:
+    """The lists start with Arabic (the UN order): the default must not follow the list."""
+    with app.test_request_context("/"):
+        assert RegisterUserForm(meta={"csrf": False}).locale.data == "en"
+        assert NominationForm(meta={"csrf": False}).locale.data == "en"
 
 
 # --- served translated ------------------------------------------------------------------------

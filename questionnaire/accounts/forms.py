@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from questionnaire.accounts.passwords import MAX_LENGTH, password_problems
 from questionnaire.forms import Form
-from questionnaire.i18n import INTERFACE_LANGUAGES, LANGUAGE_NAMES
+from questionnaire.i18n import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, LANGUAGE_NAMES
 
 
 def _email_field() -> EmailField:
@@ -121,6 +121,8 @@ class RegisterUserForm(Form):
     locale = SelectField(
         _l("Language of the e-mails and pages"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in INTERFACE_LANGUAGES],
+        # The list follows the UN order, which starts with Arabic: English unless chosen.
+        default=DEFAULT_LANGUAGE,
     )
 
     def validate_state_code(self, field: SelectField) -> None:

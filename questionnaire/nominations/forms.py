@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from questionnaire.forms import Form
-from questionnaire.i18n import INTERFACE_LANGUAGES, LANGUAGE_NAMES
+from questionnaire.i18n import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, LANGUAGE_NAMES
 from questionnaire.nominations.scope import INSTRUMENTS
 from questionnaire.validators import DateInRange
 
@@ -52,6 +52,8 @@ class _PersonFields(Form):
     locale = SelectField(
         _l("Preferred language"),
         choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in INTERFACE_LANGUAGES],
+        # The list follows the UN order, which starts with Arabic: English unless chosen.
+        default=DEFAULT_LANGUAGE,
     )
     note_reference = StringField(
         _l("Reference of the note verbale"),
