@@ -18,6 +18,7 @@ import pytest
 import yaml
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlmodel import Session
 
@@ -32,6 +33,7 @@ from questionnaire.meetings.bodies import bodies
 from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.note import status_document
+from questionnaire.meetings.register import take_crp
 from questionnaire.meetings.validation import read_meeting_text
 from questionnaire.reference.names import UN_LANGUAGES
 from questionnaire.responses import services as responses
@@ -286,3 +288,30 @@ def test_the_answers_and_the_analysis_print_in_the_readers_language(
         elif language == "zh":
             assert "Noto-Sans-CJK-SC" in fonts
         assert pdf_language(content) == language
+
+
+def test_an_allocated_crp_is_titled_in_each_language_its_catalog_translates(
+    app: Flask, db: Session, meeting: Meeting, make_user: Callable[..., User]
+) -> None:
+    english = "Lists of observations and summaries of the country reviews"
+    with app.test_request_context():
+        row = take_crp(
+            db,
+            meeting,
+            "3 (b)",
+            symbol="",
+            job_number="V.27-01234",
+            original_language="en",
+            actor=make_user(None, secretariat=True),
+        )
+        translated = {}
+        for language in UN_LANGUAGES:
+            with force_locale(language):
+                translated[language] = gettext(english)
+
+    assert row.titles["en"] == english and "fr" in row.titles
+    # A language whose catalog lacks the title gets none (the paper is then refused in it,
+    # naming the title), never the English one.
+    expected = {lang for lang, title in translated.items() if lang == "en" or title != english}
+    assert set(row.titles) == expected
+    assert all(row.titles[lang] == translated[lang] for lang in expected)

@@ -17,9 +17,13 @@ from questionnaire.meetings.services import agenda_symbol, body_of
 from questionnaire.meetings.spec import ITEM_REFERENCE
 from questionnaire.meetings.symbols import document_symbol, is_valid_job_number
 from questionnaire.meetings.validation import normalized
+from questionnaire.reference.names import UN_LANGUAGES
 
-#: The languages in which a CRP allocated here gets its standard title.
-TITLE_LANGUAGES = ("en", "fr")
+#: The languages in which a CRP allocated here gets its standard title: the six official
+#: languages, each once the interface catalog translates the title. Until then the register
+#: has no title in that language, and a paper in it is refused naming the missing title,
+#: rather than titled in English.
+TITLE_LANGUAGES = UN_LANGUAGES
 
 
 def agenda_item(meeting: Meeting, reference: str) -> str:
@@ -150,6 +154,12 @@ def _allocate(db: Session, meeting: Meeting, item: str, original_language: str) 
     for language in TITLE_LANGUAGES:
         with force_locale(language):
             titles[language] = _("Lists of observations and summaries of the country reviews")
+    english = titles["en"]
+    titles = {
+        language: title
+        for language, title in titles.items()
+        if language == "en" or title != english
+    }
     return MeetingDocument(
         meeting_id=meeting.id,  # type: ignore[arg-type]
         kind="crp",
