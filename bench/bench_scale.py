@@ -18,7 +18,7 @@ with `alembic upgrade head` and filled with the world (its name must contain "be
 - `scale_crp_s`, `scale_crp_peak_rss_mb`: one conference room paper from the 20 final lists, as
   the background job makes it (`publishing.create_crp` then `publishing.render`: snapshot,
   Jinja, WeasyPrint, stored), in a fresh child process; its wall time for those two calls, and
-  its peak resident memory (the process includes the application and its imports).
+  its peak resident memory (VmHWM: the whole process, the application and its imports included).
 - `scale_export_all_s`, `scale_import_all_s`: `backup.export_all` + `write_archive` of the
   whole database (what `questionnaire export-all` does), and `read_archive` + `import_all`
   into an empty migrated database (`questionnaire import-all`); every answer and revision
@@ -45,7 +45,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from bench.stats import Samples, median, percentile
-from bench.world import PASSWORD, SECRETARIAT_EMAIL, World, WorldSize, build_world
+from bench.world import PASSWORD, SECRETARIAT_EMAIL, World, WorldSize, build_world, find_world
 from bench.world_lists import crp_request
 from questionnaire import backup, create_app
 from questionnaire import db as database
@@ -150,7 +150,6 @@ def _consolidation(app: Flask, world: World) -> dict[str, float]:
 
 def _crp(url: str, world: World) -> dict[str, float]:
     """One paper made in a fresh child process (`_child`), which reports its time."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     done = subprocess.run(
         [sys.executable, "-m", "bench.bench_scale", url, *map(str, world.list_review_ids)],
         cwd=PROJECT_ROOT,
@@ -159,14 +158,23 @@ def _crp(url: str, world: World) -> dict[str, float]:
         text=True,
         timeout=900,
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     reported = json.loads(done.stdout.strip().splitlines()[-1])
     return {
         "scale_crp_s": reported["seconds"],
         "scale_crp_cpu_s": reported["cpu_seconds"],
         "scale_crp_pages": float(reported["pages"]),
-        "scale_crp_peak_rss_mb": (after if after > before else reported["maxrss_kb"]) / 1024,
+        "scale_crp_peak_rss_mb": reported["peak_rss_kb"] / 1024,
     }
+
+
+def _peak_rss_kb() -> int:
+    """The peak resident memory of this process since it started its program (VmHWM). Not
+    getrusage's ru_maxrss: that keeps the peak of the process it was forked from, which is
+    the benchmark itself, as big as the world it has just built."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # not Linux: an upper bound
 
 
 def _child(url: str, review_ids: list[int]) -> None:
@@ -184,10 +192,14 @@ def _child(url: str, review_ids: list[int]) -> None:
             db.rollback()
     finally:
         database.get_engine(app).dispose()
-    maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
-            {"seconds": seconds, "cpu_seconds": cpu_seconds, "pages": pages, "maxrss_kb": maxrss_kb}
+            {
+                "seconds": seconds,
+                "cpu_seconds": cpu_seconds,
+                "pages": pages,
+                "peak_rss_kb": _peak_rss_kb(),
+            }
         )
     )
 
@@ -228,26 +240,35 @@ def _export_import(app: Flask, url: str) -> dict[str, float]:
 
 
 def _world_figures(world: World) -> dict[str, float]:
-    figures = {
-        "scale_states": float(len(world.states)),
-        "scale_draw_ms": median(world.draw_ms),
-        "scale_draw_cpu_ms": median(world.draw_cpu_ms),
-        "scale_build_s": sum(world.seconds.values()),
-    }
+    figures = {"scale_states": float(len(world.states))}
     figures.update({f"scale_{name}": float(n) for name, n in world.counts.items()})
-    figures.update({f"scale_build_{name}_s": s for name, s in world.seconds.items()})
+    if world.draw_ms:  # a world built in this run (not one found with --reuse)
+        figures["scale_draw_ms"] = median(world.draw_ms)
+        figures["scale_draw_cpu_ms"] = median(world.draw_cpu_ms)
+        figures["scale_build_s"] = sum(world.seconds.values())
+        figures.update({f"scale_build_{name}_s": s for name, s in world.seconds.items()})
     return figures
+
+
+def _world(url: str, size: WorldSize) -> tuple[Flask, World]:
+    """The world built afresh, or with BENCH_SCALE_REUSE the one left by an earlier run."""
+    if os.environ.get("BENCH_SCALE_REUSE"):
+        _log(f"measuring the world already in {make_url(url).database}")
+        app = _app(url)
+        with app.app_context(), Session(database.get_engine(app)) as db:
+            return app, find_world(db)
+    _log(f"building a world of {size.states} States in {make_url(url).database}")
+    app = _migrated_app(url)
+    with app.app_context():
+        return app, build_world(app, size, progress=_log)
 
 
 def run(states: int | None = None) -> dict[str, float]:
     """Build the world (BENCH_STATES States, all by default), then measure it."""
     size = WorldSize(states or int(os.environ.get("BENCH_STATES", WorldSize().states)))
     url = os.environ.get("BENCH_SCALE_DATABASE_URL", DEFAULT_URL)
-    _log(f"building a world of {size.states} States in {make_url(url).database}")
-    app = _migrated_app(url)
+    app, world = _world(url, size)
     try:
-        with app.app_context():
-            world = build_world(app, size, progress=_log)
         metrics = _world_figures(world)
         for name, measure in (
             ("dashboard", lambda: _dashboard(app)),
@@ -259,9 +280,9 @@ def run(states: int | None = None) -> dict[str, float]:
             metrics.update(measure())
     finally:
         database.get_engine(app).dispose()
-    if size.states == WorldSize().states:
+    if len(world.states) == WorldSize().states:
         return metrics
-    return {f"{name}_{size.states}_states": value for name, value in metrics.items()}
+    return {f"{name}_{len(world.states)}_states": value for name, value in metrics.items()}
 
 
 if __name__ == "__main__":

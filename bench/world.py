@@ -40,7 +40,7 @@ from typing import Any
 
 import yaml
 from flask import Flask
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlmodel import Session, col, select
 
 from bench import world_lists
@@ -52,7 +52,9 @@ from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
 from questionnaire.config import PROJECT_ROOT
+from questionnaire.observations.models import ListOfObservations
 from questionnaire.reference import services as reference
+from questionnaire.reference.models import State
 from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.reviews import services as reviews
@@ -68,6 +70,8 @@ CONFIDENTIAL_SHARE = 0.05
 #: Revisions per answer: drawn from this list (a few saves, some autosaves).
 REVISION_COUNTS = (1, 2, 2, 3, 4)
 SECRETARIAT_EMAIL = "secretariat@unodc.example"
+EARLIER_CYCLE = "Cluster I, earlier cycle"
+PHASE_NAME = "Cluster I, group 1"
 PASSWORD = "correct horse battery staple"
 SEED = 20261202
 TEXTS = (
@@ -171,7 +175,7 @@ def _earlier_cycle(
     bulk inserts. Returns (answers, revisions)."""
     party_to = instruments_as_at(db, EARLIER_CYCLE_START)
     phase = ReviewPhase(
-        name="Cluster I, earlier cycle",
+        name=EARLIER_CYCLE,
         cluster=CLUSTER,
         started_on=EARLIER_CYCLE_START,
         max_reviews_per_state=MAX_REVIEWS_PER_STATE,
@@ -280,10 +284,11 @@ def _cluster_versions(added: list[BankVersion], *, latest: bool) -> dict[str, Ba
 
 
 def _draw(
-    db: Session, phase: ReviewPhase, secretariat: User, rehearsals: int, world: World
-) -> None:
-    """Draw the phase's lots: `rehearsals` draws rolled back, then the one kept (committed);
-    each is timed into `world.draw_ms`."""
+    db: Session, phase: ReviewPhase, secretariat: User, rehearsals: int
+) -> tuple[list[float], list[float]]:
+    """Draw the phase's lots: `rehearsals` draws rolled back, then the one kept (committed).
+    Returns the milliseconds of each, in wall-clock and CPU time."""
+    wall, cpu_time = [], []
     for number in range(rehearsals + 1):
         kept = number == rehearsals
         savepoint = None if kept else db.begin_nested()
@@ -293,10 +298,11 @@ def _draw(
             db.commit()
         else:
             db.flush()
-        world.draw_ms.append((time.perf_counter() - started) * 1000)
-        world.draw_cpu_ms.append((time.process_time() - cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu_time.append((time.process_time() - cpu) * 1000)
         if savepoint is not None:
             savepoint.rollback()
+    return wall, cpu_time
 
 
 def _phase(db: Session, codes: list[str], size: WorldSize, secretariat: User) -> ReviewPhase:
@@ -307,7 +313,7 @@ def _phase(db: Session, codes: list[str], size: WorldSize, secretariat: User) ->
     chosen = [parties[(i * len(parties)) // size.phase_states] for i in range(size.phase_states)]
     phase = reviews.create_phase(
         db,
-        name="Cluster I, group 1",
+        name=PHASE_NAME,
         cluster=CLUSTER,
         state_codes=chosen,
         started_on=PHASE_START,
@@ -365,40 +371,70 @@ def build_world(
         db.commit()
         step("reference_and_banks")
         earlier = _cluster_versions(added, latest=False)
-        answers, revisions = _earlier_cycle(db, earlier, focal, rng)
+        _earlier_cycle(db, earlier, focal, rng)
         db.commit()
         step("earlier_cycle_bulk")
         phase = _phase(db, codes, size, secretariat)
         db.commit()
         step("phase_services")
-        world = World(
-            states=codes,
-            phase_id=database.id_of(phase),
-            consolidated_version_id=database.id_of(earlier["UNTOC"]),
-            consolidated_states=0,
-            consolidated_questions=len(banks.bank_of(earlier["UNTOC"]).questions),
-            list_review_ids=[],
-        )
-        _draw(db, phase, secretariat, draw_rehearsals, world)
+        draw_ms, draw_cpu_ms = _draw(db, phase, secretariat, draw_rehearsals)
         step("draw")
-        world.list_review_ids = world_lists.final_lists(db, phase, size.list_states, rng)
+        world_lists.final_lists(db, phase, size.list_states, rng)
         world_lists.record_meeting_of_papers(db)
         db.commit()
         step("lists_services")
-        world.consolidated_states = len(
-            set(
-                db.exec(
-                    select(Review.state_code).where(
-                        Review.bank_version_id == world.consolidated_version_id,
-                        Review.status == "submitted",
-                    )
-                ).all()
-            )
-        )
-        world.counts = world_lists.counts(db) | {
-            "earlier_answers": answers,
-            "earlier_revisions": revisions,
-        }
+        world = find_world(db)
+    world.draw_ms, world.draw_cpu_ms = draw_ms, draw_cpu_ms
     world.seconds = seconds
     progress(f"draws: median {median(world.draw_ms):.0f} ms of {len(world.draw_ms)}")
     return world
+
+
+def _count(db: Session, query: Any) -> int:
+    return int(db.exec(query).one())
+
+
+def find_world(db: Session) -> World:
+    """The world `build_world` left in the database, without its build's times: the scale
+    benchmark measures it again without building it (`--reuse`)."""
+    earlier = db.exec(select(ReviewPhase).where(ReviewPhase.name == EARLIER_CYCLE)).one()
+    phase = db.exec(select(ReviewPhase).where(ReviewPhase.name == PHASE_NAME)).one()
+    untoc = db.exec(
+        select(BankVersion)
+        .where(BankVersion.instrument == "UNTOC", BankVersion.cluster == CLUSTER)
+        .order_by(col(BankVersion.version))
+    ).first()
+    assert untoc is not None
+    earlier_answers = (
+        select(func.count())
+        .select_from(Answer)
+        .join(Review, col(Review.id) == Answer.review_id)
+        .where(Review.phase_id == earlier.id)
+    )
+    earlier_revisions = earlier_answers.join(
+        AnswerRevision, col(AnswerRevision.answer_id) == Answer.id
+    )
+    return World(
+        states=list(db.exec(select(State.code).order_by(col(State.code))).all()),
+        phase_id=database.id_of(phase),
+        consolidated_version_id=database.id_of(untoc),
+        consolidated_states=_count(
+            db,
+            select(func.count(func.distinct(Review.state_code))).where(
+                Review.bank_version_id == untoc.id, Review.status == "submitted"
+            ),
+        ),
+        consolidated_questions=len(banks.bank_of(untoc).questions),
+        list_review_ids=list(
+            db.exec(
+                select(ListOfObservations.review_id)
+                .where(ListOfObservations.status == "final")
+                .order_by(col(ListOfObservations.review_id))
+            ).all()
+        ),
+        counts=world_lists.counts(db)
+        | {
+            "earlier_answers": _count(db, earlier_answers),
+            "earlier_revisions": _count(db, earlier_revisions),
+        },
+    )
