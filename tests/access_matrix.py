@@ -58,6 +58,7 @@ UNSUBMITTED_ANSWER = "Canary-unsubmitted-answer-1c9e"
 OBSERVATION = "Canary-observation-5b2d"
 DRAFT_DOCUMENT = "Canary-draft-document-9e41"
 ATTACHED_FILE = "Canary-attached-file-3d7c"
+ATTACHED_PDF = f"%PDF-1.4 {ATTACHED_FILE}".encode()
 READERS = {
     CONFIDENTIAL_ANSWER: {"focal", "expert", "observer", "reviewer", "secretariat"},
     UNSUBMITTED_ANSWER: {"focal", "expert", "observer", "secretariat"},
@@ -490,13 +491,10 @@ def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..
         published=published,
         draft=draft,
         nomination_id=nomination_id,
-        message_id=db.exec(select(func.min(OutboxMessage.id))).one(),
+        message_id=id_of(db.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).first()),
         meeting_id=_meeting(db),
         attachment_id=_attach(db, people["focal"], submitted),
     )
-
-
-ATTACHED_PDF = f"%PDF-1.4 {ATTACHED_FILE}".encode()
 
 
 def _attach(db: Session, focal: User, review: Review) -> int:
@@ -707,7 +705,7 @@ def audit_count(db: Session) -> int:
 
 def leaks(response: TestResponse, actor: str) -> list[str]:
     """The planted texts in a response that `actor` must not read."""
-    if not response.mimetype.startswith(("text/", "application/json")):
+    if not (response.mimetype or "").startswith(("text/", "application/json")):
         return []  # PDF and XLSX are compressed; their content is tested with their features
     body = response.get_data(as_text=True)
     return [

@@ -83,7 +83,7 @@ def _database_of_this_worker() -> None:
     with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as pg:
         found = pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", (own.database,))
         if found.fetchone() is None:
-            pg.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(own.database)))
+            pg.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(str(own.database))))
     os.environ["DATABASE_URL"] = own.render_as_string(hide_password=False)
 
 

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
+from questionnaire.db import id_of
 from questionnaire.responses import prepared, services
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
@@ -167,7 +168,7 @@ def test_the_pages_of_two_states_on_one_bank_version_are_each_their_own(
 
 def as_posted(db: Session, review: Review, first_answer: str) -> dict[str, str]:
     """The page's form as the browser sends it with Save, the first answer set as given."""
-    stored = services.answers_of(fresh(db), review.id)
+    stored = services.answers_of(fresh(db), id_of(review))
     data = {"action": "save", "TIP-5-1": first_answer}
     data["TIP-5-1-cite"] = stored["TIP-5-1-cite"].value
     data["confidential__TIP-5-1-cite"] = "y"

@@ -16,6 +16,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import BankLoadError, discover_bank_files, load_banks
 from questionnaire.banks.translations import confirm_file
 from questionnaire.banks.validation import validate_file
+from questionnaire.db import id_of
 from tests.conftest import BANKS_DIR
 
 TIP_I_V1 = BANKS_DIR / "TIP" / "I" / "v1.yaml"
@@ -82,13 +83,13 @@ def test_loading_again_reports_every_bank_unchanged(db: Session) -> None:
     paths = discover_bank_files(BANKS_DIR)
     first = load_banks(db, paths)
     db.commit()
-    ids = sorted(v.id for v in first.added)
+    ids = sorted(id_of(v) for v in first.added)
 
     again = load_banks(db, paths)
     db.commit()
 
     assert again.added == []
-    assert sorted(v.id for v in again.unchanged) == ids
+    assert sorted(id_of(v) for v in again.unchanged) == ids
     assert row_count(db) == len(paths)
 
 

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from questionnaire import db as database
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.responses import services
 from questionnaire.responses.access import load_review
@@ -153,7 +154,8 @@ def run_threads(target: Callable[[int], None], count: int) -> None:
 def check_history(db: Session, review_id: int, key: str, attempts: list[Attempt]) -> None:
     """What was acknowledged is what is stored, in order, with nothing lost or added."""
     acknowledged = sorted(
-        (a for a in attempts if a.key == key and a.saved_version), key=lambda a: a.saved_version
+        (a for a in attempts if a.key == key and a.saved_version),
+        key=lambda a: a.saved_version or 0,
     )
     versions = [a.saved_version for a in acknowledged]
     assert versions == list(range(1, len(versions) + 1)), "versions must run 1, 2, 3… once each"
@@ -233,7 +235,7 @@ def test_twenty_tabs_autosave_the_same_answer_and_nothing_is_lost(
             i,
             clients[i],
             experts[i % EXPERTS],
-            review.id,
+            id_of(review),
             rounds,
             record,  # type: ignore[arg-type]
         ),
@@ -299,7 +301,7 @@ def test_concurrent_saves_through_the_services_each_leave_one_revision(
                         value,
                         base,
                         outcome.saved.get(SHARED),
-                        conflict and conflict.theirs_version,
+                        conflict.theirs_version if conflict else None,
                     )
                 )
 

@@ -5,6 +5,7 @@ while in use fails a single statement, and the pool starts afresh behind it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -33,7 +34,7 @@ def pings(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
     ping = engine.dialect.do_ping
 
-    def counted(dbapi_connection: object) -> bool:
+    def counted(dbapi_connection: Any) -> bool:
         made.append(1)
         return ping(dbapi_connection)
 

@@ -192,9 +192,9 @@ def test_a_review_cycle_from_the_nominations_to_the_final_list(
     # Ghana answers (the expert's answers, saved through the service) and submits.
     db.rollback()
     expert = db.exec(select(User).where(User.email == "ama@gov-gh.example")).one()
-    answer_required(
-        db, db.get(Review, tip.id), bank_of(db.get(BankVersion, tip.bank_version_id)), expert
-    )  # type: ignore[arg-type]
+    tip_review, tip_version = db.get(Review, tip.id), db.get(BankVersion, tip.bank_version_id)
+    assert tip_review is not None and tip_version is not None
+    answer_required(db, tip_review, bank_of(tip_version), expert)
     db.commit()
     focal.goto(f"{base}/reviews/{tip.id}/check")
     focal.get_by_role("button", name="Submit the answers").click()

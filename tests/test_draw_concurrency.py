@@ -17,6 +17,7 @@ from flask import Flask
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
+from questionnaire.db import id_of
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
 from tests.conftest import login
@@ -96,7 +97,7 @@ def test_draws_at_once_record_one_draw_and_two_seats_per_review(
     assert sum(DONE in page for page in pages) == REQUESTS - 1
     db.expire_all()
     assert len(db.exec(select(ReviewDraw).where(ReviewDraw.phase_id == phase.id)).all()) == 1
-    per_review = Counter((a.review_id, a.seat) for a in active_seats(db, phase.id))
+    per_review = Counter((a.review_id, a.seat) for a in active_seats(db, id_of(phase)))
     assert set(per_review.values()) == {1}
     assert len(per_review) == 2 * len(
         db.exec(select(Review).where(Review.phase_id == phase.id)).all()
@@ -108,7 +109,7 @@ def test_replacements_of_one_seat_at_once_replace_it_once(
 ) -> None:
     services.draw_phase(db, phase, secretariat)
     db.commit()
-    seat = active_seats(db, phase.id)[0]
+    seat = active_seats(db, id_of(phase))[0]
     pages = run_at_once(
         app, secretariat, f"/assignments/{seat.id}/replace", {"reason": "Declined by note verbale."}
     )
@@ -118,5 +119,5 @@ def test_replacements_of_one_seat_at_once_replace_it_once(
     db.expire_all()
     replacements = db.exec(select(ReviewDraw).where(ReviewDraw.kind == "replacement")).all()
     assert len(replacements) == 1
-    per_review = Counter((a.review_id, a.seat) for a in active_seats(db, phase.id))
+    per_review = Counter((a.review_id, a.seat) for a in active_seats(db, id_of(phase)))
     assert set(per_review.values()) == {1}

@@ -7,14 +7,14 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 
 from questionnaire.accounts.models import User
 from tests.browser import log_in
 
 pytest_plugins = ("tests.browser",)
 
-PHONE = {"width": 390, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 800}
 
 
 def _page_width(page: Page) -> int:

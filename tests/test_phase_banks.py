@@ -5,6 +5,7 @@ questionnaire is refused by name, unless the secretariat confirms that it is lef
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlmodel import Session, col, select
@@ -24,7 +25,7 @@ START = date(2025, 8, 31)
 STATES = ["GHA", "FRA", "MEX"]
 
 
-def open_phase(db: Session, user: User, **options: bool) -> ReviewPhase:
+def open_phase(db: Session, user: User, **options: Any) -> ReviewPhase:
     return services.create_phase(
         db,
         name="Cluster I, group 1",

@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from rq import SimpleWorker
 from sqlmodel import Session, col, select
 
@@ -437,8 +438,10 @@ def test_the_pdf_is_a4_tagged_with_title_language_and_embedded_fonts(
         for page in reader.pages:
             box = page.mediabox
             assert (float(box.width), float(box.height)) == pytest.approx((595.28, 841.89), abs=0.5)
-        catalog = reader.trailer["/Root"]
-        assert bool(catalog["/MarkInfo"]["/Marked"])
+        catalog = reader.root_object
+        mark_info = catalog["/MarkInfo"]
+        assert isinstance(mark_info, DictionaryObject)
+        assert bool(mark_info["/Marked"])
         assert "/StructTreeRoot" in catalog
         assert catalog["/Lang"] == language
         assert reader.metadata is not None

@@ -106,7 +106,9 @@ def pdf_objects(content: bytes) -> Iterator[tuple[str, bytes]]:
     filters) and each other object's repr (strings decoded), plus every FlateDecode stream
     found in the raw bytes inflated with zlib (whatever pypdf may have missed)."""
     reader = PdfReader(io.BytesIO(content))
-    for number in range(1, int(reader.trailer["/Size"])):
+    size = reader.trailer["/Size"]
+    assert isinstance(size, int)
+    for number in range(1, size):
         found = reader.get_object(IndirectObject(number, 0, reader))
         if isinstance(found, StreamObject):
             yield f"stream {number}", found.get_data()
@@ -144,7 +146,7 @@ def found_in(content: bytes, needle: str, tmp_path: Path) -> list[str]:
     metadata = {str(key): str(value) for key, value in (reader.metadata or {}).items()}
     if any(needle in value for value in metadata.values()):
         places.append("document information")
-    xmp = reader.trailer["/Root"].get("/Metadata")
+    xmp = reader.root_object.get("/Metadata")
     if xmp is not None and needle.encode("utf-8") in xmp.get_object().get_data():
         places.append("XMP metadata")
     return places
@@ -288,7 +290,7 @@ def fetches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
 
     def spy(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
-            result = refuse(url, *args, **kwargs)
+            result: dict[str, Any] = refuse(url, *args, **kwargs)
         except pdf_module.FetchRefused:
             calls.append((url, True))
             raise

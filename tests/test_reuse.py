@@ -34,10 +34,10 @@ def bank(db: Session, review: Review) -> Any:
 
 def submitted(db: Session, review: Review, user: User, values: dict[str, Any]) -> None:
     """Save `values` (a tuple value: (value, confidential)) and mark the review submitted."""
-    changes = [
-        AnswerChange(key, *(value if isinstance(value, tuple) else (value, False)), 0)
-        for key, value in values.items()
-    ]
+    pairs = {
+        key: value if isinstance(value, tuple) else (value, False) for key, value in values.items()
+    }
+    changes = [AnswerChange(key, value, secret, 0) for key, (value, secret) in pairs.items()]
     services.save_answers(db, review, bank(db, review), user, changes, kind="save", language="en")
     review.status, review.submitted_at = "submitted", utcnow()
     db.add(review)

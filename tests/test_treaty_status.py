@@ -15,7 +15,7 @@ from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from openpyxl import Workbook
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from questionnaire import db as database
 from questionnaire.accounts.models import User
@@ -239,7 +239,7 @@ def test_a_state_not_yet_party_cannot_be_put_under_review(
 ) -> None:
     secretariat = make_user(None, secretariat=True)  # commits: made before the change
     import_treaty_status(db, SAMPLE, "SOM")
-    db.exec(delete(Participation).where(Participation.state_code == "DMA"))  # type: ignore[call-overload]
+    db.exec(delete(Participation).where(col(Participation.state_code) == "DMA"))  # type: ignore[call-overload]
     db.flush()
 
     with pytest.raises(RuleViolation):

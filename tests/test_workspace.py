@@ -238,6 +238,7 @@ def test_a_request_for_clarification_and_the_reply_reach_the_other_members(
 
 def test_each_member_is_told_in_their_own_language(db, cast, client_for) -> None:
     observer = fresh(db).get(User, cast.observer.id)
+    assert observer is not None
     observer.locale = "fr"
     db.add(observer)
     db.commit()

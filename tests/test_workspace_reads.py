@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from questionnaire.accounts.models import User
 from questionnaire.db import metadata
@@ -44,7 +44,7 @@ def pages(review_id: int) -> list[str]:
 
 
 def lists_of(db: Session, review_id: int) -> list[ListOfObservations]:
-    query = select(ListOfObservations).where(ListOfObservations.review_id == review_id)
+    query = select(ListOfObservations).where(col(ListOfObservations.review_id) == review_id)
     return settled(db, list(fresh(db).execute(query).scalars()))
 
 
