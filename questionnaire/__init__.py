@@ -18,14 +18,17 @@ from questionnaire.audit import views as audit_views
 from questionnaire.banks import views as banks_views
 from questionnaire.exports import views as exports_views
 from questionnaire.meetings import views as meetings_views
+from questionnaire.nominations import due as nominations_due
 from questionnaire.nominations import views as nominations_views
 from questionnaire.notifications import views as notifications_views
 from questionnaire.observations import signoff_views, translation_views
 from questionnaire.observations import views as workspace_views
 from questionnaire.publishing import views as documents_views
+from questionnaire.responses import overview as responses_overview
+from questionnaire.responses import services as responses_services
 from questionnaire.responses import submission_views
 from questionnaire.responses import views as responses_views
-from questionnaire.reviews import deadline_views, roles
+from questionnaire.reviews import contributions, deadline_views, roles
 from questionnaire.reviews import views as reviews_views
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
@@ -53,6 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     error_pages.init_app(app)
     accounts_views.init_app(app)
     twofactor.use_granted_roles(app, roles.REVIEW_ROLES)
+    _build_on_reviews(app)
     app.register_blueprint(analysis_views.bp)
     app.register_blueprint(banks_views.bp)
     app.register_blueprint(audit_views.bp)
@@ -74,3 +78,11 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     if check_schema:
         db.check_schema(app)
     return app
+
+
+def _build_on_reviews(app: Flask) -> None:
+    """What the features built on the reviews add to the reviews' pages and new reviews."""
+    parts = contributions.of(app)
+    parts.home.append(responses_overview.home_progress)
+    parts.dashboard.append(nominations_due.dashboard_overdue)
+    parts.review_opened.append(responses_services.carry_forward)

@@ -33,9 +33,6 @@ NOT_YET_ONE_WAY = {
     ("notifications", "responses"): "reminders read the answers' progress",
     ("notifications", "reviews"): "the home page lists what awaits the reader",
     ("observations", "reviews"): "the dashboard counts observations",
-    # The reviews' pages and the opening of a phase read and prepare answers and nominations.
-    ("nominations", "reviews"): "the dashboard lists the nominations overdue",
-    ("responses", "reviews"): "the home page shows progress; a new phase carries answers forward",
 }
 
 

@@ -20,7 +20,7 @@ from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reference.services import instruments_as_at
-from questionnaire.responses.services import carry_forward
+from questionnaire.reviews import contributions
 from questionnaire.reviews.deadlines import Deadlines, reviews_due_again
 from questionnaire.reviews.draw import NO_GROUP_ANY, NO_GROUP_RULES
 
@@ -255,7 +255,7 @@ def create_phase(
                 phase_id=phase.id,
                 deadlines=deadlines,
             )
-            carry_forward(db, review, bank_of(version))
+            contributions.review_opened(db, review, bank_of(version))
     record(
         db,
         actor=user,

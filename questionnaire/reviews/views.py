@@ -17,18 +17,13 @@ from wtforms.fields.choices import SelectChoice
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
-from questionnaire.banks.services import bank_of
-from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language, localize
-from questionnaire.nominations.due import overdue as overdue_nominations
 from questionnaire.notifications.awaiting import awaiting, stages
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reference.names import sort_states, state_name
-from questionnaire.responses.progress import ReviewProgress, review_progress
-from questionnaire.responses.services import answers_of
-from questionnaire.reviews import groups, queries, services
+from questionnaire.reviews import contributions, groups, queries, services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import PROCEDURE_VERSION, DrawImpossible
 from questionnaire.reviews.forms import (
@@ -47,7 +42,6 @@ from questionnaire.reviews.labels import (
     TOTAL_LABELS,
 )
 from questionnaire.reviews.models import (
-    RESPONDENT_ROLES,
     Review,
     ReviewAssignment,
     ReviewDraw,
@@ -87,21 +81,8 @@ def home() -> ResponseReturnValue:
         awaiting=items,
         stages=stages(session, current_user, items),
         phases=phases,
-        progress=_progress(rows),
+        **contributions.home_context(session, rows),
     )
-
-
-def _progress(rows: list[queries.ReviewRow]) -> dict[int, ReviewProgress]:
-    """The answers' progress of the reviews the reader answers (the secretariat's home lists
-    every review, and reads its progress on the dashboard)."""
-    session = db.session()
-    result = {}
-    for row in rows:
-        if row.role in RESPONDENT_ROLES and row.review.status == "answering":
-            answers = answers_of(session, id_of(row.review))
-            values = {key: answer.value for key, answer in answers.items()}
-            result[id_of(row.review)] = review_progress(bank_of(row.bank_version), values)
-    return result
 
 
 def _phase_choices(form: PhaseForm) -> None:
@@ -228,7 +209,7 @@ def dashboard() -> ResponseReturnValue:
         is_drawn=bool(phase and queries.is_drawn(session, phase)),
         states={s.code: s for s in session.exec(select(State))},
         draw_form=DrawForm(),
-        overdue_nominations=overdue_nominations(session, date.today(), filters.phase_id),
+        **contributions.dashboard_context(session, date.today(), filters.phase_id),
     )
 
 
