@@ -28,6 +28,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
+from questionnaire.db import id_of
 from questionnaire.demo_meeting import load_meeting_and_crp
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
@@ -89,7 +90,7 @@ def _sample_value(question: Question) -> object:
 def answer_required(db: Session, review: Review, bank: Bank, user: User) -> None:
     """Answer every required question shown, repeating as answers reveal follow-ups."""
     while True:
-        answers = responses.answers_of(db, review.id)  # type: ignore[arg-type]
+        answers = responses.answers_of(db, id_of(review))
         values = {key: answer.value for key, answer in answers.items()}
         todo = [
             question

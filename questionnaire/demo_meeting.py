@@ -18,6 +18,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
+from questionnaire.db import id_of
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.services import agenda_symbol, record_meeting
 from questionnaire.meetings.validation import read_meeting_file
@@ -174,7 +175,7 @@ def _crp(
         language="en",
         issued_on=today,
         cutoff=cutoff,
-        review_ids=(review.id,),  # type: ignore[arg-type]
+        review_ids=(id_of(review),),
     )
     for publication in publishing.prepare_crps(
         db, request, ["en"], job_number=CRP_JOB_NUMBER, user=secretariat

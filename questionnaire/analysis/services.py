@@ -15,6 +15,7 @@ from questionnaire.analysis.counting import AnswerCount, count_answers
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import CHOICE_TYPES, Bank, Question, TranslatedText
 from questionnaire.banks.services import bank_of
+from questionnaire.db import id_of
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
@@ -205,7 +206,7 @@ def submissions_by_version(db: Session) -> list[VersionSubmissions]:
     ).all()
     return [
         VersionSubmissions(
-            bank_version_id=version.id,  # type: ignore[arg-type]
+            bank_version_id=id_of(version),
             instrument=version.instrument,
             cluster=version.cluster,
             version=version.version,

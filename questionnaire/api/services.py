@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from questionnaire.accounts.models import User
 from questionnaire.api.models import ApiToken
 from questionnaire.audit import services as audit
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 
 #: Makes a leaked token recognisable to secret scanners and to people.
@@ -41,7 +41,7 @@ def create_token(db: Session, user: User, name: str) -> tuple[ApiToken, str]:
     if not name or len(name) > MAX_NAME:
         raise RuleViolation(_l("Give the token a name of 1 to %(max)d characters.", max=MAX_NAME))
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(name=name, token_hash=hash_token(secret), created_by_id=user.id)  # type: ignore[arg-type]
+    token = ApiToken(name=name, token_hash=hash_token(secret), created_by_id=id_of(user))
     db.add(token)
     db.flush()
     audit.record(

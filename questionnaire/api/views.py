@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
-from typing import Any
+from typing import ParamSpec
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -31,6 +31,7 @@ from questionnaire.security import csrf
 from questionnaire.validators import MAX_INTEGER, parse_id
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+P = ParamSpec("P")
 csrf.exempt(bp)
 
 ERROR_CODES = {
@@ -68,11 +69,11 @@ def _unauthorized(message: str, *, invalid: bool = False) -> Response:
     return error_response(401, message, {"WWW-Authenticate": challenge})
 
 
-def token_required(view: Callable[..., Any]) -> Callable[..., Any]:
+def token_required(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
     """Only a valid API token of an active secretariat member; the session is ignored."""
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
         scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             return _unauthorized("send an API token in the header Authorization: Bearer <token>")

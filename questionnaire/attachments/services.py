@@ -17,6 +17,7 @@ from questionnaire.accounts.models import User
 from questionnaire.attachments.content import media_type
 from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.services import record
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.reviews.models import Review
 
@@ -43,8 +44,7 @@ def attachments_of(db: Session, review_id: int) -> list[AttachmentRow]:
         .order_by(col(ReviewAttachment.uploaded_at), col(ReviewAttachment.id))
     )
     return [
-        AttachmentRow(a.id, a.filename, a.media_type, a.size_bytes, a.description)  # type: ignore[arg-type]
-        for a in rows
+        AttachmentRow(id_of(a), a.filename, a.media_type, a.size_bytes, a.description) for a in rows
     ]
 
 
@@ -68,7 +68,7 @@ def attach(
             )
         )
     attachment = ReviewAttachment(
-        review_id=review.id,  # type: ignore[arg-type]
+        review_id=id_of(review),
         filename=name,
         media_type=found,
         size_bytes=len(raw),

@@ -15,6 +15,7 @@ from questionnaire.attachments import services
 from questionnaire.attachments.access import AttachmentAccess, load_attachments
 from questionnaire.attachments.forms import AttachmentForm
 from questionnaire.attachments.models import ReviewAttachment
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 
 bp = Blueprint("attachments", __name__, url_prefix="/reviews/<int:review_id>/attachments")
@@ -30,7 +31,7 @@ def index(review_id: int) -> ResponseReturnValue:
 def _index(
     access: AttachmentAccess, form: AttachmentForm, problems: list[str]
 ) -> ResponseReturnValue:
-    rows = services.attachments_of(db.session(), review_id=access.review.id)  # type: ignore[arg-type]
+    rows = services.attachments_of(db.session(), review_id=id_of(access.review))
     errors = [("file", message) for message in [*problems, *form.file.errors]]
     page = render_template(
         "attachments/index.html", access=access, rows=rows, form=form, errors=errors

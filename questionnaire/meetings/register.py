@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.bodies import Body, bodies
 from questionnaire.meetings.models import Meeting, MeetingDocument
@@ -161,7 +162,7 @@ def _allocate(db: Session, meeting: Meeting, item: str, original_language: str) 
         if language == "en" or title != english
     }
     return MeetingDocument(
-        meeting_id=meeting.id,  # type: ignore[arg-type]
+        meeting_id=id_of(meeting),
         kind="crp",
         number=number,
         joint_with=[],

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, or_, select
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
+from questionnaire.db import id_of
 from questionnaire.nominations.models import Nomination
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership, ReviewPhase
 
@@ -124,7 +125,4 @@ def nomination_rows(
         .order_by(col(BankVersion.instrument))
     ):
         covered.setdefault(nomination_id, []).append((review_id, instrument))  # type: ignore[arg-type]
-    return [
-        NominationRow(n, u, tuple(covered.get(n.id, ())), phase)  # type: ignore[arg-type]
-        for n, u, phase in found
-    ]
+    return [NominationRow(n, u, tuple(covered.get(id_of(n), ())), phase) for n, u, phase in found]

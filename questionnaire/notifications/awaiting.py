@@ -112,7 +112,7 @@ def _state_side(db: Session, row: ReviewRow, name: str, today: date) -> list[Awa
     if review.status == "answering":
         return _answering(db, row, name, today)
     items = []
-    requests = unanswered_requests(db, review.id)  # type: ignore[arg-type]
+    requests = unanswered_requests(db, id_of(review))
     if requests:
         text = ngettext(
             "%(num)d request for clarification on the answers (%(instrument)s) awaits your reply.",
@@ -123,7 +123,7 @@ def _state_side(db: Session, row: ReviewRow, name: str, today: date) -> list[Awa
         items.append(
             _item(text, url_for("workspace.overview", review_id=review.id), None, today, review.id)
         )
-    if row.role == "focal_point" and _list_status(db, review.id) == "with_state":  # type: ignore[arg-type]
+    if row.role == "focal_point" and _list_status(db, id_of(review)) == "with_state":
         text = _(
             "Agree to the list of observations (%(instrument)s), or send it back with comments.",
             instrument=row.bank_version.instrument,
@@ -144,7 +144,7 @@ def _reviewer_side(
         return []
     lst = db.exec(
         select(ListOfObservations).where(ListOfObservations.review_id == review.id)
-    ).first() or ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
+    ).first() or ListOfObservations(review_id=id_of(review))
     if lst.status != "drafting":
         return []
     items = []

@@ -65,7 +65,7 @@ def find_list(db: Session, review: Review) -> ListOfObservations:
     found = db.exec(
         select(ListOfObservations).where(ListOfObservations.review_id == review.id)
     ).first()
-    return found or ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
+    return found or ListOfObservations(review_id=id_of(review))
 
 
 def list_of(db: Session, review: Review, *, lock: bool = False) -> ListOfObservations:
@@ -75,7 +75,7 @@ def list_of(db: Session, review: Review, *, lock: bool = False) -> ListOfObserva
     query = select(ListOfObservations).where(ListOfObservations.review_id == review.id)
     found = db.exec(query.with_for_update() if lock else query).first()
     if found is None:
-        found = ListOfObservations(review_id=review.id)  # type: ignore[arg-type]
+        found = ListOfObservations(review_id=id_of(review))
         db.add(found)
         db.flush()
     return found
@@ -153,7 +153,7 @@ def add_observation(
         lst.original_language = writer_language(user)
         db.add(lst)
     observation = Observation(
-        review_id=review.id,  # type: ignore[arg-type]
+        review_id=id_of(review),
         section_key=section_key,
         category=category,
         text=text,

@@ -15,6 +15,7 @@ from questionnaire import db
 from questionnaire.accounts.models import User
 from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.schema import Section
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.meetings.wording import language_name
@@ -60,7 +61,7 @@ def _observation_form(choices: list[Citable], **kwargs: object) -> ObservationFo
 
 def _citable(access: WorkspaceAccess, section: Section) -> list[Citable]:
     """The section's answered questions an observation may cite."""
-    answers = answers_of(db.session(), access.review.id)  # type: ignore[arg-type]
+    answers = answers_of(db.session(), id_of(access.review))
     return citable_answers(access.bank, section, answers)
 
 

@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.meetings.services import agenda_symbol, body_of, meetings
@@ -119,7 +120,7 @@ def new() -> ResponseReturnValue:
             return render_template("publishing/new.html", form=form), 400
         for publication in created:
             if publication.job_status != "done":
-                jobs.enqueue_render(publication.id)  # type: ignore[arg-type]
+                jobs.enqueue_render(id_of(publication))
         return redirect(url_for(".show", publication_id=created[0].id))
     return render_template("publishing/new.html", form=form)
 
@@ -200,7 +201,7 @@ def renew(publication_id: int) -> ResponseReturnValue:
         flash(str(exc), "error")
         return redirect(url_for(".show", publication_id=publication_id))
     if created.job_status != "done":
-        jobs.enqueue_render(created.id)  # type: ignore[arg-type]
+        jobs.enqueue_render(id_of(created))
     flash(_("A new revision has been made from the current data."), "success")
     return redirect(url_for(".show", publication_id=created.id))
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.schema import Bank
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer
 from questionnaire.responses.question_types import InvalidValue
@@ -151,7 +151,7 @@ def save_answers(
     outcome = SaveOutcome()
     user_id = user.id  # read once: `user` is often the request's proxy
     assert user_id is not None
-    current = current_answers(db, review.id, [c.key for c in changes])  # type: ignore[arg-type]
+    current = current_answers(db, id_of(review), [c.key for c in changes])
     now = utcnow()
     creations, updates = [], []
     for change in changes:
@@ -167,7 +167,7 @@ def save_answers(
             outcome.conflicts[change.key] = _conflict(change, row)
         else:
             updates.append((change, row))
-    revised = _update(db, review.id, user_id, updates, language, now, outcome)  # type: ignore[arg-type]
+    revised = _update(db, id_of(review), user_id, updates, language, now, outcome)
     revised += _create(db, review, user_id, creations, language, now, outcome)
     record_revisions(db, review, user, revised, kind=kind, coalesce_seconds=coalesce_seconds)
     return outcome

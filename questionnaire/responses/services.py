@@ -298,13 +298,13 @@ def carry_forward(db: Session, review: Review, bank: Bank, actor: User | None = 
     carried; the earlier answer stays on record with its own review. Each carried answer is
     a revision and an audit entry (by `actor`, or by the system when None).
     """
-    existing = answers_of(db, review.id)  # type: ignore[arg-type]
+    existing = answers_of(db, id_of(review))
     carried = 0
     earlier = earlier_submission(db, review, bank)
     if earlier is not None:
         old_review, old_version = earlier
         old_bank = bank_of(old_version)
-        old_answers = answers_of(db, old_review.id)  # type: ignore[arg-type]
+        old_answers = answers_of(db, id_of(old_review))
         for question in bank.questions:
             if question.key in existing:
                 continue
@@ -352,7 +352,7 @@ def _add_carried(
     except InvalidValue:
         return False
     answer = Answer(
-        review_id=review.id,  # type: ignore[arg-type]
+        review_id=id_of(review),
         question_key=question.key,
         value=value,
         is_confidential=any(answer.is_confidential for answer in found),
@@ -365,7 +365,7 @@ def _add_carried(
     db.flush()
     db.add(
         AnswerRevision(
-            answer_id=answer.id,  # type: ignore[arg-type]
+            answer_id=id_of(answer),
             version=1,
             kind="carry_forward",
             value=value,

@@ -60,10 +60,10 @@ def _section(access: ReviewAccess, section_key: str) -> Section:
 
 
 def _states(access: ReviewAccess) -> tuple[dict[str, Any], list[Any]]:
-    answers = services.answers_of(db.session(), access.review.id)  # type: ignore[arg-type]
+    answers = services.answers_of(db.session(), id_of(access.review))
     values = {key: answer.value for key, answer in answers.items()}
     carried = {key for key, answer in answers.items() if answer.is_carried_forward}
-    marked = services.progress_rows(db.session(), access.review.id)  # type: ignore[arg-type]
+    marked = services.progress_rows(db.session(), id_of(access.review))
     states = [
         section_state(
             access.bank, s, values, carried, bool(marked.get(s.key) and marked[s.key].is_complete)
@@ -129,7 +129,7 @@ def _post_section(access: ReviewAccess, section: Section) -> ResponseReturnValue
     mark the section complete as the button asks."""
     session = db.session()
     review_id = id_of(access.review)
-    form = section_form_class(access.version.id, section)()  # type: ignore[arg-type]
+    form = section_form_class(id_of(access.version), section)()
     form.validate()
     action = request.form.get("action", "save")
     try:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.reference.models import State
 from questionnaire.reference.services import instruments_as_at
@@ -138,7 +138,7 @@ def draw_phase(
     lots = draw_lots_of_phase(db, phase, seed, seed_source)
     seats = lots.outcome.seats
     draw = ReviewDraw(
-        phase_id=phase.id,  # type: ignore[arg-type]
+        phase_id=id_of(phase),
         kind="draw",
         seed=lots.seed,
         seed_source=lots.seed_source,
@@ -184,11 +184,11 @@ def _assign(
     for seat in seats:
         review = by_key[(seat.state_under_review, seat.instrument)]
         assignment = ReviewAssignment(
-            review_id=review.id,  # type: ignore[arg-type]
+            review_id=id_of(review),
             reviewing_state=seat.reviewing_state,
             seat=seat.seat,
             is_additional=seat.is_additional,
-            draw_id=draw.id,  # type: ignore[arg-type]
+            draw_id=id_of(draw),
         )
         db.add(assignment)
         created.append(assignment)
@@ -255,7 +255,7 @@ def replace_reviewer(
     if assignment.is_additional:
         seats = [replace(seat, is_additional=True) for seat in seats]
     draw = ReviewDraw(
-        phase_id=phase.id,  # type: ignore[arg-type]
+        phase_id=id_of(phase),
         kind="replacement",
         seed=seed,
         seed_source=seed_source or CALLER_SEED_SOURCE,

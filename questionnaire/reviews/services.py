@@ -14,6 +14,7 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of, instruments_without_bank
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
 from questionnaire.notifications import events
@@ -53,7 +54,7 @@ def open_review(
         raise RuleViolation(_l("A review can only use a published questionnaire."))
     review = Review(
         state_code=state_code,
-        bank_version_id=bank_version.id,  # type: ignore[arg-type]
+        bank_version_id=id_of(bank_version),
         started_on=started_on,
         answers_due_on=(deadlines or Deadlines.configured()).answers_due(started_on),
         phase_id=phase_id,
@@ -92,8 +93,8 @@ def add_member(
         return existing
     _check_member(db, review, user, role)
     membership = ReviewMembership(
-        review_id=review.id,  # type: ignore[arg-type]
-        user_id=user.id,  # type: ignore[arg-type]
+        review_id=id_of(review),
+        user_id=id_of(user),
         role=role,
         nomination_id=nomination_id,
     )
