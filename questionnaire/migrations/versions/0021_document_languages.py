@@ -1,7 +1,7 @@
 """lists of observations and summaries have an original language and translations
 
 Revision ID: 0021
-Revises: 0020
+Revises: 0019
 Create Date: 2026-12-02 12:40:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0020"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
