@@ -20,7 +20,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.dates import un_date
-from questionnaire.i18n import localize, sentences
+from questionnaire.i18n import isolated, left_to_right, localize, sentences
 from questionnaire.notifications.services import queue_message
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
@@ -64,7 +64,15 @@ def _about(db: Session, review: Review, language: str, section_key: str | None) 
     if version is not None:
         instrument = load_instrument_data().instruments.get(version.instrument)
         title = localize(instrument.title, language) if instrument else None
-        name = f"{title} ({version.instrument})" if title else version.instrument
+        name = (
+            _(
+                "%(title)s (%(code)s)",
+                title=isolated(title.text, title.language),
+                code=left_to_right(version.instrument),
+            )
+            if title
+            else version.instrument
+        )
         lines.append(_("Instrument: %(instrument)s", instrument=name))
         bank = bank_of(version)
         section = bank.sections_by_key.get(section_key or "")

@@ -16,7 +16,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of, instruments_without_bank
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
+from questionnaire.i18n import INTERFACE_LANGUAGES, current_language, list_of
 from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
@@ -175,8 +175,7 @@ def _left_out_message(db: Session, cluster: str, left_out: dict[str, list[str]])
     }
     listed = LazyString(
         lambda: "; ".join(
-            f"{instrument} ({', '.join(str(name) for name in states)})"
-            for instrument, states in names.items()
+            f"{instrument} ({list_of(states)})" for instrument, states in names.items()
         )
     )
     return _l(
