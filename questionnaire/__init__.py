@@ -14,7 +14,7 @@ from questionnaire.accounts import views as accounts_views
 from questionnaire.analysis import views as analysis_views
 from questionnaire.api import views as api_views
 from questionnaire.attachments import views as attachments_views
-from questionnaire.audit import views as audit_views
+from questionnaire.audit_log import views as audit_views
 from questionnaire.banks import views as banks_views
 from questionnaire.exports import views as exports_views
 from questionnaire.meetings import views as meetings_views

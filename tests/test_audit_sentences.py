@@ -7,7 +7,7 @@ import html
 import re
 
 from questionnaire.audit.services import record
-from questionnaire.audit.views import PAGE_SIZE
+from questionnaire.audit_log.views import PAGE_SIZE
 from tests.conftest import login
 
 

@@ -21,7 +21,7 @@ from questionnaire.accounts.models import User
 from questionnaire.attachments import services as attachment_services
 from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
-from questionnaire.audit.sentences import sentence
+from questionnaire.audit_log.sentences import sentence
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
 from tests import test_backup
 from tests.conftest import login

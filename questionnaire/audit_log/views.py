@@ -14,7 +14,7 @@ from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
-from questionnaire.audit.sentences import KINDS, changes, review_label, sentence, state_label
+from questionnaire.audit_log.sentences import KINDS, changes, review_label, sentence, state_label
 from questionnaire.banks.models import BankVersion
 from questionnaire.exports.formats import CSV_MIMETYPE, Column, Table, csv_bytes
 from questionnaire.i18n import current_language
@@ -22,6 +22,7 @@ from questionnaire.reference.names import collation_key
 from questionnaire.reviews.models import Review
 from questionnaire.validators import parse_id
 
+# The blueprint, its URLs and its templates (audit/) keep the name the secretariat knows.
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 PAGE_SIZE = 50
 #: The filters the page and the export take, from the query string.
