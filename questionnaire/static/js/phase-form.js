@@ -104,7 +104,8 @@
   function setUpDeadlines(box) {
     var start = document.getElementById("started_on");
     var lang = document.documentElement.lang || "en";
-    var format = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : lang,
+    // Western digits in every language, as the server writes dates (Arabic included).
+    var format = new Intl.DateTimeFormat((lang === "en" ? "en-GB" : lang) + "-u-nu-latn",
       { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     var fields = box.querySelectorAll("input[data-duration-of]");
     function update() {
