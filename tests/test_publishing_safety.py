@@ -45,6 +45,7 @@ from tests.factories import (
     pdf_text,
     pdffonts,
     pdftotext,
+    translate_list,
 )
 
 OBSERVATION_MARKER = "CONFIDENTIAL-MARKER-7f3a9"
@@ -185,6 +186,9 @@ def test_confidential_elements_and_answers_are_nowhere_in_the_crp(
 ) -> None:
     ghana, kenya = confidential_lists
     assert len(ghana.confidential_ids) == 2
+    if language != "en":  # the French version is made from the lists' French translation
+        for reviewed in confidential_lists:
+            translate_list(db, reviewed, secretariat, language)
     publication = make_crp(
         db, crp_request([ghana.review_id, kenya.review_id], language), secretariat
     )
@@ -220,6 +224,8 @@ def test_the_withheld_note_appears_only_when_the_setting_is_on(
 ) -> None:
     assert app.config["PUBLISH_WITHHELD_NOTE"] is False
     review_ids = [r.review_id for r in confidential_lists]
+    for reviewed in confidential_lists:
+        translate_list(db, reviewed, secretariat)
     for language in ("en", "fr"):
         publication = make_crp(
             db, crp_request(review_ids, language, withheld_note=True), secretariat
@@ -338,6 +344,8 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(
         + [("art-5", "gap", bidi), ("art-5", "gap", after)],
         summary="\n\n".join([*texts[:3], bidi]),
     )
+    # The French version takes the French translation: here the same hostile texts again.
+    translate_list(db, reviewed, secretariat, "fr", lambda text: text)
     for language in ("en", "fr"):
         publication = make_crp(db, crp_request([reviewed.review_id], language), secretariat)
         assert publication.pdf is not None
