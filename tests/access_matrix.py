@@ -395,7 +395,6 @@ FORMS: dict[tuple[str, str], FormData] = {
         "languages": ["en"],
         "issued_on": "2027-06-01",
         "cutoff": "2027-05-31",
-        "text_language": "en",
         "reviews": [str(s.submitted.id)],
     },
     ("workspace.section", "observation"): lambda db, s, a: {

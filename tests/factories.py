@@ -710,7 +710,6 @@ def form_data(
         "languages": ["en"],
         "issued_on": ISSUED_ON.isoformat(),
         "cutoff": CUTOFF.isoformat(),
-        "text_language": "en",
         "reviews": [str(i) for i in review_ids],
         **extra,
     }
@@ -750,7 +749,7 @@ def in_french(text: str) -> str:
 
 def translate_list(
     db: Session,
-    reviewed: Reviewed,
+    reviewed: Reviewed | Review,
     user: User,
     language: str = "fr",
     render: Callable[[str], str] = in_french,
@@ -758,7 +757,8 @@ def translate_list(
     """Record, as the secretariat's `user`, the translation into `language` of every
     observation and summary paragraph of the review's list that needs one (`render` of its
     text), tied to the text it renders."""
-    review = db.get(Review, reviewed.review_id)
+    review_id = reviewed.review_id if isinstance(reviewed, Reviewed) else reviewed.id
+    review = db.get(Review, review_id)
     assert review is not None
     lst = observations.list_of(db, review)
     found = list_in_language(db, review, lst, language)

@@ -35,7 +35,7 @@ from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
 from tests.conftest import login, reviewing_states_agree
-from tests.factories import crp_request, record_test_meeting
+from tests.factories import crp_request, record_test_meeting, translate_list
 
 #: States whose ISO 3166 names differ from the UN's, reviewed in the phase the test opens.
 UNDER_REVIEW = ["BOL", "COD", "PRK", "KOR", "VEN", "TZA", "MDA", "CIV", "GBR", "USA"]
@@ -272,6 +272,8 @@ def _agreed_list(db: Session, make_user: Callable[..., User], review: Review) ->
 
 def _crp_text(db: Session, review: Review, secretariat: User, language: str) -> str:
     record_test_meeting(db)
+    if language != "en":  # the list is written in English: its version takes a translation
+        translate_list(db, review, secretariat, language)
     request = crp_request([review.id], language)  # type: ignore[list-item]
     publication = publishing.create_crp(db, request, secretariat)
     if publication.job_status != "done":
