@@ -1,4 +1,4 @@
-"""`questionnaire states import-treaty-status` and the `questionnaire provisions` commands."""
+"""`questionnaire states load|import-treaty-status` and the `questionnaire provisions` commands."""
 
 from __future__ import annotations
 
@@ -72,3 +72,25 @@ def provisions_coverage() -> None:
             f"{row.instrument:<11}{row.language:<10}{row.complete:>6}{row.partial:>9}"
             f"{row.missing:>9}"
         )
+
+
+@click.group("states")
+def states_group() -> None:
+    """States and the instruments they are party to."""
+
+
+@states_group.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def states_load(path: Path | None) -> None:
+    """Load the States file (default: the shipped reference data)."""
+    session = db.session()
+    try:
+        count = reference_services.load_states(session, path or reference_services.STATES_FILE)
+    except reference_services.StatesFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    session.commit()
+    click.echo(f"{count} States loaded")
+
+
+states_group.add_command(import_treaty_status)
