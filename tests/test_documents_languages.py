@@ -29,12 +29,12 @@ from questionnaire.dates import ARABIC_MONTHS
 from questionnaire.demo import answer_required
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import heading, services
-from questionnaire.meetings.bodies import bodies
 from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.note import status_document
 from questionnaire.meetings.register import take_crp
 from questionnaire.meetings.validation import read_meeting_text
+from questionnaire.reference.bodies import bodies
 from questionnaire.reference.names import UN_LANGUAGES
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review

@@ -24,7 +24,6 @@ from questionnaire.cli import cli
 from questionnaire.demo import answer_required
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import services
-from questionnaire.meetings.bodies import bodies
 from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.note import status_document
@@ -36,6 +35,7 @@ from questionnaire.meetings.symbols import (
     is_valid_symbol,
 )
 from questionnaire.meetings.validation import read_meeting_file, read_meeting_text
+from questionnaire.reference.bodies import bodies
 from questionnaire.responses import services as responses
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review

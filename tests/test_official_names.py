@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
-from questionnaire.meetings.bodies import bodies
+from questionnaire.reference.bodies import bodies
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.names import UN_LANGUAGES, load_state_names
 from questionnaire.reference.official_names import KINDS, name_coverage, names_on_file

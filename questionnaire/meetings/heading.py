@@ -21,9 +21,9 @@ from flask_babel import lazy_gettext as _l
 
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import wording
-from questionnaire.meetings.bodies import bodies
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of
+from questionnaire.reference.bodies import bodies
 
 #: The language in which a version prints the block on the right of the organ, when it is not
 #: the version's own.

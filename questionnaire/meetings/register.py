@@ -12,12 +12,12 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
-from questionnaire.meetings.bodies import Body, bodies
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of
 from questionnaire.meetings.spec import ITEM_REFERENCE
 from questionnaire.meetings.symbols import document_symbol, is_valid_job_number
 from questionnaire.meetings.validation import normalized
+from questionnaire.reference.bodies import Body, bodies
 from questionnaire.reference.names import UN_LANGUAGES
 
 #: The languages in which a CRP allocated here gets its standard title: the six official

@@ -8,11 +8,11 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
-from questionnaire.meetings.bodies import Body, bodies
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.spec import DocumentSpec, MeetingSpec
 from questionnaire.meetings.symbols import document_symbol, series
 from questionnaire.meetings.validation import normalized
+from questionnaire.reference.bodies import Body, bodies
 
 
 def body_of(meeting: Meeting) -> Body:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from questionnaire.meetings.bodies import Body
+from questionnaire.reference.bodies import Body
 
 #: The local part of each kind of document after the series.
 LOCAL_PARTS = {

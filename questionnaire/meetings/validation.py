@@ -12,9 +12,9 @@ from pydantic import ValidationError
 
 from questionnaire.banks import yamlsource
 from questionnaire.banks.validation import Problem
-from questionnaire.meetings.bodies import bodies
 from questionnaire.meetings.spec import ITEM_REFERENCE, MeetingFile, MeetingSpec
 from questionnaire.meetings.symbols import SymbolError, local_part
+from questionnaire.reference.bodies import bodies
 
 
 @dataclass

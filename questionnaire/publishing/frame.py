@@ -15,12 +15,12 @@ from sqlmodel import Session
 
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import wording
-from questionnaire.meetings.bodies import Body
 from questionnaire.meetings.heading import TextPicker, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.register import agenda_item, crp_of, document_bodies
 from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
 from questionnaire.publishing.languages import original_line
+from questionnaire.reference.bodies import Body
 
 
 @dataclass(frozen=True)

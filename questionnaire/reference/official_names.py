@@ -2,7 +2,7 @@
 
 Names come from data only: the instruments, their clusters and article headings
 (`reference/data/instruments.yaml`), the Conference and its working groups
-(`meetings/data/bodies.yaml`) and the States (`reference/data/state_names.yaml`). A name is
+(`reference/data/bodies.yaml`) and the States (`reference/data/state_names.yaml`). A name is
 *unverified* when its file marks it as not yet checked against UN terminology or the authentic
 texts, and *missing* in a language with no official form on file: it is then shown in English,
 said so, and never made up.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from questionnaire.meetings.bodies import bodies
+from questionnaire.reference.bodies import bodies
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.names import UN_LANGUAGES, load_state_names
 
