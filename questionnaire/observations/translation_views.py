@@ -17,6 +17,7 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES, RTL_LANGUAGES, current_language
@@ -174,17 +175,17 @@ def _by_section(
 
 def _sent_observations(texts: ListInLanguage) -> dict[int, TranslatedText]:
     """What the form sent for each observation it offered (the ones still to translate)."""
-    sent = {}
+    sent: dict[int, TranslatedText] = {}
     for item in texts.observations:
         key = f"o-{item.observation.id}"
         if item.status in ("original", "confidential") or f"{key}-text" not in request.form:
             continue
-        sent[item.observation.id] = TranslatedText(
+        sent[id_of(item.observation)] = TranslatedText(
             text=request.form.get(f"{key}-text", ""),
             source_sha256=request.form.get(f"{key}-source", ""),
             confirm=request.form.get(f"{key}-confirm") == "y",
         )
-    return sent  # type: ignore[return-value]
+    return sent
 
 
 def _sent_summary(texts: ListInLanguage) -> TranslatedSummary | None:

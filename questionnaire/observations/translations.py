@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
-from questionnaire.db import utcnow
+from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.observations.languages import OFFICIAL_LANGUAGES
 from questionnaire.observations.models import (
@@ -192,7 +192,7 @@ def list_in_language(
     )
     items = []
     for observation in observations:
-        found = stored.get(observation.id)  # type: ignore[arg-type]
+        found = stored.get(id_of(observation))
         items.append(
             ObservationItem(
                 observation,
@@ -309,6 +309,12 @@ def record_translations(
     return changed
 
 
+def _confirmed(stored_sha256: str, sent: TranslatedText | TranslatedSummary) -> bool:
+    """An unchanged translation is recorded again only when it is confirmed as rendering a
+    changed original (a page saved without looking at it confirms nothing)."""
+    return sent.confirm and stored_sha256 != sent.source_sha256
+
+
 def _record_observation(
     db: Session,
     review: Review,
@@ -331,18 +337,21 @@ def _record_observation(
         db.delete(stored)
         after = None
     else:
-        unchanged = stored is not None and stored.text == text
-        if unchanged and (stored.source_sha256 == sent.source_sha256 or not sent.confirm):  # type: ignore[union-attr]
+        if (
+            stored is not None
+            and stored.text == text
+            and not _confirmed(stored.source_sha256, sent)
+        ):
             return 0
         stored = stored or ObservationTranslation(
-            observation_id=item.observation.id,  # type: ignore[arg-type]
+            observation_id=id_of(item.observation),
             language=language,
             text=text,
             source_sha256=sent.source_sha256,
-            translated_by_id=user.id,  # type: ignore[arg-type]
+            translated_by_id=id_of(user),
         )
         stored.text, stored.source_sha256 = text, sent.source_sha256
-        stored.translated_by_id, stored.translated_at = user.id, utcnow()  # type: ignore[assignment]
+        stored.translated_by_id, stored.translated_at = id_of(user), utcnow()
         db.add(stored)
         after = {"text": text, "source_sha256": sent.source_sha256}
     record(
@@ -393,16 +402,16 @@ def _record_summary(
         after = None
     else:
         unchanged = stored is not None and list(stored.paragraphs) == texts
-        if unchanged and (stored.source_sha256 == sent.source_sha256 or not sent.confirm):  # type: ignore[union-attr]
+        if stored is not None and unchanged and not _confirmed(stored.source_sha256, sent):
             return 0
         stored = stored or SummaryTranslation(
-            list_id=lst.id,  # type: ignore[arg-type]
+            list_id=id_of(lst),
             language=language,
             source_sha256=sent.source_sha256,
-            translated_by_id=user.id,  # type: ignore[arg-type]
+            translated_by_id=id_of(user),
         )
         stored.paragraphs, stored.source_sha256 = texts, sent.source_sha256
-        stored.translated_by_id, stored.translated_at = user.id, utcnow()  # type: ignore[assignment]
+        stored.translated_by_id, stored.translated_at = id_of(user), utcnow()
         db.add(stored)
         after = {"paragraphs": texts, "source_sha256": sent.source_sha256}
     record(
