@@ -225,6 +225,8 @@ def test_the_agenda_renders_in_each_language(
     assert bodies().united_nations[language] in text
     assert " ".join(organ.split()[:3]) in text
     assert AGENDA in text and "V.27-00421" in text
+    if language in heading.BLOCK_LANGUAGE:  # the block beside the organ is in English
+        assert "Distr.: General" in text and "20 April 2027" in text
 
 
 @pytest.fixture
