@@ -30,7 +30,7 @@ from questionnaire.i18n import current_language
 from questionnaire.observations.access import load_workspace
 from questionnaire.observations.services import observations_of
 from questionnaire.responses.access import load_review
-from questionnaire.responses.services import answers_of
+from questionnaire.responses.queries import answers_of
 
 bp = Blueprint("exports", __name__)
 

@@ -26,7 +26,7 @@ from questionnaire.observations.dialogue import open_requests
 from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.responses.services import submission_blockers
+from questionnaire.responses.submission import submission_blockers
 from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.queries import ReviewRow, reviews_for
 

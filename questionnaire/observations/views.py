@@ -36,7 +36,7 @@ from questionnaire.observations.models import Observation
 from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import provision_text
-from questionnaire.responses.services import answers_of
+from questionnaire.responses.queries import answers_of
 from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.services import active_assignments
 from questionnaire.validators import parse_id

@@ -62,7 +62,7 @@ _ACCESS_QUERY = (
     .where(Review.id == bindparam("review_id"))
     .options(defer(BankVersion.content))  # type: ignore[arg-type]
 )
-#: The same, with the review's row locked as `responses.services` locks it for a change of
+#: The same, with the review's row locked as `responses.saving` locks it for a change of
 #: answers: the status read is then the one the change is made under, in the same round trip.
 _ACCESS_QUERY_FOR_CHANGE = _ACCESS_QUERY.with_for_update(read=True, of=Review).execution_options(
     populate_existing=True

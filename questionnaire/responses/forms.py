@@ -15,8 +15,8 @@ from wtforms.widgets import HiddenInput
 from questionnaire.banks.schema import Section
 from questionnaire.forms import Form
 from questionnaire.responses.models import Answer
+from questionnaire.responses.queries import StoredAnswer
 from questionnaire.responses.question_types import type_of
-from questionnaire.responses.services import StoredAnswer
 
 _FORM_CLASSES: dict[tuple[int, str], type[FlaskForm]] = {}
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of
 from questionnaire.responses.progress import ReviewProgress, review_progress
-from questionnaire.responses.services import answers_of
+from questionnaire.responses.queries import answers_of
 from questionnaire.reviews.models import RESPONDENT_ROLES
 from questionnaire.reviews.queries import ReviewRow
 

@@ -37,8 +37,8 @@ from questionnaire.banks.schema import Bank, Question, Section
 from questionnaire.banks.titles import section_title
 from questionnaire.i18n import current_language, localize
 from questionnaire.responses.forms import FieldState
+from questionnaire.responses.queries import StoredAnswer
 from questionnaire.responses.question_types import type_of
-from questionnaire.responses.services import StoredAnswer
 
 
 @dataclass(frozen=True)
