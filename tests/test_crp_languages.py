@@ -36,6 +36,7 @@ from questionnaire.observations.summary import paragraphs_of, set_paragraph_conf
 from questionnaire.observations.translations import list_in_language
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, request_from_source
+from questionnaire.publishing.languages import original_line, originals_of
 from questionnaire.publishing.models import Publication
 from questionnaire.reviews.models import Review
 from tests.conftest import BANKS_DIR, login, reviewing_states_agree
@@ -466,3 +467,15 @@ def test_the_demo_translates_senegals_list_so_a_french_crp_can_be_made(
     assert texts == list(FRENCH.values())
     assert french.snapshot["header"]["original_line"] == "Original : anglais"
     assert not any(element[2] in str(french.snapshot) for element in ELEMENTS if element[3])
+
+
+def test_the_original_line_in_each_language_and_with_several_originals() -> None:
+    for language, line in ORIGINAL_LINES.items():
+        assert original_line(["en"], language) == line
+    assert original_line(["fr", "en"], "en") == "Original: English/French"
+    assert original_line(["fr", "en"], "fr") == "Original : anglais/français"
+    assert original_line(["ar", "es"], "zh") == "原件：阿拉伯文/西班牙文"
+    english = ListOfObservations(review_id=1, original_language="en", summary_language="fr")
+    assert originals_of([english]) == ["en"]  # an empty summary has no language to say
+    english.summary = "Le Ghana a une loi."
+    assert originals_of([english]) == ["en", "fr"]

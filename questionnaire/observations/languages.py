@@ -4,9 +4,10 @@ official languages of the United Nations, in the order of their English names.""
 from __future__ import annotations
 
 from questionnaire.accounts.models import User
+from questionnaire.reference.names import UN_LANGUAGES
 
-#: Arabic, Chinese, English, French, Russian, Spanish.
-OFFICIAL_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+#: Arabic, Chinese, English, French, Russian, Spanish (the one list of `reference.names`).
+OFFICIAL_LANGUAGES = UN_LANGUAGES
 
 
 def writer_language(user: User) -> str:
