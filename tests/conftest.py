@@ -26,6 +26,7 @@ from questionnaire.accounts.models import User
 from questionnaire.accounts.views import limiter
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
+from questionnaire.banks.validation import ValidatedBank
 from questionnaire.config import normalize_database_url
 from questionnaire.models import metadata
 from questionnaire.notifications import people
@@ -174,10 +175,23 @@ def client(app: Flask, db: Session) -> FlaskClient:
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def validated_shipped_banks() -> list[ValidatedBank]:
+    """The shipped bank files, read and validated once per session (about a second each
+    time): tests that record them start from these results."""
+    return banks.validate_files(banks.discover_bank_files(BANKS_DIR))
+
+
 @pytest.fixture
-def shipped_banks(db: Session) -> dict[tuple[str, str, int], BankVersion]:
-    """Every shipped bank, recorded."""
-    report = banks.load_banks(db, banks.discover_bank_files(BANKS_DIR))
+def shipped_banks(
+    db: Session, validated_shipped_banks: list[ValidatedBank], monkeypatch: pytest.MonkeyPatch
+) -> dict[tuple[str, str, int], BankVersion]:
+    """Every shipped bank, recorded through the loading service, from the session's
+    validation of the files (the tests of loading and validation read the files themselves)."""
+    paths = banks.discover_bank_files(BANKS_DIR)
+    with monkeypatch.context() as patch:
+        patch.setattr(banks, "validate_files", lambda _paths: validated_shipped_banks)
+        report = banks.load_banks(db, paths)
     db.commit()
     return {(v.instrument, v.cluster, v.version): v for v in report.added + report.unchanged}
 
