@@ -12,6 +12,7 @@ TEST_DEB := $(RUN_DEB) chromium poppler-utils
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PYTEST_WORKERS ?= auto
 # Links in the demo's e-mails point to the demo itself (the application requires the address).
 DEMO_URL := http://$(HOST):$(PORT)
 
@@ -52,8 +53,9 @@ run: system-run install
 	PUBLIC_BASE_URL=$(DEMO_URL) TWO_FACTOR_REQUIRED_ROLES= \
 	  $(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
 
+# The suite runs on one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
 test: system-test install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: system-test install
 	$(PY) -m bench.run
@@ -62,6 +64,7 @@ lint: install
 	$(BIN)/ruff check questionnaire tests bench
 	$(BIN)/ruff format --check questionnaire tests bench
 	$(BIN)/mypy questionnaire
+	$(BIN)/mypy tests
 	$(BIN)/codespell questionnaire templates tests bench docs README.md
 
 clean:
