@@ -70,4 +70,4 @@ def un_datetime(value: datetime | None, _format: str | None = None, **kwargs: ob
     language = current_language()
     comma = {"ar": "،", "zh": ""}.get(language, ",")  # "2027年5月2日 14:05 UTC"
     pattern = f"{date_pattern(language, value)}{comma} {TIME_PATTERN}"
-    return format_datetime(value, pattern, **kwargs)  # type: ignore[arg-type]
+    return format_datetime(value, pattern, **kwargs)

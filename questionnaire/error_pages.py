@@ -90,7 +90,7 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     # A view that says why it refuses (abort(403, description=_("…"))) is heard; Werkzeug's
     # own English descriptions are not shown.
     if error.description and error.description != type(error).description:
-        message = error.description  # type: ignore[assignment]
+        message = error.description
     response = _render(status, title, message)
     for name, value in error.get_headers():
         if name in ("Allow", "Retry-After"):

@@ -27,7 +27,7 @@ class WholeNumberRange(NumberRange):
         if not isinstance(data, int):
             super().__call__(form, field)
             return
-        if self.min <= data <= self.max:  # type: ignore[operator]
+        if self.min <= data <= self.max:
             return
         message = self.message or field.gettext("Number must be between %(min)s and %(max)s.")
         raise ValidationError(message % {"min": self.min, "max": self.max})

@@ -228,7 +228,7 @@ def choose_password_with_link(
             activated_at=user.activated_at or now,
         )
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if claimed.rowcount != 1:
         raise tokens.LinkInvalid("used meanwhile")
     db.refresh(user)
     lockout.clear_failures(db, user.email)

@@ -192,7 +192,7 @@ def _check_totp(db: Session, user: User, code: str, now: datetime) -> bool:
                 )
                 .values(totp_last_step=step)
             )
-            return claimed.rowcount == 1  # type: ignore[attr-defined]
+            return claimed.rowcount == 1
     return False
 
 
@@ -278,7 +278,7 @@ def _use_recovery_code(db: Session, user: User, code: str) -> bool:
         )
         .values(used_at=utcnow())
     )
-    return used.rowcount == 1  # type: ignore[attr-defined]
+    return used.rowcount == 1
 
 
 def remaining_recovery_codes(db: Session, user: User) -> int:

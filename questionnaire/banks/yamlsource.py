@@ -32,7 +32,7 @@ class LineList(list):
     item_lines: list[int]
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(_BaseLoader):
     def construct_yaml_map(self, node: yaml.MappingNode):  # type: ignore[override]
         data = LineDict()
         data.line = node.start_mark.line + 1

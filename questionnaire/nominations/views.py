@@ -115,7 +115,7 @@ def _preselect(form: NominationForm) -> Review | None:
 
 def _field_error(form: Form, exc: RuleViolation) -> None:
     name = {"language": "locale"}.get(getattr(exc, "field", ""), getattr(exc, "field", "email"))
-    target = getattr(form, name, None) or form.email  # type: ignore[has-type]
+    target = getattr(form, name, None) or form.email
     target.errors = [*target.errors, str(exc)]
 
 
@@ -168,7 +168,7 @@ def new() -> ResponseReturnValue:
                     form.email.data or "", form.full_name.data or "", form.locale.data or "en"
                 ),
                 role=form.role.data or "",
-                note=services.NoteVerbale(form.note_reference.data or "", form.note_date.data),  # type: ignore[arg-type]
+                note=services.NoteVerbale(form.note_reference.data or "", form.note_date.data),
                 purpose=_purpose(form),
             )
         except RuleViolation as exc:
@@ -222,7 +222,7 @@ def change_role(nomination_id: int) -> ResponseReturnValue:
     nomination, user = _nomination(nomination_id)
     form = ChangeRoleForm(role=nomination.role)
     if nomination.side == "reviewing":
-        form.role.choices = [c for c in form.role.choices if c.value != "observer"]  # type: ignore[union-attr]
+        form.role.choices = [c for c in form.role.choices if c.value != "observer"]
     if form.validate_on_submit():
         try:
             services.change_role(
@@ -281,7 +281,7 @@ def replace(nomination_id: int) -> ResponseReturnValue:
                 nominee=services.Nominee(
                     form.email.data or "", form.full_name.data or "", form.locale.data or "en"
                 ),
-                note=services.NoteVerbale(form.note_reference.data or "", form.note_date.data),  # type: ignore[arg-type]
+                note=services.NoteVerbale(form.note_reference.data or "", form.note_date.data),
                 reason=form.reason.data or "",
             )
         except RuleViolation as exc:

@@ -54,7 +54,7 @@ def _section(access: WorkspaceAccess, key: str) -> Section:
 
 def _observation_form(choices: list[Citable], **kwargs: object) -> ObservationForm:
     """The observation form, offering to cite `choices` by their short text."""
-    form = ObservationForm(**kwargs)  # type: ignore[arg-type]
+    form = ObservationForm(**kwargs)
     form.cited_keys.choices = [SelectChoice(c.key, c.label) for c in choices]
     return form
 

@@ -89,8 +89,8 @@ def _request(form: CrpForm) -> CrpRequest:
         item=(form.item.data or "").strip(),
         symbol=(form.symbol.data or "").strip(),
         language="",
-        issued_on=form.issued_on.data,  # type: ignore[arg-type]
-        cutoff=form.cutoff.data,  # type: ignore[arg-type]
+        issued_on=form.issued_on.data,
+        cutoff=form.cutoff.data,
         review_ids=tuple(int(i) for i in form.reviews.data or []),
         withheld_note=bool(form.withheld_note.data),
     )

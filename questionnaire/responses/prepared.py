@@ -99,7 +99,7 @@ class _Forbidden:
         )
 
     __getattr__ = __getitem__ = __call__ = __iter__ = __len__ = __contains__ = _refuse
-    __bool__ = __str__ = __html__ = _refuse  # type: ignore[assignment]
+    __bool__ = __str__ = __html__ = _refuse
 
 
 #: What the macros may not read while they render a part that is kept.

@@ -106,7 +106,7 @@ class YesNoPartial(SingleChoice):
 class _CheckboxField(SelectMultipleField):
     def pre_validate(self, form: Any) -> None:
         # An empty selection is a valid draft; unknown keys are not.
-        values = {choice.value for choice in self.choices}  # type: ignore[union-attr]
+        values = {choice.value for choice in self.choices}
         for value in self.data or []:
             if value not in values:
                 raise ValidationError(_l("Choose from the options given"))

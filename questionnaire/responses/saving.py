@@ -285,8 +285,8 @@ def _create(
             except IntegrityError:
                 stored = db.exec(
                     select(Answer).where(
-                        Answer.review_id == review.id,  # type: ignore[arg-type]
-                        Answer.question_key == change.key,  # type: ignore[arg-type]
+                        Answer.review_id == review.id,
+                        Answer.question_key == change.key,
                     )
                 ).one()
                 outcome.conflicts[change.key] = _conflict(change, stored)
