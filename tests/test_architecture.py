@@ -26,7 +26,7 @@ NOT_YET_ONE_WAY = {
     ("notifications", "observations"): "observations tell people (events, people)",
     ("notifications", "responses"): "responses tell people (events, people)",
     ("notifications", "reviews"): "reviews tell people; the home page reads awaiting",
-    ("observations", "reviews"): "reviews.queries (the dashboard) counts observations",
+    ("observations", "reviews"): "reviews.dashboard counts observations",
 }
 
 

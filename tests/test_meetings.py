@@ -37,9 +37,9 @@ from questionnaire.meetings.symbols import (
 from questionnaire.meetings.validation import read_meeting_file, read_meeting_text
 from questionnaire.reference.bodies import bodies
 from questionnaire.responses import services as responses
+from questionnaire.reviews.dashboard import DashboardFilters, dashboard
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review
-from questionnaire.reviews.queries import DashboardFilters, dashboard
 from tests.conftest import PROJECT_ROOT, login
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml"

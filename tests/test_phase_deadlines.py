@@ -19,7 +19,8 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.nominations.due import nominations_due
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.reminders import due_items
-from questionnaire.reviews import queries, services
+from questionnaire.reviews import dashboard as board
+from questionnaire.reviews import services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review, ReviewPhase
 
@@ -133,7 +134,7 @@ def test_every_deadline_follows_the_phase_s_durations(
     assert named_by[("GHA", "experts")] == date(2027, 2, 10)
 
     # Eight days in, the focal points are overdue on the dashboard, not yet the experts.
-    rows = queries.dashboard(db, queries.DashboardFilters(phase.id), configured, date(2027, 2, 8))
+    rows = board.dashboard(db, board.DashboardFilters(phase.id), configured, date(2027, 2, 8))
     assert {row.overdue for row in rows} == {("focal_point",)}
 
     review = reviews_of(db, phase)[0]

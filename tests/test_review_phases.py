@@ -22,6 +22,7 @@ from questionnaire.observations.models import DialogueMessage, ListOfObservation
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer
 from questionnaire.reviews import services
+from questionnaire.reviews.dashboard import DashboardFilters, DashboardRow, dashboard
 from questionnaire.reviews.deadlines import Deadlines, add_months
 from questionnaire.reviews.draw import NO_GROUP, PROCEDURE_VERSION, DrawImpossible
 from questionnaire.reviews.models import (
@@ -31,7 +32,6 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
 )
-from questionnaire.reviews.queries import DashboardFilters, DashboardRow, dashboard
 from tests.conftest import BANKS_DIR, login
 
 CLUSTER_I = ("FIR", "SOM", "TIP", "UNTOC")  # the instruments with a shipped cluster I questionnaire

@@ -13,8 +13,8 @@ from questionnaire.exports.documents import iso_utc
 from questionnaire.reference.models import Participation, State
 from questionnaire.reference.names import UN_LANGUAGES, names_of, state_name
 from questionnaire.reference.services import INSTRUMENT_CODES
+from questionnaire.reviews.dashboard import DashboardFilters, dashboard
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.queries import DashboardFilters, dashboard
 
 PUBLISHED = "published"
 

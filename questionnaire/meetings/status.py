@@ -14,8 +14,8 @@ from datetime import date
 
 from sqlmodel import Session
 
+from questionnaire.reviews.dashboard import DashboardFilters, DashboardRow, dashboard
 from questionnaire.reviews.deadlines import Deadlines
-from questionnaire.reviews.queries import DashboardFilters, DashboardRow, dashboard
 
 #: The instruments in the order of the Convention and its Protocols.
 INSTRUMENT_ORDER = ("UNTOC", "TIP", "SOM", "FIR")

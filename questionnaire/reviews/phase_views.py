@@ -26,6 +26,7 @@ from questionnaire.i18n import current_language, localize
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reference.names import sort_states, state_name
+from questionnaire.reviews import dashboard as board
 from questionnaire.reviews import groups, queries, services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import PROCEDURE_VERSION, DrawImpossible
@@ -119,9 +120,9 @@ def phase_page(phase_id: int) -> ResponseReturnValue:
     session = db.session()
     phase = session.get(ReviewPhase, phase_id) or abort(404)
     deadlines = Deadlines.configured().of_phase(phase)
-    rows = queries.sorted_rows(
-        queries.dashboard(
-            session, queries.DashboardFilters(phase_id=phase_id), deadlines, date.today()
+    rows = board.sorted_rows(
+        board.dashboard(
+            session, board.DashboardFilters(phase_id=phase_id), deadlines, date.today()
         ),
         "state",
         current_language(),
@@ -132,8 +133,8 @@ def phase_page(phase_id: int) -> ResponseReturnValue:
     return render_template(
         "reviews/phase.html",
         phase=phase,
-        groups=queries.by_state(rows),
-        totals=queries.totals(rows),
+        groups=board.by_state(rows),
+        totals=board.totals(rows),
         total_labels=TOTAL_LABELS,
         people=queries.named_people(session, [row.review.id for row in rows if row.review.id]),
         draws=draws,

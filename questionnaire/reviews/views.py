@@ -18,6 +18,7 @@ from questionnaire.i18n import current_language
 from questionnaire.notifications.awaiting import awaiting, stages
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reviews import contributions, queries, services
+from questionnaire.reviews import dashboard as board
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.forms import DashboardFilterForm, DrawForm
 from questionnaire.reviews.labels import DASHBOARD_STATUS_LABELS, REGION_LABELS, TOTAL_LABELS
@@ -88,22 +89,22 @@ def dashboard() -> ResponseReturnValue:
     form = _filter_form()
     form.validate()  # a phase that is not one of the choices (any id that exists) is ignored
     phase_arg = (form.phase.data or "").strip()
-    filters = queries.DashboardFilters(
+    filters = board.DashboardFilters(
         phase_id=int(phase_arg) if phase_arg and not form.phase.errors else None,
         instrument=form.instrument.data or None,
         region=form.region.data or None,
     )
     session = db.session()
     language = current_language()
-    everything = queries.dashboard(session, filters, Deadlines.configured(), date.today())
-    everything = queries.matching_name(everything, form.q.data or "", language)
+    everything = board.dashboard(session, filters, Deadlines.configured(), date.today())
+    everything = board.matching_name(everything, form.q.data or "", language)
     status = form.status.data or None
-    rows = queries.sorted_rows(
-        [row for row in everything if queries.has_status(row, status)],
+    rows = board.sorted_rows(
+        [row for row in everything if board.has_status(row, status)],
         form.sort.data or "state",
         language,
     )
-    pages = queries.pages_of(queries.by_state(rows), DASHBOARD_PAGE_SIZE)
+    pages = board.pages_of(board.by_state(rows), DASHBOARD_PAGE_SIZE)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), len(pages))
     phase = session.get(ReviewPhase, filters.phase_id) if filters.phase_id else None
     return render_template(
@@ -111,7 +112,7 @@ def dashboard() -> ResponseReturnValue:
         form=form,
         groups=pages[page - 1],
         count=len(rows),
-        totals=queries.totals(everything),
+        totals=board.totals(everything),
         total_labels=TOTAL_LABELS,
         page=page,
         pages=len(pages),

@@ -1,0 +1,270 @@
+"""The secretariat's dashboard: every review with its reviewers, list status and what is
+overdue, filtered, sorted, grouped by State and cut into pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from questionnaire.banks.models import BankVersion
+from questionnaire.observations.models import (
+    LIST_STATUSES,
+    DialogueMessage,
+    ListOfObservations,
+    Observation,
+)
+from questionnaire.reference.models import State
+from questionnaire.reference.names import collation_key, state_name
+from questionnaire.reviews.deadlines import Deadlines, by_phase
+from questionnaire.reviews.models import (
+    Review,
+    ReviewAssignment,
+    ReviewMembership,
+    ReviewPhase,
+)
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One review on the secretariat's dashboard, with what is overdue."""
+
+    review: Review
+    state: State
+    instrument: str
+    phase_name: str | None
+    reviewers: tuple[str, ...]
+    list_status: str
+    overdue: tuple[str, ...]
+    #: the roles of the State under review someone holds: focal_point, expert
+    named: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    phase_id: int | None = None
+    instrument: str | None = None
+    region: str | None = None
+    status: str | None = None
+
+
+def dashboard(
+    db: Session, filters: DashboardFilters, deadlines: Deadlines, today: date
+) -> list[DashboardRow]:
+    """Every review matching the filters, with its reviewers and overdue items."""
+    query = (
+        select(Review, State, BankVersion.instrument, ReviewPhase.name)
+        .join(State, col(State.code) == Review.state_code)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .join(ReviewPhase, col(ReviewPhase.id) == Review.phase_id, isouter=True)
+        .order_by(col(State.name_en), col(BankVersion.instrument))
+    )
+    if filters.phase_id:
+        query = query.where(Review.phase_id == filters.phase_id)
+    if filters.instrument:
+        query = query.where(BankVersion.instrument == filters.instrument)
+    if filters.region:
+        query = query.where(State.regional_group == filters.region)
+    rows = db.exec(query).all()
+    ids = [review.id for review, *_ in rows]
+    roles = _count_by(
+        db,
+        select(ReviewMembership.review_id, ReviewMembership.role, func.count())
+        .where(col(ReviewMembership.review_id).in_(ids))
+        .group_by(col(ReviewMembership.review_id), col(ReviewMembership.role)),
+    )
+    feedback = dict(
+        db.exec(
+            select(DialogueMessage.review_id, func.count())
+            .where(col(DialogueMessage.review_id).in_(ids), DialogueMessage.kind == "request")
+            .group_by(col(DialogueMessage.review_id))
+        ).all()
+    )
+    observed = dict(
+        db.exec(
+            select(Observation.review_id, func.count())
+            .where(col(Observation.review_id).in_(ids))
+            .group_by(col(Observation.review_id))
+        ).all()
+    )
+    lists = dict(
+        db.exec(
+            select(ListOfObservations.review_id, ListOfObservations.status).where(
+                col(ListOfObservations.review_id).in_(ids)
+            )
+        ).all()
+    )
+    reviewers: dict[int, list[str]] = {}
+    for assignment in db.exec(
+        select(ReviewAssignment).where(
+            col(ReviewAssignment.review_id).in_(ids), col(ReviewAssignment.is_active).is_(True)
+        )
+    ):
+        reviewers.setdefault(assignment.review_id, []).append(assignment.reviewing_state)
+    result = []
+    phase_deadlines = by_phase(db, deadlines)
+    for review, state, instrument, phase_name in rows:
+        review_id: Any = review.id  # always set on rows read from the database
+        overdue = _overdue(
+            review,
+            roles,
+            feedback.get(review_id, 0) + observed.get(review_id, 0),
+            phase_deadlines.get(review.phase_id, deadlines),
+            today,
+        )
+        list_status = lists.get(review_id, "drafting" if review.status == "submitted" else "")
+        row = DashboardRow(
+            review,
+            state,
+            instrument,
+            phase_name,
+            tuple(sorted(reviewers.get(review_id, []))),
+            list_status,
+            overdue,
+            frozenset(role for role in ("focal_point", "expert") if roles.get((review_id, role))),
+        )
+        if has_status(row, filters.status):
+            result.append(row)
+    return result
+
+
+#: The totals at the top of the dashboard, in the order a review goes through them.
+DASHBOARD_TOTALS = ("answering", "submitted", *LIST_STATUSES, "overdue")
+
+
+def has_status(row: DashboardRow, status: str | None) -> bool:
+    """Whether `row` is counted under `status` (any status when None)."""
+    if not status:
+        return True
+    if status in ("answering", "submitted"):
+        return row.review.status == status
+    if status == "overdue":
+        return bool(row.overdue)
+    return row.list_status == status
+
+
+def totals(rows: list[DashboardRow]) -> dict[str, int]:
+    """How many of `rows` are counted under each status of `DASHBOARD_TOTALS`."""
+    return {status: sum(has_status(row, status) for row in rows) for status in DASHBOARD_TOTALS}
+
+
+def matching_name(rows: list[DashboardRow], text: str, language: str) -> list[DashboardRow]:
+    """The rows whose State's name in `language` contains `text`, accents and case ignored."""
+    wanted = collation_key(text)[0]
+    if not wanted:
+        return rows
+    return [row for row in rows if wanted in collation_key(state_name(row.state, language))[0]]
+
+
+#: How the dashboard can be sorted.
+DASHBOARD_SORTS = ("state", "instrument", "status", "due")
+
+
+def sorted_rows(rows: list[DashboardRow], sort: str, language: str) -> list[DashboardRow]:
+    """The rows sorted by `sort` (one of `DASHBOARD_SORTS`), then by State and instrument."""
+
+    def by_state(row: DashboardRow) -> tuple[tuple[str, str], str]:
+        return collation_key(state_name(row.state, language)), row.instrument
+
+    if sort == "instrument":
+        return sorted(rows, key=lambda row: (row.instrument, by_state(row)))
+    if sort == "status":
+        order = {status: index for index, status in enumerate(DASHBOARD_TOTALS)}
+        return sorted(
+            rows,
+            key=lambda row: (order.get(row.list_status or row.review.status, 0), by_state(row)),
+        )
+    if sort == "due":
+        return sorted(rows, key=lambda row: (row.review.answers_due_on, by_state(row)))
+    return sorted(rows, key=by_state)
+
+
+def _count_by(db: Session, query) -> dict[tuple[Any, str], int]:  # type: ignore[no-untyped-def]
+    return {(review_id, role): count for review_id, role, count in db.exec(query).all()}
+
+
+def _overdue(
+    review: Review,
+    roles: dict[tuple[Any, str], int],
+    feedback: int,
+    deadlines: Deadlines,
+    today: date,
+) -> tuple[str, ...]:
+    items = []
+    if not roles.get((review.id, "focal_point")) and today > deadlines.focal_point_due(
+        review.started_on
+    ):
+        items.append("focal_point")
+    if not roles.get((review.id, "expert")) and today > deadlines.experts_due(review.started_on):
+        items.append("experts")
+    if review.status == "answering" and today > review.answers_due_on:
+        items.append("answers")
+    if (
+        review.status == "submitted"
+        and review.submitted_at is not None
+        and not feedback
+        and today > deadlines.feedback_due(review.submitted_at.date())
+    ):
+        items.append("feedback")
+    return tuple(items)
+
+
+#: The overdue items that a nomination settles for all the reviews of a State in a phase.
+NOMINATION_ITEMS = ("focal_point", "experts")
+
+
+@dataclass(frozen=True)
+class StateRows:
+    """Consecutive dashboard rows of one State under review in one phase.
+
+    `nominations` are the people the State has not named in time, each with the first of its
+    reviews that lacks them: one nomination names them for all its reviews of the phase, so the
+    dashboard flags them once per State, not once per instrument."""
+
+    rows: tuple[DashboardRow, ...]
+    nominations: tuple[tuple[str, int], ...]
+
+    @property
+    def first(self) -> DashboardRow:
+        return self.rows[0]
+
+
+def by_state(rows: list[DashboardRow]) -> list[StateRows]:
+    """`rows` cut where the State under review or the phase changes, in their order."""
+    runs: list[list[DashboardRow]] = []
+    for row in rows:
+        previous = runs[-1][-1] if runs else None
+        if previous and (previous.state.code, previous.review.phase_id) == (
+            row.state.code,
+            row.review.phase_id,
+        ):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [StateRows(tuple(run), _nominations_of(run)) for run in runs]
+
+
+def _nominations_of(run: list[DashboardRow]) -> tuple[tuple[str, int], ...]:
+    found: dict[str, int] = {}
+    for row in run:
+        for item in row.overdue:
+            if item in NOMINATION_ITEMS and row.review.id is not None:
+                found.setdefault(item, row.review.id)
+    return tuple((item, found[item]) for item in NOMINATION_ITEMS if item in found)
+
+
+def pages_of(groups: list[StateRows], size: int) -> list[list[StateRows]]:
+    """`groups` cut into pages of at most `size` rows, never splitting a State's group (a group
+    longer than `size` has a page of its own); at least one page, maybe empty."""
+    pages: list[list[StateRows]] = [[]]
+    rows = 0
+    for group in groups:
+        if pages[-1] and rows + len(group.rows) > size:
+            pages.append([])
+            rows = 0
+        pages[-1].append(group)
+        rows += len(group.rows)
+    return pages
