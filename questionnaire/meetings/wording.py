@@ -75,6 +75,74 @@ ORDINALS = {
         "dix-neuvième",
         "vingtième",
     ],
+    # Spanish: feminine, as "reunión" is; Russian: neuter, as "совещание" is; Arabic:
+    # masculine and definite, following "الاجتماع".
+    "es": [
+        "primera",
+        "segunda",
+        "tercera",
+        "cuarta",
+        "quinta",
+        "sexta",
+        "séptima",
+        "octava",
+        "novena",
+        "décima",
+        "undécima",
+        "duodécima",
+        "decimotercera",
+        "decimocuarta",
+        "decimoquinta",
+        "decimosexta",
+        "decimoséptima",
+        "decimoctava",
+        "decimonovena",
+        "vigésima",
+    ],
+    "ru": [
+        "первое",
+        "второе",
+        "третье",
+        "четвертое",
+        "пятое",
+        "шестое",
+        "седьмое",
+        "восьмое",
+        "девятое",
+        "десятое",
+        "одиннадцатое",
+        "двенадцатое",
+        "тринадцатое",
+        "четырнадцатое",
+        "пятнадцатое",
+        "шестнадцатое",
+        "семнадцатое",
+        "восемнадцатое",
+        "девятнадцатое",
+        "двадцатое",
+    ],
+    "ar": [
+        "الأول",
+        "الثاني",
+        "الثالث",
+        "الرابع",
+        "الخامس",
+        "السادس",
+        "السابع",
+        "الثامن",
+        "التاسع",
+        "العاشر",
+        "الحادي عشر",
+        "الثاني عشر",
+        "الثالث عشر",
+        "الرابع عشر",
+        "الخامس عشر",
+        "السادس عشر",
+        "السابع عشر",
+        "الثامن عشر",
+        "التاسع عشر",
+        "العشرون",
+    ],
 }
 #: Numbers below ten are written in words in UN documents.
 CARDINALS = {
@@ -84,9 +152,9 @@ CARDINALS = {
 
 
 def ordinal(number: int, language: str) -> str:
-    """ "tenth" (« dixième », of a meeting); digits where no words are on file ("11." in
-    Spanish and Russian; in Arabic and Chinese the sentence around the number makes it an
-    ordinal, so the number stands alone: "第11次", "الاجتماع ١١")."""
+    """ "tenth" (« dixième », « décima », « десятое », « العاشر », of a meeting); digits
+    beyond the words on file ("21."), and in Chinese, where the sentence around the number
+    makes it an ordinal ("第11次")."""
     words = ORDINALS.get(language)
     if words and number <= len(words):
         return words[number - 1]
