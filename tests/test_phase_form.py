@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 
-import pytest
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
@@ -16,11 +14,6 @@ from questionnaire.accounts.models import User
 from questionnaire.reference.models import State
 from questionnaire.reviews.models import Review, ReviewPhase
 from tests.conftest import login
-
-
-@pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
 
 
 def groups_of(text: str) -> dict[str, list[str]]:

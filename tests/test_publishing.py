@@ -112,11 +112,6 @@ STATE_HEADINGS = {
 
 
 @pytest.fixture
-def secretariat(make_user: Callable[..., User]) -> User:
-    return make_user(None, secretariat=True)
-
-
-@pytest.fixture
 def two_lists(
     db: Session,
     make_user: Callable[..., User],
