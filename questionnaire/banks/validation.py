@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from questionnaire.banks import translations, yamlsource
+from questionnaire.banks.question_checks import check_questions, check_sections
 from questionnaire.banks.rules import (
     coverage_problems,
     kept_key_problems,
@@ -24,12 +25,10 @@ from questionnaire.banks.rules import (
     walk_questions,
 )
 from questionnaire.banks.schema import (
-    CHOICE_TYPES,
     REQUIRED_LANGUAGES,
     SCHEMA_VERSION,
     Bank,
     BankSpec,
-    QuestionSpec,
 )
 from questionnaire.banks.translations import LanguageCoverage
 from questionnaire.reference.instruments import InstrumentData, load_instrument_data
@@ -188,8 +187,8 @@ def _check_bank(
 ) -> None:
     _check_path(spec, path, report)
     _check_languages(spec, report)
-    _check_sections(spec, report, data)
-    _check_questions(spec, report)
+    check_sections(spec, report, data)
+    check_questions(spec, report)
     is_current = not path.with_name(f"v{spec.version + 1}.yaml").exists()
     for loc, message in [
         *role_problems(spec),
@@ -267,123 +266,6 @@ def _check_sources(spec: BankSpec, report: _Reporter) -> None:
                 ("translations", language, text_id),
                 f"the bank has no {language!r} text {text_id}: remove this line "
                 "(`questionnaire banks confirm-translations` drops it)",
-            )
-
-
-def _check_sections(spec: BankSpec, report: _Reporter, data: InstrumentData) -> None:
-    instrument = data.instruments.get(spec.instrument)
-    cluster = data.clusters.get(spec.cluster)
-    seen: set[str] = set()
-    for index, section in enumerate(spec.sections):
-        loc: tuple[str | int, ...] = ("sections", index)
-        if section.key in seen:
-            report.add((*loc, "key"), f"section key {section.key!r} is used twice")
-        seen.add(section.key)
-        if section.article is None:
-            if section.title is None:
-                report.add(loc, "a general section (no article) needs a title")
-            continue
-        if instrument is None or section.article not in instrument.articles:
-            report.add(
-                (*loc, "article"),
-                f"{spec.instrument} has no article {section.article} in the instrument data",
-            )
-        elif cluster is not None and section.article not in cluster.articles.get(
-            spec.instrument, ()
-        ):
-            report.add(
-                (*loc, "article"),
-                f"article {section.article} of {spec.instrument} is not in cluster {spec.cluster} "
-                "(see questionnaire/reference/data/instruments.yaml)",
-            )
-        for q_loc, question in walk_questions(section, loc):
-            provision = question.provision
-            if provision and not re.match(rf"^{section.article}(\(|$)", provision):
-                report.add(
-                    (*q_loc, "provision"),
-                    f"provision {provision!r} is not in article {section.article} of this section",
-                )
-
-
-def _check_questions(spec: BankSpec, report: _Reporter) -> None:
-    earlier: dict[str, QuestionSpec] = {}
-    for s_index, section in enumerate(spec.sections):
-        for q_loc, question in walk_questions(section, ("sections", s_index)):
-            _check_question(spec, question, q_loc, earlier, report)
-            earlier.setdefault(question.key, question)
-            for f_index, follow_up in enumerate(question.follow_ups):
-                f_loc = (*q_loc, "follow_ups", f_index)
-                if follow_up.show_if is not None:
-                    report.add((*f_loc, "show_if"), "a follow-up uses `when`, not `show_if`")
-                if question.type not in CHOICE_TYPES:
-                    report.add(
-                        (*f_loc, "when"),
-                        f"follow-ups need a choice question; {question.key} is {question.type}",
-                    )
-                    continue
-                _check_option_refs(question, follow_up.when, (*f_loc, "when"), report)
-
-
-def _check_question(
-    spec: BankSpec,
-    question: QuestionSpec,
-    loc: tuple[str | int, ...],
-    earlier: dict[str, QuestionSpec],
-    report: _Reporter,
-) -> None:
-    if question.key in earlier:
-        report.add((*loc, "key"), f"question key {question.key} is used twice")
-    if not question.key.startswith(f"{spec.instrument}-"):
-        report.add((*loc, "key"), f"question key {question.key} must start with {spec.instrument}-")
-    if question.type in ("single_choice", "multiple_choice"):
-        if not question.options or len(question.options) < 2:
-            report.add((*loc, "options"), f"a {question.type} question needs at least two options")
-        else:
-            keys = [option.key for option in question.options]
-            for o_index, key in enumerate(keys):
-                if key in keys[:o_index]:
-                    report.add(
-                        (*loc, "options", o_index, "key"), f"option key {key!r} is used twice"
-                    )
-    elif question.options is not None:
-        hint = (
-            " (its options are fixed: yes, partial, no)"
-            if question.type == "yes_no_partial"
-            else ""
-        )
-        report.add((*loc, "options"), f"a {question.type} question takes no options{hint}")
-    if question.show_if is not None:
-        target = earlier.get(question.show_if.question)
-        if target is None:
-            report.add(
-                (*loc, "show_if", "question"),
-                f"{question.show_if.question} is not a question earlier in this bank "
-                "(conditions may only look back, so they can never form a cycle)",
-            )
-        elif target.type not in CHOICE_TYPES:
-            report.add(
-                (*loc, "show_if", "question"),
-                f"{target.key} is a {target.type} question; conditions need a choice question",
-            )
-        else:
-            _check_option_refs(target, question.show_if.any_of, (*loc, "show_if", "any_of"), report)
-
-
-def _option_keys(question: QuestionSpec) -> list[str]:
-    if question.type == "yes_no_partial":
-        return ["yes", "partial", "no"]
-    return [option.key for option in question.options or []]
-
-
-def _check_option_refs(
-    target: QuestionSpec, keys: list[str], loc: tuple[str | int, ...], report: _Reporter
-) -> None:
-    valid = _option_keys(target)
-    for index, key in enumerate(keys):
-        if key not in valid:
-            report.add(
-                (*loc, index),
-                f"{target.key} has no option {key!r} (its options: {', '.join(valid)})",
             )
 
 
