@@ -16,21 +16,19 @@ from questionnaire.banks.xlsform_format import (
     OPTION_KEY_PATTERN,
     PROVISION_PATTERN,
     SECTION_KEY_PATTERN,
-    TRUE_VALUES,
     UNSUPPORTED_COLUMNS,
     UNSUPPORTED_TYPES,
     YES_NO_PARTIAL,
     FormProblem,
     Row,
-    Sheet,
     default_heading,
     language_code,
     parse_relevant,
     parse_type,
 )
 from questionnaire.banks.xlsform_format import language_column as column_of
+from questionnaire.banks.xlsform_rows import QuestionRow, RowReader
 from questionnaire.banks.xlsform_settings import read_settings
-from questionnaire.reference.instruments import InstrumentData
 
 
 @dataclass
@@ -49,70 +47,8 @@ class FormContent:
     unreviewed: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Question:
-    spec: dict[str, Any]
-    type: str
-    options: tuple[str, ...]
-
-
-class FormReader:
+class FormReader(RowReader):
     """Walks the rows of an XLSForm in order, building the content of a bank file."""
-
-    def __init__(
-        self,
-        sheets: dict[str, Sheet],
-        target: dict[str, Any],
-        data: InstrumentData,
-        titles: dict[str, str] | None = None,
-    ):
-        self.sheets = sheets
-        self.titles = titles or {}  # language -> title given on the command line
-        self.notes: list[str] = []
-        self.target = target  # instrument, cluster, version, status
-        self.instrument: str = target["instrument"]
-        self.data = data
-        self.problems: list[FormProblem] = []
-        self.skipped: list[str] = []
-        self.languages: list[str] = []
-        self.default_language = "en"
-        self.lists: dict[str, list[dict[str, Any]]] = {}
-        self.questions: dict[str, _Question] = {}
-        self.keys: dict[str, str] = {}  # XLSForm name -> question key
-        self.rows: dict[str, int] = {}
-        self.sections: list[dict[str, Any]] = []
-        self.section: dict[str, Any] | None = None
-        self.group_row: Row | None = None
-        self.chain: list[str] = []  # the current question and the follow-ups it opened
-        self.guidance: dict[str, str] | None = None
-
-    def problem(self, row: Row | None, column: str, message: str, sheet: str = "survey") -> None:
-        found = self.sheets.get(sheet)
-        at = found.column_name(column) if found and column else column
-        self.problems.append(FormProblem(sheet, row.number if row else 1, at, message))
-
-    def texts(self, row: Row, base: str, *, required: bool) -> dict[str, str]:
-        """The translated texts of a row; English and French must both be there if any is."""
-        texts = {
-            language: text
-            for language in self.languages or ["en"]
-            if (text := row.text(base, language, self.default_language))
-        }
-        for language in ("en", "fr") if required or texts else ():
-            header = row.sheet.translated(base, language)
-            if header is None and language == self.default_language and base in row.sheet.index:
-                header = base
-            if language in texts or (header is None and row.sheet is self.sheets["survey"]):
-                continue  # a missing column of the survey is reported once, on its header
-            message = f"the {LANGUAGE_NAMES[language]} text is missing"
-            self.problem(row, header or column_of(base, language), message, row.sheet.name.lower())
-        return texts
-
-    def flag(self, row: Row, column: str) -> bool:
-        value = row.get(column).lower()
-        if value not in TRUE_VALUES | FALSE_VALUES:
-            self.problem(row, column, f"{row.get(column)!r} cannot be expressed: write yes or no")
-        return value in TRUE_VALUES
 
     # -- the whole form --------------------------------------------------------------------
 
@@ -312,7 +248,7 @@ class FormReader:
             spec["replaces"] = replaces
         self._place(row, spec, condition if is_follow_up else None, is_follow_up)
         option_keys = tuple(o["key"] for o in options) if kind_name != "yes_no_partial" else ()
-        self.questions[key] = _Question(spec, kind_name, option_keys or YES_NO_PARTIAL)
+        self.questions[key] = QuestionRow(spec, kind_name, option_keys or YES_NO_PARTIAL)
         self.keys[row.get("name")] = key
         self.rows[key] = row.number
 
