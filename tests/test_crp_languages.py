@@ -229,12 +229,15 @@ def test_the_arabic_and_chinese_papers_read_back_in_their_language(
     assert publication.pdf is not None
     first = pdftotext(publication.pdf, tmp_path, "-f", "1", "-l", "1")
     text = pdftotext(publication.pdf, tmp_path)
-    assert plain(ORIGINAL_LINES[language]) in plain(first)
+    # The block beside the organ is in English on the Arabic and Chinese versions, as the UN
+    # prints them: "Arabic only", "Original: English".
+    name = {"ar": "Arabic", "zh": "Chinese"}[language]
+    assert f"{name} only" in first and "Original: English" in first
     assert plain(MEETING_TEXTS["title"][language]) in plain(first)
     assert letters(translated) in letters(text)
     assert plain(in_(language)(GHANA[0][2])) in plain(text)
-    assert "Original: English" not in text
-    assert publication.snapshot["header"]["original_line"] == ORIGINAL_LINES[language]
+    assert plain(ORIGINAL_LINES[language]) not in plain(text)
+    assert publication.snapshot["header"]["original_line"] == "Original: English"
 
 
 def test_no_confidential_element_reaches_a_paper_in_any_language(
@@ -275,7 +278,8 @@ def test_no_confidential_element_reaches_a_paper_in_any_language(
         for where in (text, str(publication.snapshot)):
             assert "to itself" not in where, language
             assert "secret" not in where, language
-        assert plain(ORIGINAL_LINES[language]) in plain(text), language
+        block = "en" if language in ("ar", "zh", "ru") else language  # as the UN prints them
+        assert plain(ORIGINAL_LINES[block]) in plain(text), language
         if language != "en":
             assert plain(in_(language)(GHANA[0][2])) in plain(text), language
             assert plain(in_(language)("Its courts apply it in practice.")) in plain(text)

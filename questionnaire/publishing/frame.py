@@ -9,13 +9,14 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import wording
-from questionnaire.meetings.heading import TextPicker, document_header
+from questionnaire.meetings.heading import TextPicker, block_language, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.register import agenda_item, crp_of, document_bodies
 from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
@@ -67,13 +68,17 @@ def heading(frame: Frame, language: str, originals: list[str], issued_on: date) 
     languages."""
     texts = TextPicker(language)
     header = document_header(frame.meeting, frame.row, texts, language, issued_on)
-    # A conference room paper carries a language line in place of the distribution line.
-    only = _("%(language)s only", language=wording.language_name(language, language))
+    # A conference room paper carries a language line in place of the distribution line. The
+    # block it sits in is in English on the Arabic, Chinese and Russian versions, as the UN
+    # prints them (`block_language`), like the date above it.
+    block = block_language(language)
+    with force_locale(block):
+        only = _("%(language)s only", language=wording.language_name(language, block))
     header = replace(
         header,
         distribution="",
         language_line=only[:1].upper() + only[1:],
-        original_line=original_line(originals, language),
+        original_line=original_line(originals, block),
     )
     number, _sep, letter = frame.item.partition(" (")
     context = {
