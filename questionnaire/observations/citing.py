@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from questionnaire.banks.schema import Bank, Section
+from questionnaire.observations.models import Observation
 from questionnaire.responses.labels import question_label
 from questionnaire.responses.models import Answer
 from questionnaire.responses.progress import visible_questions
@@ -49,3 +50,8 @@ def cited_labels(bank: Bank, keys: Iterable[str]) -> dict[str, str]:
         for key in set(keys)
         if key in bank.questions_by_key
     }
+
+
+def all_cited(observations: Iterable[Observation]) -> list[str]:
+    """The question keys the observations cite, in their order."""
+    return [key for o in observations for key in o.cited_keys]
