@@ -32,6 +32,7 @@ from questionnaire.db import id_of
 from questionnaire.demo_meeting import load_meeting_and_crp
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
+from questionnaire.observations import dialogue
 from questionnaire.observations import services as observations
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
@@ -278,7 +279,7 @@ def _review_under_way(db: Session, phase: ReviewPhase) -> None:
         "paragraph 1, with the financial or other material benefit as an element.",
         cited_keys=[section.questions[0].key],
     )
-    observations.post_message(
+    dialogue.post_message(
         db,
         review,
         reviewer,

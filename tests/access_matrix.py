@@ -40,6 +40,7 @@ from questionnaire.meetings.validation import read_meeting_file
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.models import OutboxMessage
+from questionnaire.observations import dialogue
 from questionnaire.observations import services as observations
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.publishing.models import Publication
@@ -607,7 +608,7 @@ def _observe(db: Session, reviewer: User, review: Review) -> int:
         cited_keys=["TIP-5-1"],
     )
     body = f"{OBSERVATION}: which cases?"
-    observations.post_message(
+    dialogue.post_message(
         db,
         review,
         reviewer,

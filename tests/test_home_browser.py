@@ -15,6 +15,7 @@ from questionnaire.accounts import twofactor
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
+from questionnaire.observations import dialogue
 from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from tests.browser import fill_login_form, shoot
@@ -96,13 +97,13 @@ def test_the_focal_point_sees_what_awaits_them_at_each_stage(
     shoot(page, FOLDER, "3-receipt-desktop")
     see(focal_pages, base, "4-submitted", "Nothing awaits you now.")
 
-    observations.post_message(
+    dialogue.post_message(
         db, cast.review(db), cast.reviewer, side="reviewer", section_key="art-5",
         kind="request", body="Which court applied section 12?",
     )  # fmt: skip
     db.commit()
     see(focal_pages, base, "5-request", "1 request for clarification on the answers (TIP) awaits")
-    observations.post_message(
+    dialogue.post_message(
         db, cast.review(db), cast.focal_point, side="state", section_key="art-5",
         kind="reply", body="The High Court of Accra.",
     )  # fmt: skip

@@ -1,5 +1,5 @@
-"""The dialogue on an article as threads: each request for clarification with the replies
-that answer it, open until one does."""
+"""The dialogue on an article: posting a request for clarification, a reply or a comment, and
+reading it as threads, each request with the replies that answer it, open until one does."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from questionnaire.accounts.models import User
+from questionnaire.audit.services import record
+from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
-from questionnaire.observations.models import DialogueMessage
+from questionnaire.notifications import events
+from questionnaire.observations.models import MAX_TEXT, DialogueMessage, ListOfObservations
+from questionnaire.reviews.models import Review
 
 
 @dataclass
@@ -82,3 +87,71 @@ def request_replied_to(
     ):
         raise RuleViolation(_l("The request you replied to is not on this article."))
     return request.id
+
+
+def post_message(
+    db: Session,
+    review: Review,
+    user: User,
+    *,
+    side: str,
+    section_key: str,
+    kind: str,
+    body: str,
+    reply_to_id: int | None = None,
+) -> DialogueMessage:
+    """A request for clarification (reviewers), a reply (State) to the request named by
+    `reply_to_id` (else to the article's oldest open request), or a comment (either)."""
+    allowed = {"reviewer": {"request", "comment"}, "state": {"reply", "comment"}}
+    if kind not in allowed.get(side, set()):
+        raise RuleViolation(_l("You cannot post this kind of message."))
+    status = db.exec(
+        select(ListOfObservations.status).where(ListOfObservations.review_id == review.id)
+    ).first()
+    if status == "final":
+        raise RuleViolation(
+            _l("The list of observations is final: the dialogue on this review is closed.")
+        )
+    if not body.strip():
+        raise RuleViolation(_l("Write the message."))
+    if len(body) > MAX_TEXT:
+        raise RuleViolation(_l("Keep the message under %(max)d characters.", max=MAX_TEXT))
+    message = DialogueMessage(
+        review_id=id_of(review),
+        section_key=section_key,
+        kind=kind,
+        body=body,
+        author_id=id_of(user),
+        author_state=user.state_code,
+        reply_to_id=request_replied_to(db, id_of(review), section_key, reply_to_id)
+        if kind == "reply"
+        else None,
+    )
+    db.add(message)
+    db.flush()
+    after: dict[str, object] = {"section": section_key, "body": body}
+    if message.reply_to_id:
+        after["reply_to"] = message.reply_to_id
+    record(
+        db,
+        actor=user,
+        action=f"dialogue.{kind}",
+        object_type="dialogue_message",
+        object_id=message.id,
+        review_id=review.id,
+        after=after,
+    )
+
+    events.dialogue_message(db, review, user, kind=kind, section_key=section_key, body=body)
+    return message
+
+
+def messages_of(db: Session, review: Review) -> list[DialogueMessage]:
+    """Every message of the review's dialogue, oldest first."""
+    return list(
+        db.exec(
+            select(DialogueMessage)
+            .where(DialogueMessage.review_id == review.id)
+            .order_by(col(DialogueMessage.id))
+        )
+    )

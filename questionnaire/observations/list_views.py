@@ -18,7 +18,7 @@ from questionnaire.accounts.services import users_by_id
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.meetings.wording import language_name
-from questionnaire.observations import services, signoff
+from questionnaire.observations import dialogue, services, signoff
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
 from questionnaire.observations.citing import all_cited, cited_labels
 from questionnaire.observations.forms import (
@@ -115,7 +115,7 @@ def _post_comment(access: WorkspaceAccess, comment_form: MessageForm) -> bool:
     if not comment_form.validate():
         return False
     try:
-        services.post_message(
+        dialogue.post_message(
             db.session(),
             access.review,
             current_user,
@@ -138,7 +138,7 @@ def _list_context(access: WorkspaceAccess) -> dict[str, Any]:
     observations = services.observations_of(session, access.review)
     order = {s.key: i for i, s in enumerate(access.bank.sections)}
     observations.sort(key=lambda o: (order.get(o.section_key, 999), o.id))
-    comments = [m for m in services.messages_of(session, access.review) if m.section_key == "list"]
+    comments = [m for m in dialogue.messages_of(session, access.review) if m.section_key == "list"]
     sign_offs = signoff.sign_offs(session, access.review, access.list)
     return dict(
         access=access,

@@ -12,6 +12,8 @@ from questionnaire.db import JSONColumn, utcnow
 
 CATEGORIES = ("good_practice", "gap", "suggestion", "assistance_need")
 LIST_STATUSES = ("drafting", "with_state", "agreed", "final")
+#: The longest text of an observation, a summary, a message or a translation, in characters.
+MAX_TEXT = 20_000
 #: The status flow of a list of observations: from -> the statuses it may go to.
 LIST_FLOW = {
     "drafting": ("with_state",),

@@ -17,12 +17,11 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.notifications import events
 from questionnaire.observations import signoff
-from questionnaire.observations.dialogue import request_replied_to
 from questionnaire.observations.languages import writer_language
 from questionnaire.observations.models import (
     CATEGORIES,
     LIST_FLOW,
-    DialogueMessage,
+    MAX_TEXT,
     ListOfObservations,
     ListTransition,
     Observation,
@@ -31,7 +30,6 @@ from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review
 
-MAX_TEXT = 20_000
 #: Who may move a list from one status to another: the reviewers, the State under review,
 #: or the secretariat.
 TRANSITION_SIDES = {
@@ -369,73 +367,6 @@ def transitions_of(db: Session, lst: ListOfObservations) -> list[ListTransition]
             select(ListTransition)
             .where(ListTransition.list_id == lst.id)
             .order_by(col(ListTransition.id))
-        )
-    )
-
-
-def post_message(
-    db: Session,
-    review: Review,
-    user: User,
-    *,
-    side: str,
-    section_key: str,
-    kind: str,
-    body: str,
-    reply_to_id: int | None = None,
-) -> DialogueMessage:
-    """A request for clarification (reviewers), a reply (State) to the request named by
-    `reply_to_id` (else to the article's oldest open request), or a comment (either)."""
-    allowed = {"reviewer": {"request", "comment"}, "state": {"reply", "comment"}}
-    if kind not in allowed.get(side, set()):
-        raise RuleViolation(_l("You cannot post this kind of message."))
-    status = db.exec(
-        select(ListOfObservations.status).where(ListOfObservations.review_id == review.id)
-    ).first()
-    if status == "final":
-        raise RuleViolation(
-            _l("The list of observations is final: the dialogue on this review is closed.")
-        )
-    if not body.strip():
-        raise RuleViolation(_l("Write the message."))
-    if len(body) > MAX_TEXT:
-        raise RuleViolation(_l("Keep the message under %(max)d characters.", max=MAX_TEXT))
-    message = DialogueMessage(
-        review_id=id_of(review),
-        section_key=section_key,
-        kind=kind,
-        body=body,
-        author_id=id_of(user),
-        author_state=user.state_code,
-        reply_to_id=request_replied_to(db, id_of(review), section_key, reply_to_id)
-        if kind == "reply"
-        else None,
-    )
-    db.add(message)
-    db.flush()
-    after: dict[str, object] = {"section": section_key, "body": body}
-    if message.reply_to_id:
-        after["reply_to"] = message.reply_to_id
-    record(
-        db,
-        actor=user,
-        action=f"dialogue.{kind}",
-        object_type="dialogue_message",
-        object_id=message.id,
-        review_id=review.id,
-        after=after,
-    )
-
-    events.dialogue_message(db, review, user, kind=kind, section_key=section_key, body=body)
-    return message
-
-
-def messages_of(db: Session, review: Review) -> list[DialogueMessage]:
-    return list(
-        db.exec(
-            select(DialogueMessage)
-            .where(DialogueMessage.review_id == review.id)
-            .order_by(col(DialogueMessage.id))
         )
     )
 

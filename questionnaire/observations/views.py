@@ -21,7 +21,7 @@ from questionnaire.banks.schema import Section
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
-from questionnaire.observations import services
+from questionnaire.observations import dialogue, services
 from questionnaire.observations.access import WorkspaceAccess, load_workspace
 from questionnaire.observations.citing import (
     Citable,
@@ -75,7 +75,7 @@ def overview(review_id: int) -> ResponseReturnValue:
     access = load_workspace(review_id)
     session = db.session()
     observations = services.observations_of(session, access.review) if access.sees_list else []
-    messages = services.messages_of(session, access.review)
+    messages = dialogue.messages_of(session, access.review)
     assignments = active_assignments(session, [review_id])
     return render_template(
         "workspace/overview.html",
@@ -138,7 +138,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         if message_form.validate():
             kind = message_form.kind.data or ""
             try:
-                services.post_message(
+                dialogue.post_message(
                     session,
                     access.review,
                     current_user,
@@ -161,7 +161,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         if o.section_key == section.key and access.sees_list
     ]
     messages = [
-        m for m in services.messages_of(session, access.review) if m.section_key == section.key
+        m for m in dialogue.messages_of(session, access.review) if m.section_key == section.key
     ]
     threads = threads_of(messages)
     return render_template(
