@@ -26,7 +26,7 @@ from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.people import seated_states
 from questionnaire.observations import services as observations
-from questionnaire.observations import signoff, translations
+from questionnaire.observations import signoff, translation_records, translations
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
@@ -153,10 +153,10 @@ def _translate(db: Session, secretariat: User, review: Review) -> None:
     confidential is neither translated nor published)."""
     lst = observations.list_of(db, review)
     texts = translations.list_in_language(db, review, lst, "fr")
-    translations.record_translations(
+    translation_records.record_translations(
         db, review, secretariat, language="fr", summary=None,
         observations={
-            item.observation.id: translations.TranslatedText(
+            item.observation.id: translation_records.TranslatedText(
                 FRENCH[item.observation.text], item.source_sha256
             )
             for item in texts.observations

@@ -34,13 +34,10 @@ from questionnaire.meetings.services import record_meeting
 from questionnaire.meetings.spec import MeetingFile
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations import services as observations
-from questionnaire.observations import translations
+from questionnaire.observations import translation_records
 from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
-from questionnaire.observations.translations import (
-    TranslatedSummary,
-    TranslatedText,
-    list_in_language,
-)
+from questionnaire.observations.translation_records import TranslatedSummary, TranslatedText
+from questionnaire.observations.translations import list_in_language
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.crp import CrpRequest
 from questionnaire.publishing.models import Publication
@@ -762,7 +759,7 @@ def translate_list(
     assert review is not None
     lst = observations.list_of(db, review)
     found = list_in_language(db, review, lst, language)
-    translations.record_translations(
+    translation_records.record_translations(
         db,
         review,
         user,

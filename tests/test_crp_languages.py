@@ -25,7 +25,7 @@ from questionnaire.demo_meeting import ELEMENTS, FRENCH
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.observations import services as observations
-from questionnaire.observations import translations
+from questionnaire.observations import translation_records, translations
 from questionnaire.observations.models import (
     ListOfObservations,
     Observation,
@@ -162,18 +162,20 @@ def test_the_original_language_is_the_writers_and_the_secretariat_corrects_it_wh
     )  # fmt: skip
     lst = db.exec(select(ListOfObservations)).one()
     assert (lst.original_language, lst.summary_language) == ("fr", "fr")
-    translations.set_original_languages(db, review, secretariat, observations="en", summary="fr")
+    translation_records.set_original_languages(
+        db, review, secretariat, observations="en", summary="fr"
+    )
     db.commit()
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "list.language")).one()
     assert entry.before == {"observations": "fr", "summary": "fr"}
     assert entry.after == {"observations": "en", "summary": "fr"}
     with pytest.raises(RuleViolation, match="six official languages"):
-        translations.set_original_languages(
+        translation_records.set_original_languages(
             db, review, secretariat, observations="de", summary="fr"
         )
     agree_list_rest(db, review, reviewed)
     with pytest.raises(RuleViolation, match="only while the list is drafted"):
-        translations.set_original_languages(
+        translation_records.set_original_languages(
             db, review, secretariat, observations="fr", summary="fr"
         )
 
@@ -252,13 +254,13 @@ def test_no_confidential_element_reaches_a_paper_in_any_language(
         translate_list(db, ghana, secretariat, language, in_(language))
         # The confidential element is never offered a translation, nor takes one.
         with pytest.raises(RuleViolation, match="kept confidential, is not translated"):
-            translations.record_translations(
+            translation_records.record_translations(
                 db,
                 review,
                 secretariat,
                 language=language,
                 observations={
-                    kept.id: translations.TranslatedText(  # type: ignore[dict-item]
+                    kept.id: translation_records.TranslatedText(  # type: ignore[dict-item]
                         f"{MARKERS[language]} secret", translations.text_sha256(kept.text)
                     )
                 },

@@ -22,7 +22,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES, RTL_LANGUAGES, current_language
 from questionnaire.meetings.wording import language_name
-from questionnaire.observations import translations
+from questionnaire.observations import translation_records
 from questionnaire.observations.forms import (
     CATEGORY_LABELS,
     TRANSLATION_STATUS_LABELS,
@@ -31,11 +31,10 @@ from questionnaire.observations.forms import (
 from questionnaire.observations.languages import OFFICIAL_LANGUAGES
 from questionnaire.observations.models import ListOfObservations
 from questionnaire.observations.services import find_list
+from questionnaire.observations.translation_records import TranslatedSummary, TranslatedText
 from questionnaire.observations.translations import (
     ListInLanguage,
     ObservationItem,
-    TranslatedSummary,
-    TranslatedText,
     list_in_language,
 )
 from questionnaire.reference.models import State
@@ -90,7 +89,7 @@ def index(review_id: int) -> ResponseReturnValue:
             abort(403)
         if form.validate_on_submit():
             try:
-                translations.set_original_languages(
+                translation_records.set_original_languages(
                     db.session(),
                     access.review,
                     current_user,
@@ -127,7 +126,7 @@ def translate(review_id: int, language: str) -> ResponseReturnValue:
     form = Form()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            changed = translations.record_translations(
+            changed = translation_records.record_translations(
                 db.session(),
                 access.review,
                 current_user,
