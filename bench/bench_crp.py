@@ -1,11 +1,14 @@
 """crp_pages_per_s, crp_peak_rss_mb and crp_vs_chromium_ratio: rendering a ~40-page CRP.
 
-The conference room paper holds the agreed lists of observations of STATES reviews of the UNTOC
-cluster I questionnaire (eight articles), PER_ARTICLE elements of about 70 words on each
-article and a three-paragraph summary per State: about 40 A4 pages. Everything lives in a
+The conference room paper of the Working Group on Trafficking in Persons' meeting
+(`bench/world_lists.py`: CTOC/COP/WG.4/2027/CRP.2, item 3) holds the final lists of
+observations of STATES reviews of the Trafficking in Persons cluster I questionnaire (articles 3
+and 5), PER_ARTICLE elements of about 70 words on each article (one of them kept confidential by
+the State) and a three-paragraph summary per State: about 40 A4 pages. Everything lives in a
 temporary folder (never instance/): the SQLite database, migrated with `alembic upgrade head`
-and filled through the services as tests/test_publishing.py does (phase, draw, observations,
-list shared and agreed).
+and filled through the services as the scale benchmark's world is (`world_lists.final_lists`:
+phase and draw, answers submitted, observations and summary, both reviewing States' agreement,
+shared, agreed and made final; then the meeting with the paper in its register).
 
 - `crp_pages_per_s`: pages / seconds of `render_pdf` (Jinja + WeasyPrint), median of RUNS
   renderings after one warm-up in the same process (the first builds the font configuration
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import resource
 import subprocess
 import sys
@@ -43,41 +47,29 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
+from bench import world_lists
 from bench.stats import median
 from questionnaire import create_app
 from questionnaire import db as database
 from questionnaire.accounts import services as accounts
-from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
-from questionnaire.banks.models import BankVersion
 from questionnaire.config import PROJECT_ROOT
-from questionnaire.observations import services as observations
+from questionnaire.meetings.wording import numerals, paragraph_number
 from questionnaire.publishing.crp import CrpRequest, build_snapshot, plain_snapshot
-from questionnaire.publishing.pdf import PRINT_CSS, render_pdf
+from questionnaire.publishing.pdf import PRINT_CSS, render_pdf, text_direction
 from questionnaire.publishing.services import CRP_TEMPLATE
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
 from questionnaire.reviews import services as reviews
-from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.reviews.models import Review, ReviewPhase
 
 RUNS = 3
 STATES = 15
-PER_ARTICLE = 2
-INSTRUMENT = "UNTOC"
-SYMBOL = "CTOC/COP/2026/CRP.1"
+PER_ARTICLE = 8
 CHROMIUM = "/usr/bin/chromium"
 BANKS_DIR = PROJECT_ROOT / "question_banks"
 PASSWORD = "correct horse battery staple"
-SENTENCES = (
-    "The legislation criminalizes participation in an organized criminal group as the article "
-    "requires, and the courts have applied it in several recent cases.",
-    "The authorities described the institutional framework, the coordination between the "
-    "police and the prosecution service, and the statistics kept on investigations.",
-    "The reviewing experts noted that the definition of serious crime follows the four-year "
-    "threshold, although some offences of the schedule carry lower penalties.",
-    "Training for judges and prosecutors is provided regularly, with the support of regional "
-    "partners and of the United Nations Office on Drugs and Crime.",
-)
+SEED = 20260702
 
 
 @dataclass
@@ -89,57 +81,6 @@ class CrpEnv:
     folder: Path
 
 
-def _text(seed: int, sentences: int) -> str:
-    return " ".join(SENTENCES[(seed + i) % len(SENTENCES)] for i in range(sentences))
-
-
-def _agreed_list(session: Session, review: Review, number: int) -> None:
-    """Write, share and agree the review's list: PER_ARTICLE elements per article."""
-    version = session.get(BankVersion, review.bank_version_id)
-    assignment = session.exec(
-        select(ReviewAssignment).where(
-            ReviewAssignment.review_id == review.id, col(ReviewAssignment.is_active).is_(True)
-        )
-    ).first()
-    assert version is not None and assignment is not None
-    bank = banks.bank_of(version)
-    reviewer = _user(session, assignment.reviewing_state, f"reviewer{number}")
-    focal_point = _user(session, review.state_code, f"focal{number}")
-    categories = ("good_practice", "gap", "suggestion", "assistance_need")
-    for section in bank.sections:
-        if section.article is None:
-            continue
-        for i in range(PER_ARTICLE):
-            observations.add_observation(
-                session,
-                review,
-                bank,
-                reviewer,
-                section_key=section.key,
-                category=categories[(number + i) % len(categories)],
-                text=f"{review.state_code}, article {section.article}: {_text(number + i, 3)}",
-                cited_keys=[],
-            )
-    summary = "\n\n".join(_text(number + i, 2) for i in range(3))
-    lst = observations.list_of(session, review)
-    observations.save_summary(
-        session, review, reviewer, text=summary, base_version=lst.summary_version, word_limit=500
-    )
-    observations.transition(session, review, reviewer, side="reviewer", to_status="with_state")
-    observations.transition(session, review, focal_point, side="state", to_status="agreed")
-
-
-def _user(session: Session, state: str | None, name: str) -> User:
-    return accounts.create_user(
-        session,
-        email=f"{name}@{(state or 'unodc').lower()}.example",
-        full_name=name,
-        state_code=state,
-        password=PASSWORD,
-        is_secretariat=state is None,
-    )
-
-
 def _app(database_url: str) -> Flask:
     # config.from_environment writes instance/secret_key when SECRET_KEY is unset: avoid that.
     os.environ.setdefault("SECRET_KEY", "bench-secret")
@@ -149,27 +90,57 @@ def _app(database_url: str) -> Flask:
             "DATABASE_URL": database_url,
             "SECRET_KEY": "bench-secret",
             "RATELIMIT_ENABLED": False,
+            # The e-mails of the lists' steps stay in the outbox (nobody reads them).
+            "OUTBOX_DELIVER_AFTER_COMMIT": False,
         },
         check_schema=False,
     )
 
 
-def _request(review_ids: list[int]) -> CrpRequest:
-    return CrpRequest(
-        symbol=SYMBOL,
-        language="en",
-        issued_on=date(2026, 7, 2),
-        session="Vienna, 2 and 3 July 2026",
-        agenda_item=3,
-        agenda_title="Review of the implementation of the Convention",
-        title="Lists of observations and summaries of the reviews",
-        review_ids=tuple(review_ids),
+def _phase(session: Session) -> ReviewPhase:
+    """A cluster I phase of the first STATES States party to the Protocol, drawn, each review
+    with its State's focal point."""
+    secretariat = accounts.create_user(
+        session,
+        email="secretariat@unodc.example",
+        full_name="Secretariat",
+        state_code=None,
+        password=PASSWORD,
+        is_secretariat=True,
     )
+    codes = [
+        s.code
+        for s in session.exec(select(State).order_by(col(State.code)))
+        if s.is_party_to(world_lists.INSTRUMENT)
+    ][:STATES]
+    phase = reviews.create_phase(
+        session,
+        name="Cluster I",
+        cluster="I",
+        state_codes=codes,
+        started_on=date(2026, 1, 5),
+        max_reviews_per_state=6,
+        user=secretariat,
+    )
+    reviews.draw_phase(session, phase, secretariat, seed="bench-crp")
+    focal = {
+        code: accounts.create_user(
+            session,
+            email=f"focal.point@{code.lower()}.example",
+            full_name=f"Focal point of {code}",
+            state_code=code,
+        )
+        for code in codes
+    }
+    for review in session.exec(select(Review).where(Review.phase_id == phase.id)):
+        reviews.add_member(session, review, focal[review.state_code], "focal_point")
+    session.commit()
+    return phase
 
 
 @contextmanager
 def crp_env() -> Iterator[CrpEnv]:
-    """A temporary database with STATES agreed lists, and the snapshot of their CRP."""
+    """A temporary database with STATES final lists, and the snapshot of their CRP."""
     with tempfile.TemporaryDirectory(prefix="questionnaire-bench-crp-") as name:
         folder = Path(name)
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
@@ -179,42 +150,29 @@ def crp_env() -> Iterator[CrpEnv]:
             with app.app_context(), database.standalone_session(app) as session:
                 reference.load_states(session)
                 banks.load_banks(session, banks.discover_bank_files(BANKS_DIR))
-                secretariat = _user(session, None, "secretariat")
-                codes = [
-                    s.code
-                    for s in session.exec(select(State).order_by(col(State.code)))
-                    if s.is_party_to(INSTRUMENT)
-                ][:STATES]
-                phase = reviews.create_phase(
-                    session,
-                    name="Cluster I",
-                    cluster="I",
-                    state_codes=codes,
-                    started_on=date(2026, 1, 5),
-                    max_reviews_per_state=6,
-                    user=secretariat,
+                phase = _phase(session)
+                review_ids = world_lists.final_lists(
+                    session, phase, STATES, random.Random(SEED), per_article=PER_ARTICLE
                 )
-                reviews.draw_phase(session, phase, secretariat, seed="bench-crp")
-                chosen = session.exec(
-                    select(Review)
-                    .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
-                    .where(Review.phase_id == phase.id, BankVersion.instrument == INSTRUMENT)
-                    .order_by(col(Review.id))
-                ).all()
-                for number, review in enumerate(chosen):
-                    _agreed_list(session, review, number)
-                request = _request([review.id for review in chosen])  # type: ignore[misc]
+                world_lists.record_meeting_of_papers(session)
+                session.commit()
+                request = world_lists.crp_request(review_ids)
                 snapshot = plain_snapshot(build_snapshot(session, request))
             yield CrpEnv(app, url, request, snapshot, folder)
         finally:
             database.get_engine(app).dispose()
 
 
+def _title(snapshot: dict[str, Any]) -> str:
+    """The PDF's title, as `publishing.render` gives it."""
+    return f"{snapshot['symbol']}: {snapshot['title']}"
+
+
 def _render(env: CrpEnv) -> bytes:
     with env.app.app_context():
         return render_pdf(
             CRP_TEMPLATE,
-            title=f"{SYMBOL}: {env.request.title}",
+            title=_title(env.snapshot),
             language="en",
             snapshot=env.snapshot,
         )
@@ -223,8 +181,15 @@ def _render(env: CrpEnv) -> bytes:
 def _html(env: CrpEnv) -> Path:
     """The HTML WeasyPrint renders, with the print stylesheet inlined, in a file."""
     with env.app.app_context():
+        # The context `render_pdf` gives every document, in English.
         html = env.app.jinja_env.get_template(CRP_TEMPLATE).render(
-            title=f"{SYMBOL}: {env.request.title}", language="en", snapshot=env.snapshot
+            title=_title(env.snapshot),
+            language="en",
+            direction="ltr",
+            direction_of=lambda text: text_direction(text, "ltr"),
+            numerals=lambda value: numerals(value, "en"),
+            paragraph_number=lambda number: paragraph_number(number, "en"),
+            snapshot=env.snapshot,
         )
     style = f"<style>\n{PRINT_CSS.read_text(encoding='utf-8')}\n</style>\n</head>"
     path = env.folder / "crp.html"
@@ -306,8 +271,9 @@ def _child(database_url: str, review_ids: list[int]) -> None:
     app = _app(database_url)
     try:
         with app.app_context(), database.standalone_session(app) as session:
-            snapshot = plain_snapshot(build_snapshot(session, _request(review_ids)))
-            pdf = render_pdf(CRP_TEMPLATE, title=SYMBOL, language="en", snapshot=snapshot)
+            request = world_lists.crp_request(review_ids)
+            snapshot = plain_snapshot(build_snapshot(session, request))
+            pdf = render_pdf(CRP_TEMPLATE, title=_title(snapshot), language="en", snapshot=snapshot)
     finally:
         database.get_engine(app).dispose()
     pages = len(PdfReader(BytesIO(pdf)).pages)

@@ -110,7 +110,7 @@ def _reviewers(db: Session, review: Review) -> list[User]:
     return named
 
 
-def _final_list(db: Session, review: Review, number: int) -> None:
+def _final_list(db: Session, review: Review, number: int, per_article: int) -> None:
     version = db.get(BankVersion, review.bank_version_id)
     assert version is not None
     bank = bank_of(version)
@@ -125,7 +125,7 @@ def _final_list(db: Session, review: Review, number: int) -> None:
     for section in bank.sections:
         if section.article is None:
             continue
-        for i in range(PER_ARTICLE):
+        for i in range(per_article):
             added.append(
                 observations.add_observation(
                     db,
@@ -152,9 +152,17 @@ def _final_list(db: Session, review: Review, number: int) -> None:
     observations.transition(db, review, writer, side="reviewer", to_status="final")
 
 
-def final_lists(db: Session, phase: object, count: int, rng: random.Random) -> list[int]:
+def final_lists(
+    db: Session,
+    phase: object,
+    count: int,
+    rng: random.Random,
+    *,
+    per_article: int = PER_ARTICLE,
+) -> list[int]:
     """Make final the lists of `count` of the phase's Trafficking in Persons reviews, spread
-    over the phase; commits after each. Returns their review ids, in the phase's order."""
+    over the phase, with `per_article` elements on each article; commits after each. The
+    reviews need their focal point. Returns their review ids, in the phase's order."""
     candidates = db.exec(
         select(Review)
         .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
@@ -165,7 +173,7 @@ def final_lists(db: Session, phase: object, count: int, rng: random.Random) -> l
         raise ValueError(f"the phase has {len(candidates)} {INSTRUMENT} reviews, not {count}")
     chosen = [candidates[(i * len(candidates)) // count] for i in range(count)]
     for number, review in enumerate(chosen):
-        _final_list(db, review, number + rng.randrange(len(SENTENCES)))
+        _final_list(db, review, number + rng.randrange(len(SENTENCES)), per_article)
         db.commit()
     return [database.id_of(review) for review in chosen]
 
