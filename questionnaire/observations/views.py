@@ -109,52 +109,22 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
     if request.method == "GET" and cite in {c.key for c in citable}:
         form.cited_keys.data = [cite]
     message_form = MessageForm(prefix="message")
-    if request.method == "POST" and request.form.get("form") == "observation":
-        if not access.can_draft:
-            abort(403)
-        if form.validate():
-            try:
-                services.add_observation(
-                    session,
-                    access.review,
-                    access.bank,
-                    current_user,
-                    section_key=section.key,
-                    category=form.category.data or "",
-                    text=form.text.data or "",
-                    cited_keys=list(form.cited_keys.data or []),
-                )
-            except RuleViolation as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("The observation has been added."), "success")
-                return redirect(
-                    url_for(".section", review_id=review_id, section_key=section_key)
-                    + "#observations"
-                )
-    elif request.method == "POST" and request.form.get("form") == "message":
-        if not (access.can_request or access.can_reply):
-            abort(403)
-        if message_form.validate():
-            kind = message_form.kind.data or ""
-            try:
-                dialogue.post_message(
-                    session,
-                    access.review,
-                    current_user,
-                    side=access.side,
-                    section_key=section.key,
-                    kind=kind,
-                    body=message_form.body.data or "",
-                    reply_to_id=parse_id(message_form.reply_to.data),
-                )
-            except RuleViolation as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Your message has been sent."), "success")
-                return redirect(
-                    url_for(".section", review_id=review_id, section_key=section_key) + "#dialogue"
-                )
+    if (
+        request.method == "POST"
+        and request.form.get("form") == "observation"
+        and _add_observation(access, section, form)
+    ):
+        return redirect(
+            url_for(".section", review_id=review_id, section_key=section_key) + "#observations"
+        )
+    if (
+        request.method == "POST"
+        and request.form.get("form") == "message"
+        and _post_message(access, section, message_form)
+    ):
+        return redirect(
+            url_for(".section", review_id=review_id, section_key=section_key) + "#dialogue"
+        )
     observations = [
         o
         for o in services.observations_of(session, access.review)
@@ -190,6 +160,54 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
             for o in observations
         },
     )
+
+
+def _add_observation(access: WorkspaceAccess, section: Section, form: ObservationForm) -> bool:
+    """Add an observation on the section from its form; whether it was added."""
+    if not access.can_draft:
+        abort(403)
+    if not form.validate():
+        return False
+    try:
+        services.add_observation(
+            db.session(),
+            access.review,
+            access.bank,
+            current_user,
+            section_key=section.key,
+            category=form.category.data or "",
+            text=form.text.data or "",
+            cited_keys=list(form.cited_keys.data or []),
+        )
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return False
+    flash(_("The observation has been added."), "success")
+    return True
+
+
+def _post_message(access: WorkspaceAccess, section: Section, message_form: MessageForm) -> bool:
+    """Post a request, a reply or a comment on the section from its form; whether it was."""
+    if not (access.can_request or access.can_reply):
+        abort(403)
+    if not message_form.validate():
+        return False
+    try:
+        dialogue.post_message(
+            db.session(),
+            access.review,
+            current_user,
+            side=access.side,
+            section_key=section.key,
+            kind=message_form.kind.data or "",
+            body=message_form.body.data or "",
+            reply_to_id=parse_id(message_form.reply_to.data),
+        )
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return False
+    flash(_("Your message has been sent."), "success")
+    return True
 
 
 def _observation(access: WorkspaceAccess, observation_id: int) -> Observation:
