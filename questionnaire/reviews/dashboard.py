@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import Select
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.observations.models import (
@@ -55,20 +56,7 @@ def dashboard(
     db: Session, filters: DashboardFilters, deadlines: Deadlines, today: date
 ) -> list[DashboardRow]:
     """Every review matching the filters, with its reviewers and overdue items."""
-    query = (
-        select(Review, State, BankVersion.instrument, ReviewPhase.name)
-        .join(State, col(State.code) == Review.state_code)
-        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
-        .join(ReviewPhase, col(ReviewPhase.id) == Review.phase_id, isouter=True)
-        .order_by(col(State.name_en), col(BankVersion.instrument))
-    )
-    if filters.phase_id:
-        query = query.where(Review.phase_id == filters.phase_id)
-    if filters.instrument:
-        query = query.where(BankVersion.instrument == filters.instrument)
-    if filters.region:
-        query = query.where(State.regional_group == filters.region)
-    rows = db.exec(query).all()
+    rows = db.exec(_matching(filters)).all()
     ids = [review.id for review, *_ in rows]
     roles = _count_by(
         db,
@@ -76,34 +64,9 @@ def dashboard(
         .where(col(ReviewMembership.review_id).in_(ids))
         .group_by(col(ReviewMembership.review_id), col(ReviewMembership.role)),
     )
-    feedback = dict(
-        db.exec(
-            select(DialogueMessage.review_id, func.count())
-            .where(col(DialogueMessage.review_id).in_(ids), DialogueMessage.kind == "request")
-            .group_by(col(DialogueMessage.review_id))
-        ).all()
-    )
-    observed = dict(
-        db.exec(
-            select(Observation.review_id, func.count())
-            .where(col(Observation.review_id).in_(ids))
-            .group_by(col(Observation.review_id))
-        ).all()
-    )
-    lists = dict(
-        db.exec(
-            select(ListOfObservations.review_id, ListOfObservations.status).where(
-                col(ListOfObservations.review_id).in_(ids)
-            )
-        ).all()
-    )
-    reviewers: dict[int, list[str]] = {}
-    for assignment in db.exec(
-        select(ReviewAssignment).where(
-            col(ReviewAssignment.review_id).in_(ids), col(ReviewAssignment.is_active).is_(True)
-        )
-    ):
-        reviewers.setdefault(assignment.review_id, []).append(assignment.reviewing_state)
+    feedback = _feedback(db, ids)
+    lists = _list_statuses(db, ids)
+    reviewers = _active_reviewers(db, ids)
     result = []
     phase_deadlines = by_phase(db, deadlines)
     for review, state, instrument, phase_name in rows:
@@ -111,7 +74,7 @@ def dashboard(
         overdue = _overdue(
             review,
             roles,
-            feedback.get(review_id, 0) + observed.get(review_id, 0),
+            feedback.get(review_id, 0),
             phase_deadlines.get(review.phase_id, deadlines),
             today,
         )
@@ -129,6 +92,66 @@ def dashboard(
         if has_status(row, filters.status):
             result.append(row)
     return result
+
+
+def _matching(filters: DashboardFilters) -> Select[Review, State, str, str]:
+    """The reviews matching the filters (but the status), with their State, instrument and
+    phase's name, by State and instrument."""
+    query = (
+        select(Review, State, BankVersion.instrument, ReviewPhase.name)
+        .join(State, col(State.code) == Review.state_code)
+        .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+        .join(ReviewPhase, col(ReviewPhase.id) == Review.phase_id, isouter=True)
+        .order_by(col(State.name_en), col(BankVersion.instrument))
+    )
+    if filters.phase_id:
+        query = query.where(Review.phase_id == filters.phase_id)
+    if filters.instrument:
+        query = query.where(BankVersion.instrument == filters.instrument)
+    if filters.region:
+        query = query.where(State.regional_group == filters.region)
+    return query
+
+
+def _feedback(db: Session, ids: list[int | None]) -> dict[int, int]:
+    """Review id -> its requests for clarification and observations: the reviewers' feedback."""
+    requests = db.exec(
+        select(DialogueMessage.review_id, func.count())
+        .where(col(DialogueMessage.review_id).in_(ids), DialogueMessage.kind == "request")
+        .group_by(col(DialogueMessage.review_id))
+    ).all()
+    observed = db.exec(
+        select(Observation.review_id, func.count())
+        .where(col(Observation.review_id).in_(ids))
+        .group_by(col(Observation.review_id))
+    ).all()
+    found: dict[int, int] = {}
+    for review_id, count in [*requests, *observed]:
+        found[review_id] = found.get(review_id, 0) + count
+    return found
+
+
+def _list_statuses(db: Session, ids: list[int | None]) -> dict[int, str]:
+    """Review id -> the status of its list of observations, where it has one."""
+    return dict(
+        db.exec(
+            select(ListOfObservations.review_id, ListOfObservations.status).where(
+                col(ListOfObservations.review_id).in_(ids)
+            )
+        ).all()
+    )
+
+
+def _active_reviewers(db: Session, ids: list[int | None]) -> dict[int, list[str]]:
+    """Review id -> the reviewing States on its active seats."""
+    reviewers: dict[int, list[str]] = {}
+    for assignment in db.exec(
+        select(ReviewAssignment).where(
+            col(ReviewAssignment.review_id).in_(ids), col(ReviewAssignment.is_active).is_(True)
+        )
+    ):
+        reviewers.setdefault(assignment.review_id, []).append(assignment.reviewing_state)
+    return reviewers
 
 
 #: The totals at the top of the dashboard, in the order a review goes through them.
