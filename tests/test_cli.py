@@ -7,6 +7,7 @@ against the test database (and, inside the `db` fixture, in its session).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,12 +75,17 @@ def test_banks_validate_prints_ok_for_every_shipped_bank(runner: FlaskCliRunner)
 
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    lines = result.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == [
+    banks = [line for line in result.stdout.splitlines() if not line.startswith("  ")]
+    assert [line.split(":")[0] for line in banks] == [
         f"ok {path}" for path in discover_bank_files(BANKS_DIR)
     ]
-    assert f"ok {TIP_I / 'v2.yaml'}: 3 sections, 44 questions; " in result.stdout
-    assert all(line.endswith("other languages: ar 0%, es 0%, ru 0%, zh 0%") for line in lines)
+    assert f"ok {TIP_I / 'v2.yaml'}: 3 sections, 44 questions, languages en, fr" in result.stdout
+    # Under each bank, its coverage per language: French complete, the general sections in
+    # the four other languages, unreviewed.
+    coverage = result.stdout.split(f"ok {TIP_I / 'v2.yaml'}")[1].split("\nok ")[0]
+    assert re.search(r"\n  fr (\d+)/\1 texts \(100 %\)", coverage), coverage
+    for language in ("ar", "es", "ru", "zh"):
+        assert re.search(rf"\n  {language} \d+/\d+ texts \(\d+ %\), \d+ unreviewed", coverage)
 
 
 def test_banks_validate_reports_the_problem_and_exits_1(
