@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
+from questionnaire.db import id_of
 from questionnaire.demo import load_demo
 from questionnaire.demo_meeting import ELEMENTS, FRENCH
 from questionnaire.errors import RuleViolation
@@ -409,14 +410,14 @@ def test_the_translation_page_records_each_translation_and_shows_it_stale_after_
     page = client.get(f"{base}/fr").get_data(as_text=True)
     assert "Out of date" in page and f'name="o-{first.id}-confirm"' in page
     # Saving the page again without touching it confirms nothing.
-    client.post(f"{base}/fr", data={**form, f"o-{first.id}-source": _sha(db, first.id)})
+    client.post(f"{base}/fr", data={**form, f"o-{first.id}-source": _sha(db, id_of(first))})
     db.expire_all()
     found = list_in_language(db, review, observations.list_of(db, review), "fr")
     assert found.observations[0].status == "stale"
     # Confirmed as still rendering the new text: up to date again.
     client.post(
         f"{base}/fr",
-        data={**form, f"o-{first.id}-source": _sha(db, first.id), f"o-{first.id}-confirm": "y"},
+        data={**form, f"o-{first.id}-source": _sha(db, id_of(first)), f"o-{first.id}-confirm": "y"},
     )
     db.expire_all()
     found = list_in_language(db, review, observations.list_of(db, review), "fr")

@@ -20,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
@@ -69,7 +70,9 @@ def pdf_fonts(content: bytes, tmp_path: Path) -> str:
 
 def pdf_language(content: bytes) -> str:
     """The document's language, as the PDF's catalog declares it."""
-    return str(PdfReader(BytesIO(content)).trailer["/Root"]["/Lang"])
+    root = PdfReader(BytesIO(content)).trailer["/Root"].get_object()
+    assert isinstance(root, DictionaryObject)
+    return str(root["/Lang"])
 
 
 def _record(db: Session, data: dict[str, Any]) -> Meeting:
