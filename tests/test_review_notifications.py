@@ -255,7 +255,9 @@ def test_the_focal_point_gets_a_receipt_of_the_submission(
     assert "Answers submitted" in receipt
     assert 'Submitted by</dt><dd class="summary-list__value">Akosua Boateng' in receipt
     assert f"/reviews/{cast.review_id}/answers.pdf" in receipt
-    assert "The reviewers of France and Nigeria (2 people) and the secretariat, by e-mail." in receipt
+    assert (
+        "The reviewers of France and Nigeria (2 people) and the secretariat, by e-mail." in receipt
+    )
     assert focal.get(f"/reviews/{cast.review_id}/answers.pdf").status_code == 200
 
 
