@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
@@ -77,37 +78,56 @@ def _named(db: Session, review_ids: list[int]) -> dict[tuple[int, str], set[str]
     return named
 
 
+#: Every review, as the nominations due need it (run on the session's connection).
+_REVIEWS = core_select(
+    col(Review.id),
+    col(Review.state_code),
+    col(Review.phase_id),
+    col(Review.started_on),
+    col(BankVersion.instrument),
+).join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
+
+
+class _ReviewRow(NamedTuple):
+    """What the nominations due need of a review."""
+
+    id: int
+    state_code: str
+    phase_id: int | None
+    started_on: date
+    instrument: str
+
+
 def _groups(db: Session) -> list[_Group]:
-    rows = db.exec(
-        select(Review, BankVersion.instrument).join(
-            BankVersion, col(BankVersion.id) == Review.bank_version_id
-        )
-    ).all()
+    # Columns, not ORM objects: every review of the mechanism is read for the dashboard.
+    rows = [_ReviewRow._make(row) for row in db.connection().execute(_REVIEWS)]
     groups: dict[tuple[Any, ...], _Group] = {}
 
-    def add(key: tuple[Any, ...], review: Review, instrument: str, started: date) -> None:
+    def add(key: tuple[Any, ...], review: _ReviewRow, instrument: str, started: date) -> None:
         state, side = key[0], key[1]
         group = groups.setdefault(
             key, _Group(state, side, review.state_code, review.phase_id, started, {})
         )
         group.started_on = max(group.started_on, started)
-        group.reviews[review.id] = instrument  # type: ignore[index]
+        group.reviews[review.id] = instrument
 
-    for review, instrument in rows:
+    for review in rows:
         scope = review.phase_id or f"review-{review.id}"
-        add((review.state_code, "under_review", scope), review, instrument, review.started_on)
-    by_id = {review.id: (review, instrument) for review, instrument in rows}
+        add(
+            (review.state_code, "under_review", scope), review, review.instrument, review.started_on
+        )
+    by_id = {review.id: review for review in rows}
     seats = db.exec(
-        select(ReviewAssignment, ReviewDraw.created_at)
+        select(ReviewAssignment.review_id, ReviewAssignment.reviewing_state, ReviewDraw.created_at)
         .join(ReviewDraw, col(ReviewDraw.id) == ReviewAssignment.draw_id)
         .where(col(ReviewAssignment.is_active).is_(True))
     )
-    for seat, drawn_at in seats:
-        review, instrument = by_id[seat.review_id]
+    for review_id, reviewing_state, drawn_at in seats:
+        review = by_id[review_id]
         # A State cannot name anyone before it is drawn: its time runs from the draw.
         started = max(review.started_on, drawn_at.date())
-        key = (seat.reviewing_state, "reviewing", review.state_code, review.phase_id)
-        add(key, review, instrument, started)
+        key = (reviewing_state, "reviewing", review.state_code, review.phase_id)
+        add(key, review, review.instrument, started)
     return list(groups.values())
 
 
