@@ -77,7 +77,7 @@ def test_an_instrument_without_a_published_questionnaire_is_refused_by_name(
 
     message = str(refused.value)
     assert "No questionnaire of cluster I is published for instruments" in message
-    assert "FIR (Ghana, France, Mexico)" in message
+    assert "FIR (Ghana, France and Mexico)" in message
     assert "confirm that these reviews are left out" in message
     assert db.exec(select(ReviewPhase)).first() is None
 
