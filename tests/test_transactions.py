@@ -72,7 +72,7 @@ def test_reading_commits_nothing_and_writing_commits(
     saved = client.post(f"{page}/autosave", json={"answers": [item]})
     assert saved.status_code == 200 and saved.get_json()["saved"] == {"TIP-5-1": 1}
     assert commits == ["commit"]
-    assert services.answers_of(fresh(db), review.id)["TIP-5-1"].value == "yes"
+    assert services.answers_of(fresh(db), database.id_of(review))["TIP-5-1"].value == "yes"
 
 
 def test_opening_the_workspace_writes_and_commits_nothing(
