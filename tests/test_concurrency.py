@@ -449,7 +449,7 @@ def test_the_access_check_of_a_save_holds_back_the_submission_until_it_is_commit
     submission: list[BaseException | str] = []
     engine = database.get_engine(app)
 
-    with app.test_request_context():
+    with app.test_request_context(method="POST"):  # an autosave: a request that writes
         request_db = database.session()
         login_user(request_db.get(User, expert.id))  # type: ignore[arg-type]
         access = load_review(review.id, for_change=True)  # type: ignore[arg-type]
