@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
+from bench.world_lists import record_meeting_of_papers
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
@@ -30,8 +31,6 @@ from questionnaire.banks.services import bank_of
 from questionnaire.config import normalize_database_url
 from questionnaire.db import id_of
 from questionnaire.meetings.models import Meeting
-from questionnaire.meetings.services import record_meeting
-from questionnaire.meetings.spec import MeetingFile
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.observations import services as observations
 from questionnaire.observations import translation_records
@@ -578,49 +577,11 @@ def agree_list(
 
 def record_test_meeting(db: Session) -> None:
     """The meeting of the Working Group on Trafficking in Persons that the papers are made for
-    (Vienna, 5 and 6 July 2027), with CRP.2 for item 3 in its register; recorded once."""
+    (Vienna, 5 and 6 July 2027), with CRP.2 for item 3 in its register; recorded once. The
+    benchmarks make their paper for the same meeting, so both record it the same way."""
     if db.exec(select(Meeting).where(Meeting.body_code == "WG.4", Meeting.year == 2027)).first():
         return
-    titles = {
-        "en": "Lists of observations and summaries of the reviews",
-        "fr": "Listes d'observations et résumés des examens",
-    }
-    spec = MeetingFile.model_validate(
-        {
-            "schema_version": 1,
-            "meeting": {
-                "body": "WG.4",
-                "year": 2027,
-                "ordinal": 16,
-                "starts_on": "2027-07-05",
-                "ends_on": "2027-07-06",
-                "venue": {"en": "Vienna", "fr": "Vienne"},
-                "plenary_meetings": 4,
-                "agenda": [
-                    {"number": n, "title": {"en": f"Item {n}", "fr": f"Point {n}"}} for n in (1, 2)
-                ]
-                + [
-                    {
-                        "number": 3,
-                        "title": {
-                            "en": "Review of the implementation of the Protocol",
-                            "fr": "Examen de l'application du Protocole",
-                        },
-                    }
-                ],
-                "documents": [
-                    {
-                        "kind": "crp",
-                        "number": 2,
-                        "item": "3",
-                        "job_number": JOB_NUMBER,
-                        "titles": titles,
-                    }
-                ],
-            },
-        }
-    )
-    record_meeting(db, spec.meeting, actor=None)
+    record_meeting_of_papers(db)
     db.commit()
 
 
