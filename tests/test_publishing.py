@@ -38,6 +38,7 @@ from questionnaire.publishing import pdf as pdf_module
 from questionnaire.publishing import services as publishing
 from questionnaire.publishing.models import Publication
 from questionnaire.publishing.symbols import is_crp, is_valid_symbol, slug, unslug
+from questionnaire.reference.bodies import bodies
 from questionnaire.reference.instruments import load_instrument_data
 from tests.conftest import login
 from tests.factories import (
@@ -372,10 +373,10 @@ def test_the_french_crp_has_the_french_wording(
             f"{localize(instruments.article('TIP', n).title, 'fr')}"  # type: ignore[union-attr]
             for n in (3, 5)
         ]
-        phrases = {
-            english: gettext(english)
-            for english in ("United Nations", "French only", "Note by the Secretariat", "Summary")
-        }
+        phrases = {english: gettext(english) for english in ("Note by the Secretariat", "Summary")}
+        phrases["French only"] = gettext("%(language)s only", language="Français")
+        # The heading's first line comes from the data of the Conference's bodies.
+        phrases["United Nations"] = bodies().united_nations["fr"]
         phrases["Item 3 of the provisional agenda*"] = gettext(
             "Item %(item)s of the provisional agenda*", item="3"
         )
