@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
@@ -36,7 +36,10 @@ def edit(phase_id: int) -> ResponseReturnValue:
         chosen = form.durations()
         moved = _moved_if(phase, chosen)
         if moved and request.form.get("confirmed") != "yes":
-            states = {s.code: s for s in session.exec(select(State))}
+            codes = {review.state_code for review, _before, _after in moved}
+            states = {
+                s.code: s for s in session.exec(select(State).where(col(State.code).in_(codes)))
+            }
             return render_template(
                 "reviews/confirm_deadlines.html",
                 phase=phase,

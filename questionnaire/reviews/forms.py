@@ -23,37 +23,20 @@ from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
 from questionnaire.validators import DateInRange, WholeNumberRange
 
 
+def _duration(label: str, most: int) -> IntegerField:
+    """A duration of the phase's deadlines: a whole number from 1 to `most`, or empty."""
+    return IntegerField(label, validators=[Optional(), WholeNumberRange(min=1, max=most)])
+
+
 class DeadlineFields:
     """The durations of a phase's deadlines, filled with the application's (`with_durations`);
     one left empty is the application's."""
 
-    focal_point_days = IntegerField(
-        _l("Focal points named within (days of the start)"),
-        validators=[
-            Optional(),
-            WholeNumberRange(min=1, max=365),
-        ],
-    )
-    experts_days = IntegerField(
-        _l("Governmental experts named within (days of the start)"),
-        validators=[
-            Optional(),
-            WholeNumberRange(min=1, max=365),
-        ],
-    )
-    answers_months = IntegerField(
-        _l("Answers submitted within (months of the start)"),
-        validators=[
-            Optional(),
-            WholeNumberRange(min=1, max=36),
-        ],
-    )
-    feedback_months = IntegerField(
-        _l("Written feedback sent within (months of the submission of the answers)"),
-        validators=[
-            Optional(),
-            WholeNumberRange(min=1, max=36),
-        ],
+    focal_point_days = _duration(_l("Focal points named within (days of the start)"), 365)
+    experts_days = _duration(_l("Governmental experts named within (days of the start)"), 365)
+    answers_months = _duration(_l("Answers submitted within (months of the start)"), 36)
+    feedback_months = _duration(
+        _l("Written feedback sent within (months of the submission of the answers)"), 36
     )
 
     def durations(self) -> Deadlines:
