@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 from pypdf import PdfReader
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
 from questionnaire.accounts import tokens
@@ -476,14 +476,20 @@ def _workspace_form(kind: str, text: str) -> dict[str, Any]:
 def _workspace_stored(db: Session, scene: Scene, kind: str) -> list[str]:
     fresh(db)
     if kind == "observation":
-        rows = db.exec(select(Observation.text).where(Observation.review_id == scene.submitted.id))
+        rows = db.exec(
+            select(Observation.text)
+            .where(Observation.review_id == scene.submitted.id)
+            .order_by(col(Observation.id))
+        )
     else:
         section = "list" if kind == "comment" else "art-5"
         rows = db.exec(
-            select(DialogueMessage.body).where(
+            select(DialogueMessage.body)
+            .where(
                 DialogueMessage.review_id == scene.submitted.id,
                 DialogueMessage.section_key == section,
             )
+            .order_by(col(DialogueMessage.id))
         )
     return list(rows)
 
