@@ -54,10 +54,10 @@ from questionnaire import db as database
 from questionnaire.accounts import services as accounts
 from questionnaire.banks import services as banks
 from questionnaire.config import PROJECT_ROOT
+from questionnaire.documents.crp import CrpRequest, build_snapshot, plain_snapshot
+from questionnaire.documents.pdf import PRINT_CSS, render_pdf, text_direction
+from questionnaire.documents.services import CRP_TEMPLATE
 from questionnaire.meetings.wording import numerals, paragraph_number
-from questionnaire.publishing.crp import CrpRequest, build_snapshot, plain_snapshot
-from questionnaire.publishing.pdf import PRINT_CSS, render_pdf, text_direction
-from questionnaire.publishing.services import CRP_TEMPLATE
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
 from questionnaire.reviews import services as reviews

@@ -53,7 +53,7 @@ from questionnaire.accounts.models import User
 from questionnaire.analysis.services import consolidate
 from questionnaire.banks.models import BankVersion
 from questionnaire.config import PROJECT_ROOT
-from questionnaire.publishing import services as publishing
+from questionnaire.documents import services as publishing
 from questionnaire.responses.models import Answer, AnswerRevision
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/h_bench"

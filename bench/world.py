@@ -52,13 +52,13 @@ from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank, Question
 from questionnaire.config import PROJECT_ROOT
-from questionnaire.observations.models import ListOfObservations
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
 from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewMembership, ReviewPhase
+from questionnaire.workspace.models import ListOfObservations
 
 ALL_STATES = 197
 BANKS_DIR = PROJECT_ROOT / "question_banks"

@@ -20,18 +20,18 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
+from questionnaire.documents.crp import CrpRequest
 from questionnaire.meetings.services import record_meeting
 from questionnaire.meetings.spec import MeetingFile
 from questionnaire.notifications.people import seated_states
-from questionnaire.observations import services as observations
-from questionnaire.observations import signoff
-from questionnaire.observations.models import Observation
-from questionnaire.publishing.crp import CrpRequest
 from questionnaire.responses import services as responses
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.responses.progress import missing_required
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
+from questionnaire.workspace import services as observations
+from questionnaire.workspace import signoff
+from questionnaire.workspace.models import Observation
 
 #: The instrument whose lists go into the working group's paper (its lists go to WG.4).
 INSTRUMENT = "TIP"

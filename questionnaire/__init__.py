@@ -16,20 +16,20 @@ from questionnaire.api import views as api_views
 from questionnaire.attachments import views as attachments_views
 from questionnaire.audit_log import views as audit_views
 from questionnaire.banks import views as banks_views
+from questionnaire.documents import views as documents_views
 from questionnaire.exports import views as exports_views
 from questionnaire.meetings import views as meetings_views
 from questionnaire.nominations import due as nominations_due
 from questionnaire.nominations import views as nominations_views
 from questionnaire.notifications import views as notifications_views
-from questionnaire.observations import signoff_views, translation_views
-from questionnaire.observations import views as workspace_views
-from questionnaire.publishing import views as documents_views
 from questionnaire.responses import overview as responses_overview
 from questionnaire.responses import services as responses_services
 from questionnaire.responses import submission_views
 from questionnaire.responses import views as responses_views
 from questionnaire.reviews import contributions, deadline_views, roles
 from questionnaire.reviews import views as reviews_views
+from questionnaire.workspace import signoff_views, translation_views
+from questionnaire.workspace import views as workspace_views
 
 TEMPLATES_DIR = config.PROJECT_ROOT / "templates"
 STATIC_DIR = Path(__file__).parent / "static"

@@ -15,10 +15,10 @@ from questionnaire import backup, create_app, db, demo
 from questionnaire.accounts.emails import PublicAddressMissing
 from questionnaire.api.cli import api_token_group
 from questionnaire.banks.cli import banks_group
+from questionnaire.documents.cli import publish_group
 from questionnaire.meetings.cli import meetings_group, publish_agenda, publish_status_note
 from questionnaire.nominations.cli import nominations_group
 from questionnaire.notifications.cli import outbox_group, reminders_group
-from questionnaire.publishing.cli import publish_group
 from questionnaire.reference.cli import provisions_group, states_group
 from questionnaire.reviews.cli import reviews_group
 

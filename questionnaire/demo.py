@@ -32,8 +32,6 @@ from questionnaire.db import id_of
 from questionnaire.demo_meeting import load_meeting_and_crp
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
-from questionnaire.observations import dialogue
-from questionnaire.observations import services as observations
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import load_provisions
@@ -41,6 +39,8 @@ from questionnaire.responses import services as responses
 from questionnaire.responses.progress import visible_questions
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
+from questionnaire.workspace import dialogue
+from questionnaire.workspace import services as observations
 
 DEMO_PASSWORD = "demo-password-2026"
 STATE_UNDER_REVIEW = "GHA"

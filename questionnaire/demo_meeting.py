@@ -19,20 +19,20 @@ from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.db import id_of
+from questionnaire.documents import services as publishing
+from questionnaire.documents.crp import CrpRequest
+from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.services import agenda_symbol, record_meeting
 from questionnaire.meetings.validation import read_meeting_file
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.people import seated_states
-from questionnaire.observations import services as observations
-from questionnaire.observations import signoff, translation_records, translations
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.crp import CrpRequest
-from questionnaire.publishing.models import Publication
 from questionnaire.reference.models import State
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review, ReviewPhase
+from questionnaire.workspace import services as observations
+from questionnaire.workspace import signoff, translation_records, translations
 
 MEETING_FILE = Path(__file__).parent.parent / "docs" / "examples" / "meeting-wg7-2027.yaml"
 FINAL_STATE = "SEN"

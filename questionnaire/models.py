@@ -7,18 +7,10 @@ from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import metadata
+from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.nominations.models import Nomination
 from questionnaire.notifications.models import OutboxMessage, ReminderSent
-from questionnaire.observations.models import (
-    DialogueMessage,
-    ListAgreement,
-    ListOfObservations,
-    ListSignatory,
-    ListTransition,
-    Observation,
-)
-from questionnaire.publishing.models import Publication
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.reviews.models import (
@@ -28,6 +20,14 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
     StateGroupDraw,
+)
+from questionnaire.workspace.models import (
+    DialogueMessage,
+    ListAgreement,
+    ListOfObservations,
+    ListSignatory,
+    ListTransition,
+    Observation,
 )
 
 __all__ = [

@@ -15,15 +15,8 @@ from markupsafe import Markup
 from questionnaire.banks.titles import section_title
 from questionnaire.banks.translations import translation_state
 from questionnaire.dates import un_date, un_datetime
+from questionnaire.documents.labels import PUBLICATION_STATUS_LABELS
 from questionnaire.i18n import current_language, localize
-from questionnaire.observations.forms import CATEGORY_LABELS
-from questionnaire.observations.labels import (
-    LIST_STATUS_LABELS,
-    MESSAGE_KIND_LABELS,
-    TRANSITION_LABELS,
-)
-from questionnaire.observations.models import LIST_FLOW
-from questionnaire.publishing.labels import PUBLICATION_STATUS_LABELS
 from questionnaire.reference.instruments import article_heading
 from questionnaire.reference.names import state_name
 from questionnaire.reference.provisions import AUTHENTIC_TEXTS_URL
@@ -41,6 +34,13 @@ from questionnaire.reviews.labels import (
     SEAT_LABELS,
 )
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.forms import CATEGORY_LABELS
+from questionnaire.workspace.labels import (
+    LIST_STATUS_LABELS,
+    MESSAGE_KIND_LABELS,
+    TRANSITION_LABELS,
+)
+from questionnaire.workspace.models import LIST_FLOW
 
 
 def form_errors(form: FlaskForm) -> list[tuple[str, str]]:

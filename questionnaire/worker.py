@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date
 
 from questionnaire import create_app, db
+from questionnaire.documents import services
+from questionnaire.documents.models import Publication
 from questionnaire.notifications import services as notifications
 from questionnaire.notifications.cli import run_reminders
-from questionnaire.publishing import services
-from questionnaire.publishing.models import Publication
 
 
 def render_job(publication_id: int) -> None:

@@ -35,19 +35,19 @@ from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import id_of
+from questionnaire.documents.models import Publication
+from questionnaire.documents.symbols import slug
 from questionnaire.meetings import services as meetings
 from questionnaire.meetings.validation import read_meeting_file
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.observations import dialogue
-from questionnaire.observations import services as observations
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.symbols import slug
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.workspace import dialogue
+from questionnaire.workspace import services as observations
+from questionnaire.workspace.models import ListOfObservations
 from tests.conftest import PROJECT_ROOT, reviewing_states_agree
 from tests.factories import answer_required, bank_of_review, fresh, page_data
 
@@ -174,8 +174,8 @@ analysis.show              GET    -            login  ok     ok     ok     403  
 analysis.pdf               GET    -            login  ok     ok     ok     403    403    ok
 analysis.xlsx              GET    -            login  ok     ok     ok     403    403    ok
 analysis.naming            POST   -            login  ok     403    403    403    403    404
-audit.index                GET    -            login  404    404    404    404    404    ok
-audit.export               GET    -            login  404    404    404    404    404    ok
+audit_log.index            GET    -            login  404    404    404    404    404    ok
+audit_log.export           GET    -            login  404    404    404    404    404    ok
 documents.index            GET    -            login  ok     ok     ok     ok     ok     ok
 documents.show             GET    published    login  ok     ok     ok     ok     ok     ok
 documents.show             GET    draft        login  404    404    404    404    404    ok

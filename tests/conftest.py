@@ -31,12 +31,12 @@ from questionnaire.config import normalize_database_url
 from questionnaire.models import metadata
 from questionnaire.notifications import people
 from questionnaire.notifications.people import seated_states
-from questionnaire.observations import services as observations
-from questionnaire.observations import signoff
 from questionnaire.reference import services as reference
 from questionnaire.reference.provisions import load_provisions
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
+from questionnaire.workspace import services as observations
+from questionnaire.workspace import signoff
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BANKS_DIR = PROJECT_ROOT / "question_banks"

@@ -30,16 +30,11 @@ from questionnaire.banks.schema import Bank, Question
 from questionnaire.banks.services import bank_of
 from questionnaire.config import normalize_database_url
 from questionnaire.db import id_of
+from questionnaire.documents import services as publishing
+from questionnaire.documents.crp import CrpRequest
+from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import Meeting
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.observations import services as observations
-from questionnaire.observations import translation_records
-from questionnaire.observations.models import ListOfObservations, ListTransition, Observation
-from questionnaire.observations.translation_records import TranslatedSummary, TranslatedText
-from questionnaire.observations.translations import list_in_language
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.crp import CrpRequest
-from questionnaire.publishing.models import Publication
 from questionnaire.responses import services
 from questionnaire.responses import services as responses
 from questionnaire.responses.forms import states_from_answers
@@ -52,6 +47,11 @@ from questionnaire.reviews.models import (
     ReviewDraw,
     ReviewPhase,
 )
+from questionnaire.workspace import services as observations
+from questionnaire.workspace import translation_records
+from questionnaire.workspace.models import ListOfObservations, ListTransition, Observation
+from questionnaire.workspace.translation_records import TranslatedSummary, TranslatedText
+from questionnaire.workspace.translations import list_in_language
 from tests.conftest import reviewing_states_agree
 
 # --- answers ---

@@ -210,8 +210,8 @@ def test_secretariat_pages_are_accessible(
         ("Dashboard", "/dashboard"),
         ("Documents", "/documents/"),
         ("Account", "/account/"),
-        ("Audit log", "/audit/"),
-        ("Audit log of a review", f"/audit/?review={cast_submitted.review_id}"),
+        ("Audit log", "/audit-log/"),
+        ("Audit log of a review", f"/audit-log/?review={cast_submitted.review_id}"),
     ):
         response = page.goto(live_server + path)
         assert response is not None and response.ok, (path, response and response.status)

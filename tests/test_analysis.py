@@ -25,9 +25,9 @@ from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
 from questionnaire.demo import answer_required
 from questionnaire.exports.tables import bank_answers_table
-from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
+from questionnaire.workspace import services as observations
 from tests.conftest import login, reviewing_states_agree
 
 TIP_I_V2 = ("TIP", "I", 2)

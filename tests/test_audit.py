@@ -35,13 +35,13 @@ def test_the_secretariat_filters_and_exports_the_log(
     review, expert = _saved_answer(db, make_user, make_review, member, shipped_banks)
     login(client, make_user(None, secretariat=True))
 
-    page = client.get(f"/audit/?action=answer.&review={review.id}").get_data(as_text=True)
+    page = client.get(f"/audit-log/?action=answer.&review={review.id}").get_data(as_text=True)
     assert "answer.save" in page and expert.email in page
 
-    empty = client.get("/audit/?action=document.").get_data(as_text=True)
+    empty = client.get("/audit-log/?action=document.").get_data(as_text=True)
     assert "No entry matches these filters." in empty
 
-    export = client.get(f"/audit/export.csv?review={review.id}")
+    export = client.get(f"/audit-log/export.csv?review={review.id}")
     assert export.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows[0][:4] == ["id", "at", "actor", "action"]
@@ -54,9 +54,10 @@ def test_nobody_else_sees_the_log_and_nothing_can_change_it(
 ):
     _saved_answer(db, make_user, make_review, member, shipped_banks)
     login(client, make_user("GHA"))
-    assert client.get("/audit/").status_code == 404
-    assert client.get("/audit/export.csv").status_code == 404
-    audit_rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("audit.")]
+    assert client.get("/audit-log/").status_code == 404
+    assert client.get("/audit-log/export.csv").status_code == 404
+    rules = app.url_map.iter_rules()
+    audit_rules = [rule for rule in rules if rule.endpoint.startswith("audit_log.")]
     assert audit_rules and all(rule.methods <= {"GET", "HEAD", "OPTIONS"} for rule in audit_rules)
 
 
@@ -73,7 +74,7 @@ def test_the_export_escapes_text_a_spreadsheet_would_run_as_a_formula(client, db
     db.commit()
     login(client, secretariat)
 
-    export = client.get("/audit/export.csv?action=review.reopen")
+    export = client.get("/audit-log/export.csv?action=review.reopen")
     rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     header, row = rows[0], rows[1]
     assert row[header.index("reason")] == '\'=HYPERLINK("https://attacker.example","Open")'

@@ -66,7 +66,7 @@ def test_the_log_says_each_action_in_a_sentence_with_what_changed(
 ) -> None:
     _log(db, make_user, make_review)
     login(client, make_user(None, secretariat=True))
-    page = _text(client.get("/audit/"))
+    page = _text(client.get("/audit-log/"))
     assert "Expert of Australia shared the list of observations of Ghana (SOM) with Ghana." in page
     assert "Expert of Australia changed an observation on the list of Ghana (SOM)." in page
     assert "Awa Diop submitted the answers of Senegal (TIP)." in page
@@ -83,8 +83,8 @@ def test_the_log_says_each_action_in_a_sentence_with_what_changed(
 def test_the_log_is_said_in_french(client, db, make_user, make_review) -> None:
     _log(db, make_user, make_review)
     login(client, make_user(None, secretariat=True, locale="fr"))
-    client.post("/language", data={"language": "fr", "next": "/audit/"})
-    page = _text(client.get("/audit/"))
+    client.post("/language", data={"language": "fr", "next": "/audit-log/"})
+    page = _text(client.get("/audit-log/"))
     assert (
         "Expert of Australia a communiqué la liste d’observations de l’examen Ghana (SOM) "
         "à l’État examiné (Ghana)." in page
@@ -98,26 +98,26 @@ def test_filters_are_chosen_from_lists_and_the_old_ones_still_work(
 ) -> None:
     _ghana, senegal, expert, focal = _log(db, make_user, make_review)
     login(client, make_user(None, secretariat=True))
-    page = _text(client.get("/audit/"))
+    page = _text(client.get("/audit-log/"))
     assert f'<option value="{expert.id}">Expert of Australia</option>' in page
     assert '<option value="GHA">Ghana</option>' in page
     assert f'<option value="{senegal.id}">Senegal (TIP)</option>' in page
     assert '<option value="list.">Lists of observations: sharing and agreement</option>' in page
 
-    by_person = _text(client.get(f"/audit/?person={focal.id}"))
+    by_person = _text(client.get(f"/audit-log/?person={focal.id}"))
     assert (
         "Awa Diop submitted" in by_person and "Expert of Australia" not in by_person.split("<ol")[1]
     )
-    by_state = _text(client.get("/audit/?state=GHA")).split("<ol")[1]
+    by_state = _text(client.get("/audit-log/?state=GHA")).split("<ol")[1]
     assert "Expert of Australia shared" in by_state and "Awa Diop" not in by_state
-    by_review = _text(client.get(f"/audit/?review={senegal.id}")).split("<ol")[1]
+    by_review = _text(client.get(f"/audit-log/?review={senegal.id}")).split("<ol")[1]
     assert "Awa Diop submitted" in by_review and "shared" not in by_review
-    by_kind = _text(client.get("/audit/?action=list.")).split("<ol")[1]
+    by_kind = _text(client.get("/audit-log/?action=list.")).split("<ol")[1]
     assert "shared" in by_kind and "changed an observation" not in by_kind
-    by_email = _text(client.get(f"/audit/?actor={focal.email}")).split("<ol")[1]
+    by_email = _text(client.get(f"/audit-log/?actor={focal.email}")).split("<ol")[1]
     assert "Awa Diop submitted" in by_email and "Expert of Australia" not in by_email
     # Unknown values match nothing rather than fail.
-    assert client.get("/audit/?person=abc&state=ZZZ&page=x").status_code == 200
+    assert client.get("/audit-log/?person=abc&state=ZZZ&page=x").status_code == 200
 
 
 def test_the_log_is_paginated(client, db, make_user) -> None:
@@ -132,13 +132,13 @@ def test_the_log_is_paginated(client, db, make_user) -> None:
         )
     db.commit()
     login(client, secretariat)
-    first = _text(client.get("/audit/?action=outbox."))
+    first = _text(client.get("/audit-log/?action=outbox."))
     assert first.count("Sofia Secretariat sent an undelivered e-mail again.") == PAGE_SIZE
     assert 'rel="next"' in first and 'rel="prev"' not in first
-    second = _text(client.get("/audit/?action=outbox.&page=2"))
+    second = _text(client.get("/audit-log/?action=outbox.&page=2"))
     assert second.count("Sofia Secretariat sent an undelivered e-mail again.") == 5
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert "action=outbox." in second.split('rel="prev"')[0].rsplit("href=", 1)[1]
     # The export is not paginated.
-    export = client.get("/audit/export.csv?action=outbox.").get_data(as_text=True)
+    export = client.get("/audit-log/export.csv?action=outbox.").get_data(as_text=True)
     assert len(export.strip().splitlines()) == PAGE_SIZE + 5 + 1

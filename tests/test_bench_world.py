@@ -18,9 +18,9 @@ from questionnaire import create_app
 from questionnaire import db as database
 from questionnaire.analysis.services import consolidate
 from questionnaire.banks.models import BankVersion
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.publishing.crp import build_snapshot
+from questionnaire.documents.crp import build_snapshot
 from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.workspace.models import ListOfObservations
 
 STATES = 12
 

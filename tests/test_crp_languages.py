@@ -23,23 +23,23 @@ from questionnaire.cli import cli
 from questionnaire.db import id_of
 from questionnaire.demo import load_demo
 from questionnaire.demo_meeting import ELEMENTS, FRENCH
+from questionnaire.documents import services as publishing
+from questionnaire.documents.crp import DOCUMENT_LANGUAGES, request_from_source
+from questionnaire.documents.languages import original_line, originals_of
+from questionnaire.documents.models import Publication
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.models import Meeting, MeetingDocument
-from questionnaire.observations import services as observations
-from questionnaire.observations import translation_records, translations
-from questionnaire.observations.models import (
+from questionnaire.reviews.models import Review
+from questionnaire.workspace import services as observations
+from questionnaire.workspace import translation_records, translations
+from questionnaire.workspace.models import (
     ListOfObservations,
     Observation,
     ObservationTranslation,
     SummaryTranslation,
 )
-from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
-from questionnaire.observations.translations import list_in_language
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, request_from_source
-from questionnaire.publishing.languages import original_line, originals_of
-from questionnaire.publishing.models import Publication
-from questionnaire.reviews.models import Review
+from questionnaire.workspace.summary import paragraphs_of, set_paragraph_confidential
+from questionnaire.workspace.translations import list_in_language
 from tests.conftest import BANKS_DIR, login, reviewing_states_agree
 from tests.factories import (
     GHANA,

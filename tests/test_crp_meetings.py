@@ -23,14 +23,14 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.demo import load_demo
 from questionnaire.demo_meeting import ELEMENTS
+from questionnaire.documents import services as publishing
+from questionnaire.documents.crp import CrpRequest
+from questionnaire.documents.models import Publication
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import record_meeting
 from questionnaire.meetings.spec import MeetingFile
-from questionnaire.observations.models import ListOfObservations, ListTransition
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.crp import CrpRequest
-from questionnaire.publishing.models import Publication
+from questionnaire.workspace.models import ListOfObservations, ListTransition
 from tests.conftest import BANKS_DIR, login
 from tests.factories import Reviewed, agree_list, compact, open_phase, pdftotext
 

@@ -28,12 +28,12 @@ from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
 from questionnaire.demo import answer_required
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.observations import services as observations
-from questionnaire.observations.models import ListOfObservations
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.workspace import services as observations
+from questionnaire.workspace.models import ListOfObservations
 from tests.browser import log_in, shoot
 
 pytest_plugins = ("tests.browser",)

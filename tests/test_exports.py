@@ -19,9 +19,9 @@ from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
-from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review
+from questionnaire.workspace import services as observations
 from tests.conftest import reviewing_states_agree
 from tests.factories import (
     Cast,

@@ -15,9 +15,9 @@ from questionnaire.accounts import twofactor
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
-from questionnaire.observations import dialogue
-from questionnaire.observations import services as observations
 from questionnaire.responses import services as responses
+from questionnaire.workspace import dialogue
+from questionnaire.workspace import services as observations
 from tests.browser import fill_login_form, shoot
 from tests.conftest import reviewing_states_agree
 from tests.factories import Cast, answer_required, cast_review

@@ -36,10 +36,10 @@ from werkzeug.test import TestResponse
 from questionnaire.accounts import tokens
 from questionnaire.accounts.models import User
 from questionnaire.api import services as api
-from questionnaire.observations.models import DialogueMessage, ListOfObservations, Observation
 from questionnaire.responses import services as responses
 from questionnaire.responses.question_types import MAX_TEXT
 from questionnaire.security import UNSTORABLE
+from questionnaire.workspace.models import DialogueMessage, ListOfObservations, Observation
 from tests.access_matrix import (
     ACTORS,
     ENDS_SESSION,
@@ -575,7 +575,7 @@ NUL_URLS = (
     "/questionnaires/TIP%00/I/v2",
     "/api/v1/banks/TIP%00/I/2",
     "/documents/CTOC%00/en.pdf",
-    "/audit/?action=answer%00",
+    "/audit-log/?action=answer%00",
     "/users/?q=%00",
     "/dashboard?phase=1%00",
     "/login?next=/%00",
@@ -621,7 +621,7 @@ def test_every_download_takes_hostile_text(db: Session, stage: Stage) -> None:
         ("expert", f"/reviews/{scene.answering.id}/answers.{{}}", _normalized(text)),
         ("secretariat", f"/exports/banks/{version}/answers.{{}}?confidential=1", None),
         ("reviewer", f"{workspace}/list.{{}}", text),
-        ("secretariat", "/audit/export.csv", None),
+        ("secretariat", "/audit-log/export.csv", None),
         ("secretariat", f"/analysis/{version}.xlsx?confidential=1", None),
     ]
     for actor, pattern, shown in downloads:

@@ -17,8 +17,8 @@ from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from questionnaire.accounts.models import User
 from questionnaire.api import services as api_services
+from questionnaire.documents.forms import CrpForm
 from questionnaire.nominations import bulk
-from questionnaire.publishing.forms import CrpForm
 from questionnaire.reviews.models import ReviewPhase
 from questionnaire.validators import parse_id
 from tests.conftest import login
@@ -130,7 +130,7 @@ def test_an_id_in_a_form_or_a_query_that_cannot_be_one_is_ignored(
     login(client, make_user(None, secretariat=True))
     fields = {"origin": text, "review": text, "phase": text, "email": "a@gov-gh.example"}
     assert client.post("/nominations/new", data=fields).status_code < 500
-    assert client.get(f"/audit/?review={text}").status_code == 200
+    assert client.get(f"/audit-log/?review={text}").status_code == 200
     assert parse_id(text) is None
 
 

@@ -183,13 +183,13 @@ def test_the_secretariat_filters_and_exports_authentication_events(
     client = app.test_client()
     login(client, make_user(None, secretariat=True))
 
-    page = client.get(f"/audit/?action=auth.&address={ATTACKER}").get_data(as_text=True)
+    page = client.get(f"/audit-log/?action=auth.&address={ATTACKER}").get_data(as_text=True)
     assert "nobody@gov-gh.example" in page and ATTACKER in page
     assert "someone@gov-gh.example" not in page
-    by_email = client.get("/audit/?actor=someone@").get_data(as_text=True)
+    by_email = client.get("/audit-log/?actor=someone@").get_data(as_text=True)
     assert "someone@gov-gh.example" in by_email and "nobody@" not in by_email
 
-    export = client.get("/audit/export.csv?action=auth.failure")
+    export = client.get("/audit-log/export.csv?action=auth.failure")
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     assert {(r["login_email"], r["client_address"]) for r in rows} == {
         ("nobody@gov-gh.example", ATTACKER),

@@ -30,16 +30,16 @@ from questionnaire import worker as worker_module
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
+from questionnaire.documents import jobs
+from questionnaire.documents import pdf as pdf_module
+from questionnaire.documents import services as publishing
+from questionnaire.documents.models import Publication
+from questionnaire.documents.symbols import is_crp, is_valid_symbol, slug, unslug
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
-from questionnaire.observations.forms import CATEGORY_LABELS
-from questionnaire.publishing import jobs
-from questionnaire.publishing import pdf as pdf_module
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.symbols import is_crp, is_valid_symbol, slug, unslug
 from questionnaire.reference.bodies import bodies
 from questionnaire.reference.instruments import load_instrument_data
+from questionnaire.workspace.forms import CATEGORY_LABELS
 from tests.conftest import login
 from tests.factories import (
     GHANA,
@@ -66,7 +66,7 @@ from tests.factories import (
     translate_list,
 )
 
-#: Paragraph 1 of every CRP (the msgid in questionnaire/publishing/crp.py).
+#: Paragraph 1 of every CRP (the msgid in questionnaire/documents/crp.py).
 INTRODUCTION = (
     "In accordance with paragraph 38 of the procedures and rules for the functioning "
     "of the Mechanism for the Review of the Implementation of the United Nations "
@@ -615,7 +615,7 @@ def test_the_same_content_again_takes_the_pdf_from_the_cache(
     other = publishing.create_crp(db, crp_request([ghana_list.review_id], "fr"), secretariat)
     assert other.job_status == "queued" and other.pdf is None  # other content: rendered anew
     assert publishing.render(db, other)
-    assert renders == ["publishing/crp.html"]
+    assert renders == ["documents/crp.html"]
 
 
 def test_a_new_template_stylesheet_or_translation_renders_the_same_content_anew(

@@ -27,10 +27,10 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
+from questionnaire.documents import pdf as pdf_module
+from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import MeetingDocument
-from questionnaire.observations.forms import CATEGORY_LABELS
-from questionnaire.publishing import pdf as pdf_module
-from questionnaire.publishing.models import Publication
+from questionnaire.workspace.forms import CATEGORY_LABELS
 from tests.factories import (
     MEETING,
     SYMBOL,

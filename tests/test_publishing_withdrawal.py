@@ -35,13 +35,13 @@ from questionnaire import worker as worker_module
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
-from questionnaire.observations import services as observations
-from questionnaire.observations.models import ListOfObservations, Observation
-from questionnaire.publishing import jobs
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.symbols import slug
+from questionnaire.documents import jobs
+from questionnaire.documents import services as publishing
+from questionnaire.documents.models import Publication
+from questionnaire.documents.symbols import slug
 from questionnaire.reviews.models import Review
+from questionnaire.workspace import services as observations
+from questionnaire.workspace.models import ListOfObservations, Observation
 from tests.factories import (
     IS_POSTGRES,
     MEETING,

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from questionnaire.accounts import twofactor
 from questionnaire.audit.models import AuditEntry
-from questionnaire.observations.models import DialogueMessage, Observation
+from questionnaire.workspace.models import DialogueMessage, Observation
 from tests.browser import log_in, shoot
 from tests.factories import (
     CONFIDENTIAL_KEY,

@@ -22,8 +22,8 @@ from questionnaire.nominations.models import Nomination
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.models import ReminderSent
 from questionnaire.notifications.reminders import threshold
-from questionnaire.observations import services as observations
 from questionnaire.reviews.models import ReviewMembership
+from questionnaire.workspace import services as observations
 from tests.factories import (
     Cast,
     Workspace,

@@ -18,7 +18,6 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.demo import PHASE_NAME, PHASE_SEED_SOURCE, PHASE_STATES, load_demo
 from questionnaire.errors import RuleViolation
-from questionnaire.observations.models import DialogueMessage, ListOfObservations
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer
 from questionnaire.reviews import services
@@ -32,6 +31,7 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
 )
+from questionnaire.workspace.models import DialogueMessage, ListOfObservations
 from tests.conftest import BANKS_DIR, login
 
 CLUSTER_I = ("FIR", "SOM", "TIP", "UNTOC")  # the instruments with a shipped cluster I questionnaire

@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.observations.models import ListOfObservations
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewDraw, ReviewPhase
+from questionnaire.workspace.models import ListOfObservations
 from tests.conftest import login
 
 STATES = ["GHA", "NGA", "FRA", "MEX", "CIV", "DEU", "BTN", "PAK"]

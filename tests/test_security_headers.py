@@ -23,8 +23,8 @@ from werkzeug.routing import Rule
 from questionnaire.accounts import services as accounts
 from questionnaire.accounts import tokens
 from questionnaire.accounts.models import User
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.symbols import slug
+from questionnaire.documents.models import Publication
+from questionnaire.documents.symbols import slug
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewPhase
 from tests.conftest import PASSWORD
 

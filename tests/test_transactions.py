@@ -15,9 +15,9 @@ from sqlmodel import Session, select
 
 from questionnaire import db as database
 from questionnaire.accounts.models import User
-from questionnaire.observations.models import ListOfObservations
 from questionnaire.responses import services
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import ListOfObservations
 from tests.conftest import login
 from tests.factories import answer_required, bank_of_review, fresh
 

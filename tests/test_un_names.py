@@ -19,8 +19,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.demo import answer_required
-from questionnaire.observations import services as observations
-from questionnaire.publishing import services as publishing
+from questionnaire.documents import services as publishing
 from questionnaire.reference.models import State
 from questionnaire.reference.names import (
     UN_LANGUAGES,
@@ -34,6 +33,7 @@ from questionnaire.reference.names import (
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.workspace import services as observations
 from tests.conftest import login, reviewing_states_agree
 from tests.factories import crp_request, record_test_meeting, translate_list
 

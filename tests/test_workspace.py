@@ -19,8 +19,8 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.observations import services as observations
-from questionnaire.observations.models import DialogueMessage
+from questionnaire.workspace import services as observations
+from questionnaire.workspace.models import DialogueMessage
 from tests.conftest import reviewing_states_agree
 from tests.factories import (
     Cast,

@@ -27,14 +27,6 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.notifications.models import OutboxMessage
-from questionnaire.observations.models import (
-    DialogueMessage,
-    ListOfObservations,
-    ListTransition,
-    Observation,
-)
-from questionnaire.observations.services import list_of
-from questionnaire.observations.summary import paragraph_key
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
@@ -42,6 +34,14 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
 )
+from questionnaire.workspace.models import (
+    DialogueMessage,
+    ListOfObservations,
+    ListTransition,
+    Observation,
+)
+from questionnaire.workspace.services import list_of
+from questionnaire.workspace.summary import paragraph_key
 from tests.conftest import reviewing_states_agree
 from tests.factories import (
     Cast,

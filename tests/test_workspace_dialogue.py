@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlmodel import col, select
 
 from questionnaire.accounts.models import User
-from questionnaire.observations.models import DialogueMessage
+from questionnaire.workspace.models import DialogueMessage
 from tests.factories import Cast, Workspace, awaiting_panel, cast_review, flashes, fresh, page_text
 
 Client = Callable[[User | None], FlaskClient]

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
-from questionnaire.observations.links import linkify
+from questionnaire.workspace.links import linkify
 from tests.factories import Cast, Workspace, cast_review
 
 Client = Callable[[User | None], FlaskClient]

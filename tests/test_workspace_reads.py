@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from questionnaire.accounts.models import User
 from questionnaire.db import metadata
-from questionnaire.observations.models import ListOfObservations
+from questionnaire.workspace.models import ListOfObservations
 from tests.factories import Cast, Workspace, cast_review, fresh, settled
 
 Client = Callable[[User | None], FlaskClient]

@@ -16,9 +16,9 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.symbols import slug
+from questionnaire.documents.models import Publication
+from questionnaire.documents.symbols import slug
+from questionnaire.workspace.models import ListOfObservations
 from tests.factories import (
     SYMBOL,
     Cast,

@@ -16,11 +16,11 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import CHOICE_TYPES, Bank, Question, TranslatedText
 from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of
-from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.models import Review
 from questionnaire.reviews.submitted import SUBMITTED
+from questionnaire.workspace.models import ListOfObservations, Observation
 
 #: Lists of observations whose good practices may be shown to the working groups.
 SETTLED_LIST_STATUSES = ("agreed", "final")

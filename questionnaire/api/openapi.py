@@ -11,10 +11,10 @@ from functools import cache
 from typing import Any
 
 from questionnaire.banks.schema import CLUSTERS, INSTRUMENTS, Bank
-from questionnaire.observations.models import LIST_STATUSES
 from questionnaire.reference.models import CONSENT_KINDS, REGIONAL_GROUPS
 from questionnaire.reference.names import UN_LANGUAGES
 from questionnaire.reviews.models import REVIEW_STATUSES
+from questionnaire.workspace.models import LIST_STATUSES
 
 API_VERSION = "1.0.0"
 REVIEW_STATUS_FILTERS = (*REVIEW_STATUSES, "overdue", *LIST_STATUSES)

@@ -9,9 +9,9 @@ from flask import abort
 from flask_login import current_user
 
 from questionnaire import db
-from questionnaire.observations.access import is_assigned
 from questionnaire.reviews import queries
 from questionnaire.reviews.models import RESPONDENT_ROLES, Review
+from questionnaire.workspace.access import is_assigned
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from questionnaire.reviews.models import Review
 from questionnaire.validators import parse_id
 
 # The blueprint, its URLs and its templates (audit/) keep the name the secretariat knows.
-bp = Blueprint("audit", __name__, url_prefix="/audit")
+bp = Blueprint("audit_log", __name__, url_prefix="/audit-log")
 PAGE_SIZE = 50
 #: The filters the page and the export take, from the query string.
 FILTERS = (
@@ -132,7 +132,7 @@ def index() -> ResponseReturnValue:
     reviews = _reviews()
     shown = rows[:PAGE_SIZE]
     return render_template(
-        "audit/index.html",
+        "audit_log/index.html",
         rows=[(e, u, sentence(e, u, reviews, language), changes(e)) for e, u in shown],
         args=args,
         choices=_choices(reviews, language),

@@ -20,16 +20,16 @@ from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.exports.formats import Column, Table
 from questionnaire.i18n import localize
-from questionnaire.observations.forms import CATEGORY_LABELS
-from questionnaire.observations.labels import LIST_STATUS_LABELS
-from questionnaire.observations.models import ListOfObservations, Observation
-from questionnaire.observations.summary import paragraphs_of
 from questionnaire.reference.names import collation_key, state_name
 from questionnaire.responses.disclosure import disclosed_answers, is_shown, json_decoder
 from questionnaire.responses.models import Answer
 from questionnaire.responses.progress import is_visible
 from questionnaire.responses.question_types import type_of
 from questionnaire.reviews.submitted import latest_submitted_reviews
+from questionnaire.workspace.forms import CATEGORY_LABELS
+from questionnaire.workspace.labels import LIST_STATUS_LABELS
+from questionnaire.workspace.models import ListOfObservations, Observation
+from questionnaire.workspace.summary import paragraphs_of
 
 
 def confidential_label() -> str:

@@ -27,10 +27,10 @@ from questionnaire.exports.formats import (
     xlsx_bytes,
 )
 from questionnaire.i18n import current_language
-from questionnaire.observations.access import load_workspace
-from questionnaire.observations.services import observations_of
 from questionnaire.responses.access import load_review
 from questionnaire.responses.queries import answers_of
+from questionnaire.workspace.access import load_workspace
+from questionnaire.workspace.services import observations_of
 
 bp = Blueprint("exports", __name__)
 

@@ -15,9 +15,9 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.nominations.models import Nomination
-from questionnaire.observations.models import ListOfObservations
 from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewMembership
+from questionnaire.workspace.models import ListOfObservations
 
 
 @dataclass(frozen=True)

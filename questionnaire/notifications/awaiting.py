@@ -21,14 +21,14 @@ from questionnaire.nominations.due import nominations_due
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.people import seated_states
 from questionnaire.notifications.services import MAX_ATTEMPTS
-from questionnaire.observations import signoff
-from questionnaire.observations.dialogue import open_requests
-from questionnaire.observations.models import ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses.submission import submission_blockers
 from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.queries import ReviewRow, reviews_for
+from questionnaire.workspace import signoff
+from questionnaire.workspace.dialogue import open_requests
+from questionnaire.workspace.models import ListOfObservations, Observation
 
 #: At most this many nominations due are listed to the secretariat (the dashboard has them all).
 NOMINATIONS_SHOWN = 10

@@ -18,12 +18,12 @@ from questionnaire.i18n import current_language
 from questionnaire.nominations.models import Nomination
 from questionnaire.notifications import people
 from questionnaire.notifications.messages import ReviewNotice, link, send_notice
-from questionnaire.observations.labels import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.labels import ROLE_LABELS
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.labels import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS
 
 
 def answers_submitted(db: Session, review: Review, author: User) -> None:

@@ -22,11 +22,11 @@ from questionnaire.nominations.due import nominations_due
 from questionnaire.notifications import people
 from questionnaire.notifications.messages import ReviewNotice, Texts, link, send_notice
 from questionnaire.notifications.models import ReminderSent
-from questionnaire.observations.models import DialogueMessage, ListOfObservations, Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import DialogueMessage, ListOfObservations, Observation
 
 #: Days before a deadline at which a reminder is sent; one more is sent once it has passed.
 DEFAULT_DAYS = (14, 7, 1)

@@ -26,14 +26,14 @@ from questionnaire.attachments.services import attachments_of
 from questionnaire.banks.schema import Section
 from questionnaire.banks.titles import section_title
 from questionnaire.db import id_of, utcnow
+from questionnaire.documents.pdf import render_pdf
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
-from questionnaire.publishing.pdf import render_pdf
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses import section_page, services
 from questionnaire.responses.access import ReviewAccess, load_review
-from questionnaire.responses.export import answers_document
+from questionnaire.responses.answers_pdf import answers_document
 from questionnaire.responses.forms import (
     ReopenForm,
     SubmitForm,
@@ -333,7 +333,7 @@ def pdf(review_id: int) -> ResponseReturnValue:
         section_titles={s.key: section_title(access.bank, s) for s in access.bank.sections},
     )
     content = render_pdf(
-        "publishing/answers.html",
+        "documents/answers.html",
         title=f"{document.state}: {document.title}",
         language=current_language(),
         document=document,

@@ -12,12 +12,6 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from questionnaire.banks.models import BankVersion
-from questionnaire.observations.models import (
-    LIST_STATUSES,
-    DialogueMessage,
-    ListOfObservations,
-    Observation,
-)
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.deadlines import Deadlines, by_phase
@@ -26,6 +20,12 @@ from questionnaire.reviews.models import (
     ReviewAssignment,
     ReviewMembership,
     ReviewPhase,
+)
+from questionnaire.workspace.models import (
+    LIST_STATUSES,
+    DialogueMessage,
+    ListOfObservations,
+    Observation,
 )
 
 #: The ids of the reviews shown, as a query the figures are read for.

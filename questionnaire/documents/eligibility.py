@@ -16,10 +16,10 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language, localize
 from questionnaire.meetings import wording
-from questionnaire.observations.models import ListOfObservations, ListTransition
 from questionnaire.reference.bodies import Body, bodies
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import ListOfObservations, ListTransition
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from questionnaire.banks.schema import Bank, Section
-from questionnaire.observations.models import Observation
 from questionnaire.responses.labels import question_label
 from questionnaire.responses.models import Answer
 from questionnaire.responses.progress import visible_questions
+from questionnaire.workspace.models import Observation
 
 
 @dataclass(frozen=True)

@@ -22,21 +22,21 @@ from sqlmodel import Session, col, select
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.db import id_of
+from questionnaire.documents.eligibility import included_lists
+from questionnaire.documents.frame import frame_of, heading
+from questionnaire.documents.languages import check_translations, originals_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
 from questionnaire.meetings.wording import long_date
-from questionnaire.observations.forms import CATEGORY_LABELS
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.observations.models import CATEGORIES, ListOfObservations, Observation
-from questionnaire.observations.summary import paragraphs_of
-from questionnaire.observations.translations import ListInLanguage, list_in_language
-from questionnaire.publishing.eligibility import included_lists
-from questionnaire.publishing.frame import frame_of, heading
-from questionnaire.publishing.languages import check_translations, originals_of
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.workspace.forms import CATEGORY_LABELS
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
+from questionnaire.workspace.models import CATEGORIES, ListOfObservations, Observation
+from questionnaire.workspace.summary import paragraphs_of
+from questionnaire.workspace.translations import ListInLanguage, list_in_language
 
 #: A paper is made in any of the six official languages, from the lists' translations.
 DOCUMENT_LANGUAGES = OFFICIAL_LANGUAGES

@@ -19,9 +19,9 @@ from sqlmodel import Session
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.errors import RuleViolation
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.observations.services import list_of
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import ListOfObservations
+from questionnaire.workspace.services import list_of
 
 #: A blank line (or one holding only spaces) between two paragraphs of a summary.
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")

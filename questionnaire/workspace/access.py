@@ -13,10 +13,10 @@ from questionnaire import db
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.observations.services import TRANSITION_SIDES, find_list
 from questionnaire.reviews import queries
 from questionnaire.reviews.models import RESPONDENT_ROLES, Review, ReviewAssignment
+from questionnaire.workspace.models import ListOfObservations
+from questionnaire.workspace.services import TRANSITION_SIDES, find_list
 
 
 @dataclass(frozen=True)

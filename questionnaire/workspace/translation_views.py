@@ -22,23 +22,23 @@ from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES, RTL_LANGUAGES, current_language
 from questionnaire.meetings.wording import language_name
-from questionnaire.observations import translation_records
-from questionnaire.observations.forms import (
+from questionnaire.reference.models import State
+from questionnaire.reviews.models import Review
+from questionnaire.workspace import translation_records
+from questionnaire.workspace.forms import (
     CATEGORY_LABELS,
     TRANSLATION_STATUS_LABELS,
     OriginalLanguagesForm,
 )
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.observations.services import find_list
-from questionnaire.observations.translation_records import TranslatedSummary, TranslatedText
-from questionnaire.observations.translations import (
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
+from questionnaire.workspace.models import ListOfObservations
+from questionnaire.workspace.services import find_list
+from questionnaire.workspace.translation_records import TranslatedSummary, TranslatedText
+from questionnaire.workspace.translations import (
     ListInLanguage,
     ObservationItem,
     list_in_language,
 )
-from questionnaire.reference.models import State
-from questionnaire.reviews.models import Review
 
 bp = Blueprint("translations", __name__, url_prefix="/reviews/<int:review_id>/workspace")
 

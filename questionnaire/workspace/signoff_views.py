@@ -16,13 +16,13 @@ from questionnaire.accounts.models import User
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import current_language
-from questionnaire.observations import signoff
-from questionnaire.observations.access import WorkspaceAccess, load_workspace
-from questionnaire.observations.forms import DesignateForm
-from questionnaire.observations.models import Observation
-from questionnaire.observations.services import list_of
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.workspace import signoff
+from questionnaire.workspace.access import WorkspaceAccess, load_workspace
+from questionnaire.workspace.forms import DesignateForm
+from questionnaire.workspace.models import Observation
+from questionnaire.workspace.services import list_of
 
 bp = Blueprint("signoff", __name__, url_prefix="/reviews/<int:review_id>/workspace")
 

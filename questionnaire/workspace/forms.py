@@ -17,9 +17,9 @@ from wtforms.widgets import HiddenInput
 
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.observations.models import CATEGORIES
 from questionnaire.validators import MAX_INTEGER, WholeNumberRange
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
+from questionnaire.workspace.models import CATEGORIES
 
 CATEGORY_LABELS = {
     "good_practice": _l("Success or good practice"),

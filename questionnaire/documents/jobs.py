@@ -7,8 +7,8 @@ from redis import Redis
 from rq import Queue
 
 from questionnaire import db
-from questionnaire.publishing import services
-from questionnaire.publishing.models import Publication
+from questionnaire.documents import services
+from questionnaire.documents.models import Publication
 
 QUEUE_NAME = "documents"
 #: The worker's entry point, named by path: it builds its own application.

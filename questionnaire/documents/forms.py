@@ -15,12 +15,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from questionnaire.documents.symbols import is_crp
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES
 from questionnaire.meetings.spec import ITEM_REFERENCE
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.publishing.symbols import is_crp
 from questionnaire.validators import DateInRange
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
 
 
 def _crp_symbol(form: FlaskForm, field: StringField) -> None:

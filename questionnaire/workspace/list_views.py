@@ -18,19 +18,19 @@ from questionnaire.accounts.services import users_by_id
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.meetings.wording import language_name
-from questionnaire.observations import dialogue, services, signoff
-from questionnaire.observations.access import WorkspaceAccess, load_workspace
-from questionnaire.observations.citing import all_cited, cited_labels
-from questionnaire.observations.forms import (
+from questionnaire.reference.models import State
+from questionnaire.workspace import dialogue, services, signoff
+from questionnaire.workspace.access import WorkspaceAccess, load_workspace
+from questionnaire.workspace.citing import all_cited, cited_labels
+from questionnaire.workspace.forms import (
     ConfidentialForm,
     MessageForm,
     SummaryForm,
     TransitionForm,
 )
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.observations.links import linkify
-from questionnaire.observations.summary import paragraphs_of, set_paragraph_confidential
-from questionnaire.reference.models import State
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
+from questionnaire.workspace.links import linkify
+from questionnaire.workspace.summary import paragraphs_of, set_paragraph_confidential
 
 bp = Blueprint("workspace", __name__, url_prefix="/reviews/<int:review_id>/workspace")
 bp.add_app_template_filter(linkify, "linkify")

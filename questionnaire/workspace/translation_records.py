@@ -1,6 +1,6 @@
 """Recording the secretariat's translations of a list of observations and its summary, and
 correcting the languages they were written in (what a list reads like in a language, and when
-a translation is stale: `questionnaire.observations.translations`)."""
+a translation is stale: `questionnaire.workspace.translations`)."""
 
 from __future__ import annotations
 
@@ -13,20 +13,20 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.observations.models import (
+from questionnaire.reviews.models import Review
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
+from questionnaire.workspace.models import (
     MAX_TEXT,
     ListOfObservations,
     ObservationTranslation,
     SummaryTranslation,
 )
-from questionnaire.observations.services import list_of
-from questionnaire.observations.translations import (
+from questionnaire.workspace.services import list_of
+from questionnaire.workspace.translations import (
     ObservationItem,
     list_in_language,
     summary_item,
 )
-from questionnaire.reviews.models import Review
 
 
 def set_original_languages(

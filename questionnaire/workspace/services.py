@@ -16,9 +16,12 @@ from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.notifications import events
-from questionnaire.observations import signoff
-from questionnaire.observations.languages import writer_language
-from questionnaire.observations.models import (
+from questionnaire.reference.models import State
+from questionnaire.reference.names import state_name
+from questionnaire.reviews.models import Review
+from questionnaire.workspace import signoff
+from questionnaire.workspace.languages import writer_language
+from questionnaire.workspace.models import (
     CATEGORIES,
     LIST_FLOW,
     MAX_TEXT,
@@ -26,9 +29,6 @@ from questionnaire.observations.models import (
     ListTransition,
     Observation,
 )
-from questionnaire.reference.models import State
-from questionnaire.reference.names import state_name
-from questionnaire.reviews.models import Review
 
 #: Who may move a list from one status to another: the reviewers, the State under review,
 #: or the secretariat.

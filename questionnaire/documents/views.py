@@ -26,19 +26,19 @@ from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
 from questionnaire.db import id_of
+from questionnaire.documents import jobs, services
+from questionnaire.documents.crp import PUBLISHABLE, CrpRequest, request_from_source
+from questionnaire.documents.forms import CrpForm, WithdrawForm
+from questionnaire.documents.freshness import changes
+from questionnaire.documents.models import Publication
+from questionnaire.documents.symbols import slug, unslug
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.meetings.services import agenda_symbol, body_of, meetings
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.publishing import jobs, services
-from questionnaire.publishing.crp import PUBLISHABLE, CrpRequest, request_from_source
-from questionnaire.publishing.forms import CrpForm, WithdrawForm
-from questionnaire.publishing.freshness import changes
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.symbols import slug, unslug
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import ListOfObservations
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 #: What other people than the secretariat may see: published revisions, and the notice of
@@ -55,7 +55,7 @@ def index() -> ResponseReturnValue:
     if not current_user.is_secretariat:
         query = query.where(col(Publication.status).in_(PUBLIC_STATUSES))
     return render_template(
-        "publishing/index.html", publications=db.session().exec(query).all(), slug=slug
+        "documents/index.html", publications=db.session().exec(query).all(), slug=slug
     )
 
 
@@ -117,12 +117,12 @@ def new() -> ResponseReturnValue:
         except RuleViolation as exc:
             form.reviews.errors = [str(exc)]
             # 400 rolls back a symbol allocated before the refusal.
-            return render_template("publishing/new.html", form=form), 400
+            return render_template("documents/new.html", form=form), 400
         for publication in created:
             if publication.job_status != "done":
                 jobs.enqueue_render(id_of(publication))
         return redirect(url_for(".show", publication_id=created[0].id))
-    return render_template("publishing/new.html", form=form)
+    return render_template("documents/new.html", form=form)
 
 
 def _publication(publication_id: int, *, with_pdf: bool = False) -> Publication:
@@ -156,7 +156,7 @@ def show(publication_id: int) -> ResponseReturnValue:
     if not current_user.is_secretariat:
         revisions = [r for r in revisions if r.status in PUBLIC_STATUSES]
     return render_template(
-        "publishing/show.html",
+        "documents/show.html",
         publication=publication,
         revisions=revisions,
         slug=slug,
@@ -225,14 +225,12 @@ def withdraw(publication_id: int) -> ResponseReturnValue:
         else:
             flash(_("The revision has been withdrawn."), "success")
             return redirect(url_for(".show", publication_id=publication_id))
-    return render_template(
-        "publishing/withdraw.html", publication=publication, form=form, slug=slug
-    )
+    return render_template("documents/withdraw.html", publication=publication, form=form, slug=slug)
 
 
 def _withdrawn_notice(publication: Publication) -> ResponseReturnValue:
     """What a withdrawn revision's addresses answer: a notice, 410 Gone."""
-    return render_template("publishing/withdrawn.html", publication=publication), 410
+    return render_template("documents/withdrawn.html", publication=publication), 410
 
 
 def _pdf_response(publication: Publication) -> ResponseReturnValue:

@@ -7,14 +7,14 @@ from __future__ import annotations
 from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 
+from questionnaire.documents.eligibility import reader_language
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.wording import language_name
-from questionnaire.observations.languages import OFFICIAL_LANGUAGES
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.observations.translations import ListInLanguage
-from questionnaire.publishing.eligibility import reader_language
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
+from questionnaire.workspace.models import ListOfObservations
+from questionnaire.workspace.translations import ListInLanguage
 
 #: "Original:" as each language's version of a UN document writes it.
 ORIGINAL_PREFIX = {

@@ -21,11 +21,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import utcnow
-from questionnaire.errors import RuleViolation
-from questionnaire.meetings.register import agenda_item, take_crp
-from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
-from questionnaire.observations.models import ListOfObservations
-from questionnaire.publishing.crp import (
+from questionnaire.documents.crp import (
     CrpRequest,
     build_snapshot,
     decisions,
@@ -34,12 +30,16 @@ from questionnaire.publishing.crp import (
     request_source,
     snapshot_sha256,
 )
-from questionnaire.publishing.freshness import changes
-from questionnaire.publishing.languages import originals_of
-from questionnaire.publishing.models import Publication
-from questionnaire.publishing.pdf import render_pdf, renderer_fingerprint
+from questionnaire.documents.freshness import changes
+from questionnaire.documents.languages import originals_of
+from questionnaire.documents.models import Publication
+from questionnaire.documents.pdf import render_pdf, renderer_fingerprint
+from questionnaire.errors import RuleViolation
+from questionnaire.meetings.register import agenda_item, take_crp
+from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
+from questionnaire.workspace.models import ListOfObservations
 
-CRP_TEMPLATE = "publishing/crp.html"
+CRP_TEMPLATE = "documents/crp.html"
 
 
 def render_key(snapshot_sha256: str) -> str:

@@ -11,9 +11,9 @@ from flask.cli import with_appcontext
 
 from questionnaire import db
 from questionnaire.accounts.services import find_user
+from questionnaire.documents import services as publishing
+from questionnaire.documents.crp import DOCUMENT_LANGUAGES, CrpRequest
 from questionnaire.errors import RuleViolation
-from questionnaire.publishing import services as publishing
-from questionnaire.publishing.crp import DOCUMENT_LANGUAGES, CrpRequest
 
 
 @click.group("publish")

@@ -14,8 +14,8 @@ from questionnaire.audit.services import record
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.notifications import events
-from questionnaire.observations.models import MAX_TEXT, DialogueMessage, ListOfObservations
 from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import MAX_TEXT, DialogueMessage, ListOfObservations
 
 
 @dataclass

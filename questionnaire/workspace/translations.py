@@ -12,7 +12,7 @@ paper may contain is decided by the paper, which takes from here only the texts 
 elements it publishes.
 
 Recording translations and correcting a list's original languages is
-`questionnaire.observations.translation_records`.
+`questionnaire.workspace.translation_records`.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from questionnaire.db import id_of
-from questionnaire.observations.models import (
+from questionnaire.reviews.models import Review
+from questionnaire.workspace.models import (
     ListOfObservations,
     Observation,
     ObservationTranslation,
     SummaryTranslation,
 )
-from questionnaire.observations.services import observations_of
-from questionnaire.observations.summary import SummaryParagraph, paragraphs_of, summary_paragraphs
-from questionnaire.reviews.models import Review
+from questionnaire.workspace.services import observations_of
+from questionnaire.workspace.summary import SummaryParagraph, paragraphs_of, summary_paragraphs
 
 #: The status of an element in a language: written in it, translated from the text it is now,
 #: translated from an earlier text, not translated, or kept confidential (never translated).

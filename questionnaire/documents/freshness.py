@@ -16,14 +16,14 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _
 from sqlmodel import Session
 
-from questionnaire.errors import RuleViolation
-from questionnaire.publishing.crp import (
+from questionnaire.documents.crp import (
     build_snapshot,
     plain_snapshot,
     request_from_source,
     snapshot_sha256,
 )
-from questionnaire.publishing.models import Publication
+from questionnaire.documents.models import Publication
+from questionnaire.errors import RuleViolation
 
 #: How much of an element's text a message quotes.
 EXCERPT = 80

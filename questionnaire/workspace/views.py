@@ -21,28 +21,28 @@ from questionnaire.banks.schema import Section
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
-from questionnaire.observations import dialogue, services
-from questionnaire.observations.access import WorkspaceAccess, load_workspace
-from questionnaire.observations.citing import (
-    Citable,
-    all_cited,
-    citable_answers,
-    with_cited,
-)
-from questionnaire.observations.dialogue import open_requests, threads_of
-from questionnaire.observations.forms import (
-    ConfidentialForm,
-    MessageForm,
-    ObservationForm,
-)
-from questionnaire.observations.list_views import bp
-from questionnaire.observations.models import Observation
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import provision_text
 from questionnaire.responses.queries import answers_of
 from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.services import active_assignments
 from questionnaire.validators import parse_id
+from questionnaire.workspace import dialogue, services
+from questionnaire.workspace.access import WorkspaceAccess, load_workspace
+from questionnaire.workspace.citing import (
+    Citable,
+    all_cited,
+    citable_answers,
+    with_cited,
+)
+from questionnaire.workspace.dialogue import open_requests, threads_of
+from questionnaire.workspace.forms import (
+    ConfidentialForm,
+    MessageForm,
+    ObservationForm,
+)
+from questionnaire.workspace.list_views import bp
+from questionnaire.workspace.models import Observation
 
 
 def _section(access: WorkspaceAccess, key: str) -> Section:

@@ -21,14 +21,14 @@ from questionnaire.errors import RuleViolation
 from questionnaire.nominations.models import Nomination
 from questionnaire.notifications import events, people
 from questionnaire.notifications.people import seated_states
-from questionnaire.observations.models import (
+from questionnaire.reviews.models import Review, ReviewMembership
+from questionnaire.workspace.models import (
     ListAgreement,
     ListOfObservations,
     ListSignatory,
     ListTransition,
     Observation,
 )
-from questionnaire.reviews.models import Review, ReviewMembership
 
 
 def content_mark(db: Session, lst: ListOfObservations) -> str:
