@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from sqlalchemy import bindparam, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from questionnaire import db as database
@@ -185,11 +187,36 @@ def _rows(db: Session, instrument: str, article: int, language: str) -> list[Pro
     )
 
 
-def _shown(row: ProvisionParagraph) -> str:
+_PROVISION = ProvisionParagraph.__table__  # type: ignore[attr-defined]
+#: An article's paragraphs in the reader's language and in English, in one query read as plain
+#: rows and built once with bound parameters: every article page shows the text, and building
+#: the statement and an object per paragraph cost several times the query itself.
+_TEXT_ROWS = (
+    core_select(
+        _PROVISION.c.language,
+        _PROVISION.c.paragraph,
+        _PROVISION.c.text,
+        _PROVISION.c.is_article_complete,
+        _PROVISION.c.source,
+    )
+    .where(
+        _PROVISION.c.instrument == bindparam("instrument"),
+        _PROVISION.c.article == bindparam("article"),
+        or_(
+            _PROVISION.c.language == bindparam("language"),
+            _PROVISION.c.language == bindparam("fallback"),
+        ),
+    )
+    .order_by(_PROVISION.c.position)
+)
+FALLBACK_LANGUAGE = "en"
+
+
+def _shown(number: str, text: str) -> str:
     """The paragraph's text, with its number in front where the text does not print it."""
-    if row.paragraph and not row.text.startswith(f"{row.paragraph}."):
-        return f"{row.paragraph}. {row.text}"
-    return row.text
+    if number and not text.startswith(f"{number}."):
+        return f"{number}. {text}"
+    return text
 
 
 def provision_text(
@@ -197,13 +224,20 @@ def provision_text(
 ) -> ProvisionText | None:
     """The article's text in `language`, else in English, else None (not on file)."""
     session = db or database.session()
-    for candidate in dict.fromkeys((language, "en")):
-        rows = _rows(session, instrument, article, candidate)
-        if rows:
+    params = {
+        "instrument": instrument,
+        "article": article,
+        "language": language,
+        "fallback": FALLBACK_LANGUAGE,
+    }
+    rows = session.connection().execute(_TEXT_ROWS, params).all()
+    for candidate in (language, FALLBACK_LANGUAGE):
+        chosen = [row for row in rows if row.language == candidate]
+        if chosen:
             return ProvisionText(
-                text="\n".join(_shown(row) for row in rows),
-                is_complete=all(row.is_article_complete for row in rows),
-                source=rows[0].source,
+                text="\n".join(_shown(row.paragraph, row.text) for row in chosen),
+                is_complete=all(row.is_article_complete for row in chosen),
+                source=chosen[0].source,
                 language=candidate,
             )
     return None
