@@ -81,6 +81,10 @@ class Search:
         self.deepest: tuple[int, DrawImpossible] | None = None
         self.pools: dict[tuple[str, str, str | None], list[Party]] = {}
         self.ranks: dict[tuple[str, str, str], dict[str, int]] = {}
+        # The States that may review, in the parties' order, and those of each seat's side
+        # per group: a pool is then a filter of the side, not of every State.
+        self.reviewers = [party for party in parties.values() if self.may_review(party)]
+        self.sides: dict[tuple[str, bool], list[Party]] = {}
 
     def may_review(self, party: Party) -> bool:
         """Whether the setting for entities in no group lets `party` review at all."""
@@ -94,17 +98,21 @@ class Search:
         return self.pools[key]
 
     def find_eligible(self, state: str, seat: str, instrument: str | None) -> list[Party]:
-        own = self.parties[state].group
-        found = []
-        for party in self.parties.values():
-            if party.code == state or not self.may_review(party):
-                continue
-            if own != NO_GROUP and (party.group == own) != (seat == SAME_REGION):
-                continue
-            if instrument is not None and instrument not in party.parties:
-                continue
-            found.append(party)
-        return found
+        return [
+            party
+            for party in self.side(self.parties[state].group, seat == SAME_REGION)
+            if party.code != state and (instrument is None or instrument in party.parties)
+        ]
+
+    def side(self, own: str, same: bool) -> list[Party]:
+        """The States that may review on the same-region (`same`) or other-region seats of a
+        State of group `own`: any group for a State in no group."""
+        key = (own, same)
+        if key not in self.sides:
+            self.sides[key] = [
+                party for party in self.reviewers if own == NO_GROUP or (party.group == own) == same
+            ]
+        return self.sides[key]
 
     def why_not(self, state: str, seat: str, instrument: str) -> DrawImpossible:
         group = self.parties[state].group
@@ -192,18 +200,17 @@ class Search:
             for state, instruments in self.under_review.items()
             if instrument in instruments and self.parties[state].group == group
         )
+        # Per reviewer, the States in `needing` it cannot serve: itself, those it reviews.
+        cannot: dict[str, set[str]] = {}
+        for state in needing:
+            cannot.setdefault(state, set()).add(state)
+            for reviewer in self.board.reviewers_of.get(state, ()):
+                cannot.setdefault(reviewer, set()).add(state)
         supply = 0
-        for party in self.parties.values():
-            if instrument not in party.parties or not self.may_review(party):
+        for party in self.side(group, seat == SAME_REGION):
+            if instrument not in party.parties:
                 continue
-            if (party.group == group) != (seat == SAME_REGION):
-                continue
-            can_serve = sum(
-                1
-                for state in needing
-                if state != party.code
-                and party.code not in self.board.reviewers_of.get(state, set())
-            )
+            can_serve = len(needing) - len(cannot.get(party.code, ()))
             free = self.max_reviews - self.board.load.get(party.code, 0)
             supply += max(0, min(free, can_serve))
         if supply >= len(needing):

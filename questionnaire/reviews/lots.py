@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, insert
 from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
@@ -36,18 +37,44 @@ def _draw_parties(db: Session, on: date) -> list[Party]:
     """Every State with the instruments it is party to as at `on` (the phase's start)."""
     party_to = instruments_as_at(db, on)
     return [
-        Party(state.code, state.regional_group, party_to.get(state.code, frozenset()))
-        for state in db.exec(select(State).order_by(col(State.code)))
+        Party(code, group, party_to.get(code, frozenset()))
+        for code, group in db.exec(
+            select(State.code, State.regional_group).order_by(col(State.code))
+        )
     ]
 
 
-def _phase_reviews(db: Session, phase: ReviewPhase) -> list[tuple[Review, str]]:
-    return list(
-        db.exec(
-            select(Review, BankVersion.instrument)
+class PhaseReview(NamedTuple):
+    """A review of a phase as the drawing of lots sees it."""
+
+    id: int
+    state_code: str
+    instrument: str
+
+
+def _phase_reviews(db: Session, phase: ReviewPhase) -> list[PhaseReview]:
+    return [
+        PhaseReview(*row)
+        for row in db.exec(
+            select(Review.id, Review.state_code, BankVersion.instrument)
             .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
             .where(Review.phase_id == phase.id)
-        ).all()
+        )
+    ]
+
+
+def _is_drawn(db: Session, phase: ReviewPhase) -> bool:
+    """Whether a review of the phase has an active seat."""
+    return bool(
+        db.exec(
+            select(
+                exists().where(
+                    col(ReviewAssignment.review_id) == Review.id,
+                    col(Review.phase_id) == phase.id,
+                    col(ReviewAssignment.is_active),
+                )
+            )
+        ).one()
     )
 
 
@@ -67,7 +94,7 @@ def active_assignments(db: Session, review_ids: list[int]) -> list[ReviewAssignm
 class PhaseLots:
     """What a drawing of lots for a phase works with, and what it drew (stored or not)."""
 
-    reviews: list[tuple[Review, str]]
+    reviews: list[PhaseReview]
     parties: list[Party]
     under_review: dict[str, list[str]]
     seed: str
@@ -93,8 +120,8 @@ def draw_lots_of_phase(
     stores). Without `seed`, the server draws one from a cryptographic source."""
     reviews = _phase_reviews(db, phase)
     under_review: dict[str, set[str]] = {}
-    for review, instrument in reviews:
-        under_review.setdefault(review.state_code, set()).add(instrument)
+    for review in reviews:
+        under_review.setdefault(review.state_code, set()).add(review.instrument)
     if seed is None:
         seed, seed_source = server_seed(), SERVER_SEED_SOURCE
     parties = _draw_parties(db, phase.started_on)
@@ -131,7 +158,7 @@ def draw_phase(
     DrawImpossible (naming the State and the rule) before anything is written.
     """
     db.exec(select(ReviewPhase).where(ReviewPhase.id == phase.id).with_for_update()).one()
-    if active_assignments(db, [r.id for r, _ in _phase_reviews(db, phase) if r.id is not None]):
+    if _is_drawn(db, phase):
         raise RuleViolation(
             _l("The lots of this phase have been drawn: replace single seats instead.")
         )
@@ -151,7 +178,6 @@ def draw_phase(
     db.add(draw)
     db.flush()
     _assign(db, draw, lots.reviews, seats)
-    db.flush()
     record(
         db,
         actor=user,
@@ -177,22 +203,26 @@ def _draw_record(draw: ReviewDraw, seats: int) -> dict[str, Any]:
 
 
 def _assign(
-    db: Session, draw: ReviewDraw, reviews: list[tuple[Review, str]], seats: list[SeatDraw]
-) -> list[ReviewAssignment]:
-    by_key = {(review.state_code, instrument): review for review, instrument in reviews}
-    created = []
-    for seat in seats:
-        review = by_key[(seat.state_under_review, seat.instrument)]
-        assignment = ReviewAssignment(
-            review_id=id_of(review),
-            reviewing_state=seat.reviewing_state,
-            seat=seat.seat,
-            is_additional=seat.is_additional,
-            draw_id=id_of(draw),
-        )
-        db.add(assignment)
-        created.append(assignment)
-    return created
+    db: Session, draw: ReviewDraw, reviews: list[PhaseReview], seats: list[SeatDraw]
+) -> None:
+    """Store the seats drawn, in one statement (a phase has hundreds)."""
+    if not seats:
+        return
+    by_key = {(review.state_code, review.instrument): review.id for review in reviews}
+    db.exec(
+        insert(ReviewAssignment),  # type: ignore[call-overload]
+        params=[
+            {
+                "review_id": by_key[(seat.state_under_review, seat.instrument)],
+                "reviewing_state": seat.reviewing_state,
+                "seat": seat.seat,
+                "is_additional": seat.is_additional,
+                "draw_id": id_of(draw),
+                "is_active": True,
+            }
+            for seat in seats
+        ],
+    )
 
 
 def replace_reviewer(
@@ -251,14 +281,14 @@ class _Vacancy:
     assignment: ReviewAssignment
     review: Review
     phase: ReviewPhase
-    reviews: list[tuple[Review, str]]
+    reviews: list[PhaseReview]
     declined: list[ReviewAssignment]
     kept: list[ReviewAssignment]
     excluded: set[str]
 
     @property
     def instruments(self) -> dict[int | None, str]:
-        return {r.id: i for r, i in self.reviews}
+        return {r.id: r.instrument for r in self.reviews}
 
 
 def _vacancy(db: Session, assignment: ReviewAssignment, reason: str) -> _Vacancy:
@@ -277,12 +307,12 @@ def _vacancy(db: Session, assignment: ReviewAssignment, reason: str) -> _Vacancy
     if not assignment.is_active:
         raise RuleViolation(_l("This seat has already been replaced."))
     reviews = _phase_reviews(db, phase)
-    current = active_assignments(db, [r.id for r, _ in reviews if r.id is not None])
+    current = active_assignments(db, [r.id for r in reviews])
     # The State declines the seat for the State under review, on every instrument it held.
     declining = {seat.id for seat, _instrument in declined_with(db, assignment)}
     declined = [a for a in current if a.id in declining]
     excluded = {assignment.reviewing_state} | _replaced_states(
-        db, [r.id for r, _ in reviews if r.state_code == review.state_code and r.id is not None]
+        db, [r.id for r in reviews if r.state_code == review.state_code]
     )
     kept = [a for a in current if a not in declined]
     return _Vacancy(assignment, review, phase, reviews, declined, kept, excluded)
@@ -369,5 +399,5 @@ def _replaced_states(db: Session, review_ids: list[int]) -> set[str]:
     )
 
 
-def _state_of(reviews: list[tuple[Review, str]], review_id: int) -> str:
-    return next(r.state_code for r, _ in reviews if r.id == review_id)
+def _state_of(reviews: list[PhaseReview], review_id: int) -> str:
+    return next(r.state_code for r in reviews if r.id == review_id)
