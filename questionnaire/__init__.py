@@ -16,10 +16,10 @@ from questionnaire.api import views as api_views
 from questionnaire.attachments import views as attachments_views
 from questionnaire.audit_log import views as audit_views
 from questionnaire.banks import views as banks_views
+from questionnaire.dashboard import views as dashboard_views
 from questionnaire.documents import views as documents_views
 from questionnaire.exports import views as exports_views
 from questionnaire.meetings import views as meetings_views
-from questionnaire.nominations import due as nominations_due
 from questionnaire.nominations import views as nominations_views
 from questionnaire.notifications import views as notifications_views
 from questionnaire.responses import overview as responses_overview
@@ -61,6 +61,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(banks_views.bp)
     app.register_blueprint(audit_views.bp)
     app.register_blueprint(reviews_views.bp)
+    app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(deadline_views.bp)
     app.register_blueprint(responses_views.bp)
     app.register_blueprint(submission_views.bp)
@@ -84,5 +85,4 @@ def _build_on_reviews(app: Flask) -> None:
     """What the features built on the reviews add to the reviews' pages and new reviews."""
     parts = contributions.of(app)
     parts.home.append(responses_overview.home_progress)
-    parts.dashboard.append(nominations_due.dashboard_overdue)
     parts.review_opened.append(responses_services.carry_forward)

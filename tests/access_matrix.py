@@ -119,8 +119,8 @@ users.reset_two_factor     POST   -            login  404    404    404    404  
 reviews.home               GET    -            login  ok     ok     ok     ok     ok     ok
 reviews.new_phase          GET    -            login  404    404    404    404    404    ok
 reviews.new_phase          POST   -            login  404    404    404    404    404    ok
-reviews.dashboard          GET    -            login  404    404    404    404    404    ok
-reviews.phase_page         GET    -            login  404    404    404    404    404    ok
+dashboard.index            GET    -            login  404    404    404    404    404    ok
+dashboard.phase_page       GET    -            login  404    404    404    404    404    ok
 reviews.confirm_draw       GET    -            login  404    404    404    404    404    ok
 reviews.draw               POST   -            login  404    404    404    404    404    ok
 reviews.draw_preview       GET    -            login  404    404    404    404    404    ok

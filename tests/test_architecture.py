@@ -24,7 +24,6 @@ NOT_YET_ONE_WAY = {
     ("notifications", "responses"): "responses tell people (events, people)",
     ("notifications", "reviews"): "reviews tell people; the home page reads awaiting",
     ("notifications", "workspace"): "the workspace tells people (events, people)",
-    ("reviews", "workspace"): "reviews.dashboard counts observations",
 }
 
 

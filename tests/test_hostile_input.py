@@ -95,7 +95,7 @@ FORM_PAGES = {
     "responses.submit": [("responses.check", "answering")],
     "responses.autosave": [("responses.section", "answering")],
     "documents.publish": [("documents.show", "draft")],
-    "reviews.draw": [("reviews.dashboard", "-")],
+    "reviews.draw": [("dashboard.index", "-")],
     "users.resend_activation": [("users.index", "-")],
     "users.reset_two_factor": [("users.index", "-")],
     "account.two_factor_disable": [("account.overview", "-")],

@@ -21,6 +21,7 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
+from questionnaire.dashboard.queries import DashboardFilters, dashboard
 from questionnaire.demo import answer_required
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import services
@@ -37,7 +38,6 @@ from questionnaire.meetings.symbols import (
 from questionnaire.meetings.validation import read_meeting_file, read_meeting_text
 from questionnaire.reference.bodies import bodies
 from questionnaire.responses import services as responses
-from questionnaire.reviews.dashboard import DashboardFilters, dashboard
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review
 from tests.conftest import PROJECT_ROOT, login

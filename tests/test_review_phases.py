@@ -16,12 +16,12 @@ from sqlmodel import Session, col, func, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.dashboard.queries import DashboardFilters, DashboardRow, dashboard
 from questionnaire.demo import PHASE_NAME, PHASE_SEED_SOURCE, PHASE_STATES, load_demo
 from questionnaire.errors import RuleViolation
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer
 from questionnaire.reviews import services
-from questionnaire.reviews.dashboard import DashboardFilters, DashboardRow, dashboard
 from questionnaire.reviews.deadlines import Deadlines, add_months
 from questionnaire.reviews.draw import NO_GROUP, PROCEDURE_VERSION, DrawImpossible
 from questionnaire.reviews.models import (

@@ -228,7 +228,7 @@ def test_security_headers_on_every_page(
     assert not problems, "\n".join(problems)
     if as_secretariat:
         served = [visit.page.endpoint for visit in done if visit.status_code == 200]
-        assert {"users.index", "users.new", "reviews.dashboard", "account.overview"} <= set(served)
+        assert {"users.index", "users.new", "dashboard.index", "account.overview"} <= set(served)
 
 
 def test_pages_have_no_inline_script_or_style(

@@ -1,8 +1,8 @@
-"""Who may do what on every route of the review workspace (`workspace`) and of the reviews
-pages (`reviews`), at every stage of a review.
+"""Who may do what on every route of the review workspace (`workspace`), of the reviews
+pages (`reviews`) and of the dashboard (`dashboard`), at every stage of a review.
 
 EXPECTED is the one table of expectations: a row per call and stage, a column per actor. Every
-(endpoint, method) of both blueprints must be called by some row; a route added without a row
+(endpoint, method) of those blueprints must be called by some row; a route added without a row
 fails `test_every_route_is_in_the_table`.
 
 Besides the status, every call is checked for what it left behind: a refused call (4xx, or the
@@ -316,8 +316,8 @@ CALLS = (
             "states": ["BRA"],
         },
     ),
-    Call("dashboard", "reviews.dashboard", "GET", "/dashboard"),
-    Call("phase page", "reviews.phase_page", "GET", "/phases/{draw_phase}"),
+    Call("dashboard", "dashboard.index", "GET", "/dashboard"),
+    Call("phase page", "dashboard.phase_page", "GET", "/phases/{draw_phase}"),
     Call("confirm draw", "reviews.confirm_draw", "GET", "/phases/{draw_phase}/draw"),
     Call("draw lots", "reviews.draw", "POST", "/phases/{draw_phase}/draw", lambda scene, actor: {}),
     Call("draw preview", "reviews.draw_preview", "GET", "/phases/{draw_phase}/draw/preview"),
@@ -341,7 +341,7 @@ CALLS = (
     Call("assignments", "reviews.assignments", "GET", "/reviews/{review}/assignments"),
 )
 WORKSPACE_CALLS = [c for c in CALLS if c.endpoint.startswith("workspace.")]
-REVIEWS_CALLS = [c for c in CALLS if c.endpoint.startswith("reviews.")]
+REVIEWS_CALLS = [c for c in CALLS if c.endpoint.startswith(("reviews.", "dashboard."))]
 
 
 def _count(db: Session, model: type) -> int:
@@ -514,7 +514,7 @@ def test_every_route_is_in_the_table(app: Flask) -> None:
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("workspace.", "reviews."))
+        if rule.endpoint.startswith(("workspace.", "reviews.", "dashboard."))
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }

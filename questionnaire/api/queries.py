@@ -9,11 +9,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
+from questionnaire.dashboard.queries import DashboardFilters, dashboard
 from questionnaire.exports.documents import iso_utc
 from questionnaire.reference.models import Participation, State
 from questionnaire.reference.names import UN_LANGUAGES, names_of, state_name
 from questionnaire.reference.services import INSTRUMENT_CODES
-from questionnaire.reviews.dashboard import DashboardFilters, dashboard
 from questionnaire.reviews.deadlines import Deadlines
 
 PUBLISHED = "published"

@@ -22,10 +22,10 @@ from questionnaire import db
 from questionnaire.api import queries, services
 from questionnaire.api.openapi import REVIEW_STATUS_FILTERS, openapi_document
 from questionnaire.banks.schema import INSTRUMENTS
+from questionnaire.dashboard.queries import DashboardFilters
 from questionnaire.exports.documents import bank_version_document, bank_version_summary
 from questionnaire.reference.models import REGIONAL_GROUPS
 from questionnaire.reference.names import load_state_names
-from questionnaire.reviews.dashboard import DashboardFilters
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.security import csrf
 from questionnaire.validators import MAX_INTEGER, parse_id

@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from questionnaire.reviews.dashboard import DashboardFilters, DashboardRow, dashboard
+from questionnaire.dashboard.queries import DashboardFilters, DashboardRow, dashboard
 from questionnaire.reviews.deadlines import Deadlines
 
 #: The instruments in the order of the Convention and its Protocols.

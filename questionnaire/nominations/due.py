@@ -191,8 +191,3 @@ def overdue(db: Session, today: date, phase_id: int | None = None) -> list[DueNo
         for item in nominations_due(db, today)
         if item.is_overdue(today) and (phase_id is None or item.phase_id == phase_id)
     ]
-
-
-def dashboard_overdue(db: Session, today: date, phase_id: int | None) -> dict[str, Any]:
-    """`overdue_nominations` for the reviews' dashboard (see `reviews.contributions`)."""
-    return {"overdue_nominations": overdue(db, today, phase_id)}

@@ -201,9 +201,9 @@ def _secretariat(db: Session, today: date) -> list[AwaitingItem]:
                 instruments=", ".join(due.instruments),
             )
         url = (
-            url_for("reviews.dashboard", phase=due.phase_id)
+            url_for("dashboard.index", phase=due.phase_id)
             if due.phase_id
-            else url_for("reviews.dashboard")
+            else url_for("dashboard.index")
         )
         items.append(_item(text, url, due.due_on, today))
     agreed = db.exec(

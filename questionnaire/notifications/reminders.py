@@ -152,7 +152,7 @@ def _url(item: DueItem) -> str:
         return link("responses.overview", review_id=item.review.id)
     if item.kind == "feedback":
         return link("workspace.overview", review_id=item.review.id)
-    return link("reviews.dashboard", phase=item.review.phase_id)
+    return link("dashboard.index", phase=item.review.phase_id)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """What the features built on the reviews add to the reviews' pages and to a new review: the
-answers' progress on the home page, the nominations overdue on the dashboard, the State's
-earlier answers carried forward into a review a phase opens.
+answers' progress on the home page, the State's earlier answers carried forward into a review a
+phase opens.
 
 Those features (responses, nominations) point at a review, so the reviews do not import them:
 the application factory (`questionnaire.create_app`) registers their parts here, and the
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask import Flask, current_app
@@ -23,8 +22,6 @@ from questionnaire.reviews.queries import ReviewRow
 
 #: Template variables for the home page, from the reviews it lists.
 HomeContext = Callable[[Session, Sequence[ReviewRow]], dict[str, Any]]
-#: Template variables for the dashboard, from the day and the phase chosen (if any).
-DashboardContext = Callable[[Session, date, int | None], dict[str, Any]]
 #: A step of opening a review, after it is flushed (carrying earlier answers forward).
 ReviewOpened = Callable[[Session, Review, Bank], Any]
 
@@ -34,7 +31,6 @@ class Contributions:
     """The parts registered by the features built on the reviews."""
 
     home: list[HomeContext] = field(default_factory=list)
-    dashboard: list[DashboardContext] = field(default_factory=list)
     review_opened: list[ReviewOpened] = field(default_factory=list)
 
 
@@ -49,14 +45,6 @@ def home_context(db: Session, rows: Sequence[ReviewRow]) -> dict[str, Any]:
     context: dict[str, Any] = {}
     for part in of(current_app).home:
         context.update(part(db, rows))
-    return context
-
-
-def dashboard_context(db: Session, today: date, phase_id: int | None) -> dict[str, Any]:
-    """What the registered features show on the dashboard."""
-    context: dict[str, Any] = {}
-    for part in of(current_app).dashboard:
-        context.update(part(db, today, phase_id))
     return context
 
 

@@ -62,7 +62,7 @@ def edit(phase_id: int) -> ResponseReturnValue:
             else _("The deadlines have been changed."),
             "success",
         )
-        return redirect(url_for("reviews.phase_page", phase_id=phase_id))
+        return redirect(url_for("dashboard.phase_page", phase_id=phase_id))
     return render_template("reviews/deadlines.html", phase=phase, form=form, current=current)
 
 

@@ -138,24 +138,3 @@ class ReplaceForm(Form):
         _l("Reason"),
         validators=[DataRequired(_l("Give the reason for the replacement")), Length(max=2000)],
     )
-
-
-class DashboardFilterForm(Form):
-    class Meta:
-        csrf = False
-
-    q = StringField(_l("State under review"), validators=[Optional(), Length(max=100)])
-    phase = SelectField(_l("Phase"), choices=[], validators=[Optional()])
-    instrument = SelectField(_l("Instrument"), choices=[], validators=[Optional()])
-    region = SelectField(_l("Region"), choices=[], validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[], validators=[Optional()])
-    sort = SelectField(
-        _l("Sort by"),
-        choices=[
-            SelectChoice("state", _l("State under review")),
-            SelectChoice("instrument", _l("Instrument")),
-            SelectChoice("status", _l("Status")),
-            SelectChoice("due", _l("Answers due")),
-        ],
-        validators=[Optional()],
-    )

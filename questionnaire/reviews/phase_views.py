@@ -1,12 +1,11 @@
-"""The secretariat's pages of a phase: opening it, its page, the drawing of lots and its
-preview, the States' groups, replacing a reviewing State and a review's assignments.
+"""The secretariat's pages of a phase: opening it, the drawing of lots and its preview, the
+States' groups, replacing a reviewing State and a review's assignments. The phase's own page,
+which lists its reviews as the dashboard does, is in `dashboard/views.py`.
 
-The `reviews` blueprint is made here; `reviews/views.py` adds the home page and the dashboard.
+The `reviews` blueprint is made here; `reviews/views.py` adds the home page.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from babel.lists import format_list
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -26,7 +25,6 @@ from questionnaire.i18n import current_language, localize
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reference.names import sort_states, state_name
-from questionnaire.reviews import dashboard as board
 from questionnaire.reviews import groups, queries, services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.draw import PROCEDURE_VERSION, DrawImpossible
@@ -38,7 +36,7 @@ from questionnaire.reviews.forms import (
     ReplaceForm,
     with_durations,
 )
-from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS, TOTAL_LABELS
+from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,
@@ -89,7 +87,7 @@ def new_phase() -> ResponseReturnValue:
             form.states.errors = [str(exc)]
         else:
             flash(_("The phase has been opened with its reviews."), "success")
-            return redirect(url_for(".phase_page", phase_id=phase.id))
+            return redirect(url_for("dashboard.phase_page", phase_id=phase.id))
     return render_template("reviews/new_phase.html", form=form, regions=_states_by_region())
 
 
@@ -111,39 +109,6 @@ def _group_preselection() -> list[str]:
         return []
     draw = db.session().get(StateGroupDraw, draw_id)
     return groups.group_states(draw, number) if draw else []
-
-
-@bp.get("/phases/<int:phase_id>")
-@secretariat_required
-def phase_page(phase_id: int) -> ResponseReturnValue:
-    """A phase: its settings, deadlines, drawing of lots, and who is named in each review."""
-    session = db.session()
-    phase = session.get(ReviewPhase, phase_id) or abort(404)
-    deadlines = Deadlines.configured().of_phase(phase)
-    rows = board.sorted_rows(
-        board.dashboard(
-            session, board.DashboardFilters(phase_id=phase_id), deadlines, date.today()
-        ),
-        "state",
-        current_language(),
-    )
-    draws = session.exec(
-        select(ReviewDraw).where(ReviewDraw.phase_id == phase_id).order_by(col(ReviewDraw.id))
-    ).all()
-    return render_template(
-        "reviews/phase.html",
-        phase=phase,
-        groups=board.by_state(rows),
-        totals=board.totals(rows),
-        total_labels=TOTAL_LABELS,
-        people=queries.named_people(session, [row.review.id for row in rows if row.review.id]),
-        draws=draws,
-        is_drawn=any(d.kind == "draw" for d in draws),
-        states={s.code: s for s in session.exec(select(State))},
-        draw_form=DrawForm(),
-        no_group_labels=NO_GROUP_RULE_LABELS,
-        deadlines=deadlines,
-    )
 
 
 @bp.get("/phases/<int:phase_id>/draw")
@@ -189,7 +154,7 @@ def draw(phase_id: int) -> ResponseReturnValue:
         )
     else:
         flash(_("The lots have been drawn (seed %(seed)s).", seed=result.seed), "success")
-    return redirect(url_for(".phase_page", phase_id=phase_id))
+    return redirect(url_for("dashboard.phase_page", phase_id=phase_id))
 
 
 @bp.get("/phases/<int:phase_id>/draw/preview")
