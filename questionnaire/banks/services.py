@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import LANGUAGES, REQUIRED_LANGUAGES, Bank
 from questionnaire.banks.validation import Problem, ValidatedBank, validate_file
+from questionnaire.db import metadata
 from questionnaire.reference.instruments import InstrumentData
-from questionnaire.reviews.models import Review
 
 _VERSION_FILE = re.compile(r"^v([0-9]+)\.yaml$")
 
@@ -163,10 +163,24 @@ def _source_name(path: Path) -> str:
 
 
 def _is_in_use(db: Session, version: BankVersion) -> bool:
-    count = db.exec(
-        select(func.count()).select_from(Review).where(Review.bank_version_id == version.id)
-    ).one()
-    return bool(count)
+    """Whether any row refers to `version` (a review answers it).
+
+    The features that use a questionnaire sit above the banks, so their rows are found
+    through their foreign keys to `bank_version` rather than by name."""
+    bank_version = metadata.tables[BankVersion.__tablename__]
+    references = [
+        (table, key.parent)
+        for table in metadata.tables.values()
+        for key in table.foreign_keys
+        if key.references(bank_version)
+    ]
+    if not references:
+        # The application imports every model; without them nothing would look in use.
+        raise RuntimeError("no table refers to bank_version: the models are not loaded")
+    return any(
+        db.exec(select(func.count()).select_from(table).where(column == version.id)).one()
+        for table, column in references
+    )
 
 
 _BANK_CACHE: dict[tuple[int, str], Bank] = {}
