@@ -14,10 +14,12 @@ import base64
 import json
 import os
 import secrets
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from psycopg import sql
 from sqlalchemy import (
     Date,
     DateTime,
@@ -141,20 +143,38 @@ def read_archive(path: Path) -> dict[str, Any]:
     return archive
 
 
-def _from_json(table: Table, column: str, value: Any) -> Any:
-    if value is None:
-        return None
+def _datetime_from_json(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _from_json(table: Table, column: str) -> Callable[[Any], Any] | None:
+    """What turns the archive's value of `column` (never None) back into the column's;
+    None when the JSON value is the column's."""
     kind = table.c[column].type
     if isinstance(kind, TypeDecorator):  # e.g. SQLModel's UTC datetime
         kind = kind.impl_instance
     if isinstance(kind, DateTime):
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return _datetime_from_json
     if isinstance(kind, Date):
-        return date.fromisoformat(value)
+        return date.fromisoformat
     if isinstance(kind, LargeBinary):
-        return base64.b64decode(value)
-    return value
+        return base64.b64decode
+    return None
+
+
+def _rows_from_json(table: Table, columns: list[str], rows: list[list[Any]]) -> list[list[Any]]:
+    """The archive's rows of `table` with their values as the columns take them."""
+    converters = [_from_json(table, column) for column in columns]
+    if not any(converters):
+        return rows
+    return [
+        [
+            value if convert is None or value is None else convert(value)
+            for convert, value in zip(converters, row, strict=True)
+        ]
+        for row in rows
+    ]
 
 
 def _check_empty(connection: Connection) -> None:
@@ -180,16 +200,57 @@ def import_all(engine: Engine, archive: dict[str, Any], revision: str | None) ->
             unknown = set(data["columns"]) - set(table.c.keys())
             if unknown:
                 raise ArchiveError(f"table {table.name}: unknown columns {sorted(unknown)}")
-            rows = [
-                {c: _from_json(table, c, v) for c, v in zip(data["columns"], row, strict=True)}
-                for row in data["rows"]
-            ]
+            rows = _rows_from_json(table, data["columns"], data["rows"])
             if rows:
-                connection.execute(insert(table), rows)
+                _insert(connection, table, data["columns"], rows)
             counts[table.name] = len(rows)
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection)
     return counts
+
+
+def _insert(
+    connection: Connection, table: Table, columns: list[str], rows: list[list[Any]]
+) -> None:
+    """Insert the rows: with PostgreSQL's COPY through psycopg, each value passed through its
+    column's type as an INSERT's parameter is and the columns left out of the archive given
+    their constant defaults, so the rows stored are the same; an INSERT executed for every
+    row otherwise."""
+    defaults = _constant_defaults(table, columns)
+    if connection.dialect.driver != "psycopg" or defaults is None:
+        connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    if defaults:
+        columns = [*columns, *defaults]
+        rows = [[*row, *defaults.values()] for row in rows]
+    dialect = connection.dialect
+    processors = [table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    value if process is None else process(value)
+                    for process, value in zip(processors, row, strict=True)
+                ]
+            )
+
+
+def _constant_defaults(table: Table, columns: list[str]) -> dict[str, Any] | None:
+    """The defaults an INSERT gives the columns of `table` the archive leaves out (a secret's
+    placeholder), where they are constants; None when one is computed."""
+    defaults = {}
+    for column in table.columns:
+        if column.name in columns or column.default is None:
+            continue
+        if not column.default.is_scalar:
+            return None
+        defaults[column.name] = column.default.arg  # type: ignore[attr-defined]
+    return defaults
 
 
 def _reset_sequences(connection: Connection) -> None:
