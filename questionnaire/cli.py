@@ -16,7 +16,7 @@ from questionnaire.accounts.emails import PublicAddressMissing
 from questionnaire.api.cli import api_token_group
 from questionnaire.banks.cli import banks_group
 from questionnaire.documents.cli import publish_group
-from questionnaire.meetings.cli import meetings_group, publish_agenda, publish_status_note
+from questionnaire.meetings.cli import meetings_group
 from questionnaire.nominations.cli import nominations_group
 from questionnaire.notifications.cli import outbox_group, reminders_group
 from questionnaire.reference.cli import provisions_group, states_group
@@ -46,8 +46,6 @@ cli.add_command(api_token_group)
 cli.add_command(states_group)
 cli.add_command(nominations_group)
 cli.add_command(publish_group)
-publish_group.add_command(publish_agenda)
-publish_group.add_command(publish_status_note)
 
 
 # --- database -----------------------------------------------------------------------------

@@ -166,9 +166,9 @@ exports.observation_list   GET    -            login  ok     ok     ok     ok   
 meetings.index             GET    -            login  404    404    404    404    404    ok
 meetings.load              POST   -            login  404    404    404    404    404    400
 meetings.show              GET    -            login  404    404    404    404    404    ok
-meetings.agenda            GET    -            login  404    404    404    404    404    ok
+documents.meeting_agenda   GET    -            login  404    404    404    404    404    ok
 meetings.status            GET    -            login  404    404    404    404    404    ok
-meetings.status_note       GET    -            login  404    404    404    404    404    ok
+documents.meeting_status_note GET    -            login  404    404    404    404    404    ok
 analysis.index             GET    -            login  ok     ok     ok     ok     ok     ok
 analysis.show              GET    -            login  ok     ok     ok     403    403    ok
 analysis.pdf               GET    -            login  ok     ok     ok     403    403    ok

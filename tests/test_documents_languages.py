@@ -28,9 +28,9 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.dates import ARABIC_MONTHS
 from questionnaire.demo import answer_required
+from questionnaire.documents.meeting_pdfs import agenda_pdf, status_note_pdf
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import heading, services
-from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.note import status_document
 from questionnaire.meetings.register import take_crp

@@ -23,9 +23,9 @@ from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
 from questionnaire.dashboard.queries import DashboardFilters, dashboard
 from questionnaire.demo import answer_required
+from questionnaire.documents.meeting_pdfs import agenda_pdf, status_note_pdf
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings import services
-from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.models import Meeting
 from questionnaire.meetings.note import status_document
 from questionnaire.meetings.status import mechanism_status
@@ -277,10 +277,10 @@ def test_the_secretariat_loads_a_meeting_file_and_downloads_its_agenda(
     assert entry.object_type == "meeting"
 
     meeting = services.meetings(db)[0]
-    pdf = client.get(f"/meetings/{meeting.id}/agenda-fr.pdf")
+    pdf = client.get(f"/documents/meetings/{meeting.id}/agenda-fr.pdf")
     assert pdf.mimetype == "application/pdf"
     assert "Ordre du jour provisoire annoté" in _pdf_text(pdf.data, tmp_path)
-    refused = client.get(f"/meetings/{meeting.id}/agenda-es.pdf", follow_redirects=True)
+    refused = client.get(f"/documents/meetings/{meeting.id}/agenda-es.pdf", follow_redirects=True)
     assert "has no es text for" in refused.get_data(as_text=True)
     assert "CTOC/COP/WG.7/2027/1" in client.get("/meetings/").get_data(as_text=True)
 

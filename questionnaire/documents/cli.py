@@ -1,9 +1,10 @@
-"""`questionnaire publish crp`: a meeting's conference room paper (the `publish` group also
-holds the meetings' agenda and status note, added by `questionnaire.cli`)."""
+"""`questionnaire publish crp|agenda|status-note`: a meeting's conference room paper, its
+annotated provisional agenda and its note on the status of the review mechanism."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -13,7 +14,11 @@ from questionnaire import db
 from questionnaire.accounts.services import find_user
 from questionnaire.documents import services as publishing
 from questionnaire.documents.crp import DOCUMENT_LANGUAGES, CrpRequest
+from questionnaire.documents.meeting_pdfs import agenda_pdf, status_note_pdf
 from questionnaire.errors import RuleViolation
+from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES as MEETING_LANGUAGES
+from questionnaire.meetings.note import status_document
+from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
 
 
 @click.group("publish")
@@ -111,3 +116,61 @@ def publish_crp(
             f"  {publication.symbol} [{publication.language}] revision {publication.revision}: "
             f"{publication.page_count} pages, {publication.status}"
         )
+
+
+@publish_group.command("agenda")
+@click.option("--meeting", "symbol", required=True, help="e.g. CTOC/COP/WG.7/2027/1")
+@click.option("--language", default="en", show_default=True, type=click.Choice(MEETING_LANGUAGES))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the PDF to write (default: symbol and language, e.g. CTOC-COP-WG.7-2027-1-en.pdf)",
+)
+@click.option(
+    "--date",
+    "issued_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="the date on the document when the register has none (default: today)",
+)
+@with_appcontext
+def publish_agenda(
+    symbol: str, language: str, output: Path | None, issued_on: datetime | None
+) -> None:
+    """Render a meeting's annotated provisional agenda as a PDF."""
+    session = db.session()
+    meeting = meeting_by_symbol(session, symbol)
+    if meeting is None:
+        raise click.ClickException(f"no meeting has the symbol {symbol}")
+    try:
+        content = agenda_pdf(session, meeting, language, (issued_on or datetime.now()).date())
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    default = f"{agenda_symbol(meeting).replace('/', '-')}-{language}.pdf"
+    target = output or Path(default)
+    target.write_bytes(content)
+    click.echo(f"{target}: {len(content)} bytes")
+
+
+@publish_group.command("status-note")
+@click.option("--meeting", "symbol", required=True, help="e.g. CTOC/COP/WG.7/2027/1")
+@click.option("--language", default="en", show_default=True, type=click.Choice(MEETING_LANGUAGES))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def publish_status_note(symbol: str, language: str, output: Path | None) -> None:
+    """Write the meeting's note on the status of the review mechanism, as at today, as a PDF."""
+    session = db.session()
+    meeting = meeting_by_symbol(session, symbol)
+    if meeting is None:
+        raise click.ClickException(f"no meeting has the symbol {symbol}")
+    row = status_document(session, meeting)
+    if row is None:
+        raise click.ClickException(
+            f"{symbol}: the meeting file names no document with content: status_note"
+        )
+    try:
+        content = status_note_pdf(session, meeting, row, language, date.today())
+    except RuleViolation as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = output or Path(f"{row.symbol.replace('/', '-')}-{language}.pdf")
+    target.write_bytes(content)
+    click.echo(f"{target}: {len(content)} bytes")

@@ -1,7 +1,10 @@
 """Documents: conference room papers created, rendered in the background, published and
-withdrawn. A withdrawn revision is served nowhere: its addresses answer with a notice."""
+withdrawn. A withdrawn revision is served nowhere: its addresses answer with a notice. A
+meeting's agenda and status note are rendered here too, as at today, and never stored."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -30,10 +33,14 @@ from questionnaire.documents import jobs, services
 from questionnaire.documents.crp import PUBLISHABLE, CrpRequest, request_from_source
 from questionnaire.documents.forms import CrpForm, WithdrawForm
 from questionnaire.documents.freshness import changes
+from questionnaire.documents.meeting_pdfs import agenda_pdf, status_note_pdf
 from questionnaire.documents.models import Publication
 from questionnaire.documents.symbols import slug, unslug
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
+from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES as MEETING_LANGUAGES
+from questionnaire.meetings.models import Meeting
+from questionnaire.meetings.note import status_document
 from questionnaire.meetings.services import agenda_symbol, body_of, meetings
 from questionnaire.reference.models import State
 from questionnaire.reference.names import collation_key, state_name
@@ -263,3 +270,47 @@ def stable(symbol_slug: str, language: str) -> ResponseReturnValue:
     if publication is None:
         abort(404)
     return _pdf_response(publication)
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return db.session().get(Meeting, meeting_id) or abort(404)
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda-<language>.pdf")
+@secretariat_required
+def meeting_agenda(meeting_id: int, language: str) -> ResponseReturnValue:
+    """A meeting's annotated provisional agenda, as at today."""
+    meeting = _meeting(meeting_id)
+    if language not in MEETING_LANGUAGES:
+        abort(404)
+    try:
+        content = agenda_pdf(db.session(), meeting, language, date.today())
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id))
+    return _meeting_pdf(content, f"{agenda_symbol(meeting).replace('/', '-')}-{language}.pdf")
+
+
+@bp.get("/meetings/<int:meeting_id>/status-note-<language>.pdf")
+@secretariat_required
+def meeting_status_note(meeting_id: int, language: str) -> ResponseReturnValue:
+    """A meeting's note on the status of the review mechanism, as at today."""
+    session = db.session()
+    meeting = _meeting(meeting_id)
+    row = status_document(session, meeting)
+    if row is None or language not in MEETING_LANGUAGES:
+        abort(404)
+    try:
+        content = status_note_pdf(session, meeting, row, language, date.today())
+    except RuleViolation as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting_id))
+    return _meeting_pdf(content, f"{row.symbol.replace('/', '-')}-{language}.pdf")
+
+
+def _meeting_pdf(content: bytes, name: str) -> Response:
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,22 +1,21 @@
 """The secretariat's meetings: the list, a meeting's page with its agenda, organization of work
-and register of documents, the agenda as PDF in each language, and loading a meeting file."""
+and register of documents, and loading a meeting file (the agenda and the status note as PDF
+are served by `documents/views.py`)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
-from questionnaire.errors import RuleViolation
 from questionnaire.i18n import LANGUAGE_NAMES, localize
 from questionnaire.meetings import services
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES, build_agenda
-from questionnaire.meetings.documents import agenda_pdf, status_note_pdf
 from questionnaire.meetings.forms import MeetingFileForm
 from questionnaire.meetings.heading import MissingText
 from questionnaire.meetings.models import Meeting
@@ -117,42 +116,4 @@ def status() -> ResponseReturnValue:
         status=mechanism_status(db.session(), today),
         today=today,
         instrument_title=instrument_title,
-    )
-
-
-@bp.get("/<int:meeting_id>/agenda-<language>.pdf")
-@secretariat_required
-def agenda(meeting_id: int, language: str) -> ResponseReturnValue:
-    meeting = _meeting(meeting_id)
-    if language not in DOCUMENT_LANGUAGES:
-        abort(404)
-    try:
-        content = agenda_pdf(db.session(), meeting, language, date.today())
-    except RuleViolation as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id))
-    return _pdf(content, f"{services.agenda_symbol(meeting).replace('/', '-')}-{language}.pdf")
-
-
-@bp.get("/<int:meeting_id>/status-note-<language>.pdf")
-@secretariat_required
-def status_note(meeting_id: int, language: str) -> ResponseReturnValue:
-    session = db.session()
-    meeting = _meeting(meeting_id)
-    row = status_document(session, meeting)
-    if row is None or language not in DOCUMENT_LANGUAGES:
-        abort(404)
-    try:
-        content = status_note_pdf(session, meeting, row, language, date.today())
-    except RuleViolation as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("meetings.show", meeting_id=meeting_id))
-    return _pdf(content, f"{row.symbol.replace('/', '-')}-{language}.pdf")
-
-
-def _pdf(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

@@ -1,4 +1,6 @@
-"""Meeting documents rendered as PDF through the one PDF pipeline."""
+"""A meeting's own documents (its annotated provisional agenda and its note on the status of
+the review mechanism), built by `questionnaire.meetings` and rendered through the one PDF
+pipeline."""
 
 from __future__ import annotations
 
