@@ -18,7 +18,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "questionnaire"
 NOT_YET_ONE_WAY = {
     ("accounts", "notifications"): "lockout and account services queue e-mails",
     ("nominations", "notifications"): "nominations.services tells people (events)",
-    ("nominations", "workspace"): "nominations.due reads lists of observations",
     ("notifications", "responses"): "responses tell people (events, people)",
     ("notifications", "reviews"): "reviews tell people; the home page reads awaiting",
     ("notifications", "workspace"): "the workspace tells people (events, people)",

@@ -17,11 +17,11 @@ from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
 from questionnaire.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo
 from questionnaire.errors import RuleViolation
 from questionnaire.nominations import services
-from questionnaire.nominations.due import nominations_due
 from questionnaire.nominations.models import Nomination
 from questionnaire.nominations.scope import Purpose
 from questionnaire.notifications.models import OutboxMessage

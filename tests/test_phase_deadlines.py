@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.dashboard import queries as board
-from questionnaire.nominations.due import nominations_due
+from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.reminders import due_items
 from questionnaire.reviews import services

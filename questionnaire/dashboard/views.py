@@ -13,10 +13,10 @@ from wtforms.fields.choices import SelectChoice
 
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
+from questionnaire.dashboard import nominations_due
 from questionnaire.dashboard import queries as board
 from questionnaire.dashboard.forms import DashboardFilterForm
 from questionnaire.i18n import current_language
-from questionnaire.nominations import due as nominations_due
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reviews import queries
 from questionnaire.reviews.deadlines import Deadlines

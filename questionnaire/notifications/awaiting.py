@@ -15,9 +15,9 @@ from sqlmodel import Session, col, func, select
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.services import bank_of
+from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
 from questionnaire.i18n import current_language
-from questionnaire.nominations.due import nominations_due
 from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.people import seated_states
 from questionnaire.notifications.services import MAX_ATTEMPTS

@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from questionnaire.accounts.models import User
+from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
 from questionnaire.i18n import current_language
-from questionnaire.nominations.due import nominations_due
 from questionnaire.notifications import people
 from questionnaire.notifications.messages import ReviewNotice, Texts, link, send_notice
 from questionnaire.notifications.models import ReminderSent

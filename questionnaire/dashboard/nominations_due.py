@@ -1,6 +1,9 @@
 """Who still has to be named, and by when: focal points within two weeks of the start and
 governmental experts within four (configured durations), for the State under review and for
-each reviewing State. Read only: for the dashboard, reminders and people's home pages."""
+each reviewing State. Read only: for the dashboard, reminders and people's home pages.
+
+It reads the nominations, the seats and the lists of observations (a review whose list is final
+needs nobody more), so it sits with the dashboard, above those features."""
 
 from __future__ import annotations
 
