@@ -10,7 +10,8 @@ from questionnaire.db import metadata
 from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.nominations.models import Nomination
-from questionnaire.notifications.models import OutboxMessage, ReminderSent
+from questionnaire.notifications.models import ReminderSent
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reference.models import State
 from questionnaire.responses.models import Answer, AnswerRevision, SectionProgress
 from questionnaire.reviews.models import (

@@ -11,8 +11,8 @@ from datetime import date
 from questionnaire import create_app, db
 from questionnaire.documents import services
 from questionnaire.documents.models import Publication
-from questionnaire.notifications import services as notifications
 from questionnaire.notifications.cli import run_reminders
+from questionnaire.outbox import services as outbox
 
 
 def render_job(publication_id: int) -> None:
@@ -32,7 +32,7 @@ def deliver_job(ids: list[int] | None = None) -> int:
     app = create_app()
     try:
         with app.app_context(), db.standalone_session(app) as session:
-            return notifications.deliver(session, app, 500, ids=ids).sent
+            return outbox.deliver(session, app, 500, ids=ids).sent
     finally:
         db.get_engine(app).dispose()
 

@@ -41,7 +41,7 @@ from questionnaire.meetings import services as meetings
 from questionnaire.meetings.validation import read_meeting_file
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.responses import services as responses
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewAssignment

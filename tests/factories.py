@@ -34,7 +34,7 @@ from questionnaire.documents import services as publishing
 from questionnaire.documents.crp import CrpRequest
 from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import Meeting
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.responses import services
 from questionnaire.responses import services as responses
 from questionnaire.responses.forms import states_from_answers

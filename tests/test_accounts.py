@@ -25,7 +25,7 @@ from questionnaire.accounts.limits import limiter
 from questionnaire.accounts.models import LoginFailure, RecoveryCode, User
 from questionnaire.accounts.passwords import password_problems
 from questionnaire.audit.models import AuditEntry
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reviews.models import Review
 from tests.conftest import PASSWORD, login
 

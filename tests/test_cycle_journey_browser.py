@@ -27,7 +27,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.cli import cli
 from questionnaire.demo import answer_required
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews import services as reviews

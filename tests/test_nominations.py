@@ -24,7 +24,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.nominations import services
 from questionnaire.nominations.models import Nomination
 from questionnaire.nominations.scope import Purpose
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership

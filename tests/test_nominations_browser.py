@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts import twofactor
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
 from tests.browser import log_in, shoot

@@ -22,8 +22,8 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.db import utcnow
-from questionnaire.notifications.models import OutboxMessage
-from questionnaire.notifications.services import (
+from questionnaire.outbox.models import OutboxMessage
+from questionnaire.outbox.services import (
     MAX_ATTEMPTS,
     QUEUE_NAME,
     SENT_BODY,

@@ -18,8 +18,8 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.dashboard import queries as board
 from questionnaire.dashboard.nominations_due import nominations_due
-from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.reminders import due_items
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reviews import services
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review, ReviewPhase

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from questionnaire import create_app
 from questionnaire import db as database
 from questionnaire.accounts.models import User
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.workspace import services as observations
 from questionnaire.workspace.models import DialogueMessage
 from tests.conftest import reviewing_states_agree

@@ -26,7 +26,7 @@ from werkzeug.test import TestResponse
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reviews.models import (
     Review,
     ReviewAssignment,

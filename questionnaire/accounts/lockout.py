@@ -38,7 +38,7 @@ from questionnaire.accounts.models import LoginFailure, User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.audit.services import record
 from questionnaire.db import utcnow
-from questionnaire.notifications.services import queue_message
+from questionnaire.outbox.services import queue_message
 
 #: Long enough for any IPv6 address in text form.
 ADDRESS_LENGTH = 64

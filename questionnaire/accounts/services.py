@@ -20,7 +20,7 @@ from questionnaire.accounts.passwords import password_problems
 from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.notifications.services import queue_message
+from questionnaire.outbox.services import queue_message
 from questionnaire.reference.models import State
 
 # argon2-cffi's defaults are the RFC 9106 "low memory" argon2id profile.

@@ -18,9 +18,9 @@ from questionnaire.banks.services import bank_of
 from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
 from questionnaire.i18n import current_language
-from questionnaire.notifications.models import OutboxMessage
 from questionnaire.notifications.people import seated_states
-from questionnaire.notifications.services import MAX_ATTEMPTS
+from questionnaire.outbox.models import OutboxMessage
+from questionnaire.outbox.services import MAX_ATTEMPTS
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses.submission import submission_blockers

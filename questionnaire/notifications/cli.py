@@ -9,8 +9,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from questionnaire import db
-from questionnaire.notifications import services
 from questionnaire.notifications.reminders import DEFAULT_DAYS, send_reminders
+from questionnaire.outbox import services
 from questionnaire.reviews.deadlines import Deadlines
 
 

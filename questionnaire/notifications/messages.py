@@ -21,7 +21,7 @@ from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.dates import un_date
 from questionnaire.i18n import isolated, left_to_right, localize, sentences
-from questionnaire.notifications.services import queue_message
+from questionnaire.outbox.services import queue_message
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name

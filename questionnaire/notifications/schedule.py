@@ -5,7 +5,7 @@ Loading this module registers the jobs (RQ's contract for cron configuration mod
 
 from rq import cron
 
-from questionnaire.notifications.services import QUEUE_NAME
+from questionnaire.outbox.services import QUEUE_NAME
 from questionnaire.worker import deliver_job, reminders_job
 
 #: Messages that failed are tried again when due; every five minutes is enough.

@@ -11,8 +11,8 @@ from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
-from questionnaire.notifications import services
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox import services
+from questionnaire.outbox.models import OutboxMessage
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

@@ -25,11 +25,10 @@ from sqlalchemy import event, inspect, or_
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
-from questionnaire.accounts.models import User
-from questionnaire.audit.services import record
+from questionnaire.audit.services import Actor, record
 from questionnaire.db import standalone_session, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.notifications.models import OutboxMessage
+from questionnaire.outbox.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +228,7 @@ def undelivered(db: Session, limit: int = 500) -> list[OutboxMessage]:
     )
 
 
-def retry(db: Session, message: OutboxMessage, actor: User) -> None:
+def retry(db: Session, message: OutboxMessage, actor: Actor) -> None:
     """The secretariat has a message that failed tried again at once, with every attempt."""
     if message.sent_at is not None:
         raise RuleViolation(_l("This message has already been sent."))
