@@ -14,6 +14,7 @@ from alembic import command as alembic_command
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -29,8 +30,8 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.validation import ValidatedBank
 from questionnaire.config import normalize_database_url
 from questionnaire.models import metadata
-from questionnaire.notifications import people
-from questionnaire.notifications.people import seated_states
+from questionnaire.reviews import people
+from questionnaire.reviews.people import seated_states
 from questionnaire.reference import services as reference
 from questionnaire.reference.provisions import load_provisions
 from questionnaire.reviews import services as reviews
@@ -46,6 +47,20 @@ os.environ.setdefault("RATELIMIT_ENABLED", "false")
 # Links in e-mails are built on it; an application outside debug and testing mode (some tests
 # build one) does not start without it.
 os.environ.setdefault("PUBLIC_BASE_URL", "http://localhost")
+
+# Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (or pytest's --hypothesis-profile): `quick`,
+# the default, generates a fifth of the examples each property test asks for (at least one,
+# besides its explicit examples, which always run); `thorough` generates them all.
+settings.register_profile("quick", max_examples=20)
+settings.register_profile("thorough", max_examples=100)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
+
+
+def examples(thorough: int) -> int:
+    """How many examples a property test generates under the profile loaded, for one that
+    generates `thorough` in the thorough profile (scaled as the profiles' default is)."""
+    return max(1, thorough * settings().max_examples // 100)
+
 
 PASSWORD = "correct horse battery staple"
 #: Tables filled once per session and kept between tests.

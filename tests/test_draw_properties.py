@@ -1,4 +1,5 @@
-"""Properties of the drawing of lots over random worlds (hypothesis).
+"""Properties of the drawing of lots over random worlds (hypothesis; the numbers of examples are
+those of the thorough profile, which the quick one scales down: tests/conftest.py).
 
 Every draw either meets every rule of `questionnaire.reviews.draw` or raises DrawImpossible
 naming a State under review and a rule. In small worlds a brute-force search decides whether
@@ -29,6 +30,7 @@ from questionnaire.reviews.draw import (
     draw_lots,
     draw_reviewers,
 )
+from tests.conftest import examples
 
 GROUPS = ("african", "asia_pacific", "eastern_european", "grulac", "weog")
 INSTRUMENTS = ("UNTOC", "TIP", "SOM", "FIR")
@@ -241,7 +243,9 @@ def brute_force(world: World, *, allow_mutual: bool) -> bool:
     return place(0)
 
 
-PROPERTY = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @PROPERTY
@@ -304,7 +308,7 @@ MUTUAL_PAIR_AVOIDABLE = World(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(worlds(max_states=7, max_under_review=3, caps=(1, 3)))
 @example(NEEDS_ANOTHER_ADDITIONAL_REVIEWER)
 @example(MUTUAL_PAIR_AVOIDABLE)
@@ -321,7 +325,7 @@ def test_small_worlds_agree_with_brute_force(world: World) -> None:
         assert not brute_force(world, allow_mutual=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.lists(st.integers(4, 8), min_size=len(GROUPS), max_size=len(GROUPS)),
     st.data(),
@@ -351,7 +355,7 @@ def test_no_mutual_pairs_where_avoiding_them_is_easy(
     assert not mutual_pairs(seats)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(worlds(max_states=20))
 def test_without_any_review_to_give_every_draw_fails(world: World) -> None:
     with pytest.raises(DrawImpossible) as raised:
@@ -360,7 +364,7 @@ def test_without_any_review_to_give_every_draw_fails(world: World) -> None:
     assert "cap" in raised.value.reason or "party to" in raised.value.reason
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(worlds(max_states=12), st.text("xyz", min_size=1, max_size=4))
 def test_whether_a_draw_is_possible_does_not_depend_on_the_seed(world: World, other: str) -> None:
     """The search is complete in small worlds: another seed fails exactly when one fails."""
@@ -374,7 +378,7 @@ def test_whether_a_draw_is_possible_does_not_depend_on_the_seed(world: World, ot
     assert_rules(other_world, other_world.draw())
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(worlds(max_states=25), st.data())
 def test_a_replacement_avoids_the_state_that_declined_and_keeps_the_cap(
     world: World, data: st.DataObject
@@ -554,7 +558,7 @@ def test_too_few_reviewers_for_a_group_are_counted_before_the_search(
     } == {"S10"}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(worlds(max_states=20), st.sampled_from(NO_GROUP_RULES))
 def test_the_setting_for_entities_in_no_group_is_followed(world: World, rule: str) -> None:
     """Excluded: never a reviewer. Other-region only: its one seat per instrument is the

@@ -51,7 +51,7 @@ from tests.access_matrix import (
     build_url,
     restore,
 )
-from tests.conftest import login
+from tests.conftest import examples, login
 from tests.factories import fresh
 
 SQL = "'; DROP TABLE answer; --"
@@ -264,12 +264,13 @@ def check_answer(response: TestResponse, where: str) -> list[str]:
     return []
 
 
-def hostile_settings(examples: int, *, shrink: bool = True) -> settings:
-    """Few examples (every one makes many requests), no deadline, and no example database:
-    the explicit examples are the regressions to keep. The sweeps do not shrink: their report
-    names every route and field that failed, and shrinking one takes minutes."""
+def hostile_settings(thorough: int, *, shrink: bool = True) -> settings:
+    """Few examples (every one makes many requests; `thorough` in the thorough profile, fewer
+    in the quick one: tests/conftest.py), no deadline, and no example database: the explicit
+    examples are the regressions to keep. The sweeps do not shrink: their report names every
+    route and field that failed, and shrinking one takes minutes."""
     return settings(
-        max_examples=examples,
+        max_examples=examples(thorough),
         deadline=None,
         database=None,
         phases=[Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else []),
@@ -638,8 +639,15 @@ QUERY_NAMES = (
     "q", "phase", "phase_id", "instrument", "region", "status", "action", "object_type",
     "review", "actor", "from", "to", "confidential", "next", "language",
 )  # fmt: skip
-#: Rendered PDFs: slow, and they read no parameter but `confidential`, tested on the pages.
-RENDERED = {"responses.pdf", "analysis.pdf"}
+#: Rendered PDFs: slow, and they read no parameter but `confidential`, tested on the pages;
+#: the sweep leaves them out, `test_every_rendered_pdf_takes_hostile_query_parameters` calls
+#: each once.
+RENDERED = {
+    "responses.pdf",
+    "analysis.pdf",
+    "documents.meeting_agenda",
+    "documents.meeting_status_note",
+}
 
 
 @pytest.fixture
@@ -649,13 +657,14 @@ def api_token(db: Session, stage: Stage) -> str:
     return secret
 
 
-def get_routes() -> list[tuple[Row, str]]:
-    """Every GET row of the matrix that someone may open, with who (the API with a token)."""
+def get_routes(*, rendered: bool = False) -> list[tuple[Row, str]]:
+    """Every GET row of the matrix that someone may open, with who (the API with a token):
+    the rendered PDFs only, or all but them."""
     found = []
     for row, outcomes in EXPECTED.items():
         allowed = [actor for actor in ACTORS if outcomes[actor] == "ok"]
         wanted = allowed or row.endpoint == "api.reviews"
-        if row.method == "GET" and row.endpoint not in RENDERED and wanted:
+        if row.method == "GET" and (row.endpoint in RENDERED) == rendered and wanted:
             found.append((row, allowed[0] if allowed else "anon"))
     return found
 
@@ -686,3 +695,16 @@ def test_every_page_takes_hostile_query_parameters(
         else:
             wrong += check_answer(response, where)
     assert not wrong, "\n".join(wrong)
+
+
+def test_every_rendered_pdf_takes_hostile_query_parameters(stage: Stage) -> None:
+    """Each rendered PDF once, its parameters given the hostile values of the sweep's explicit
+    examples in turn."""
+    values = ("²", "\r\n", "9" * 30, "0001-01-01", "9999-12-31", "%_\\")
+    params = {name: values[i % len(values)] for i, name in enumerate(QUERY_NAMES)}
+    routes = get_routes(rendered=True)
+    assert {row.endpoint for row, _actor in routes} == RENDERED
+    for row, actor in routes:
+        url = build_url(stage.app, stage.scene, row)
+        response = stage.clients[actor].get(url, query_string=params)
+        assert response.status_code == 200 and response.mimetype == "application/pdf", row
