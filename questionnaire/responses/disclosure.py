@@ -18,9 +18,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast
+from sqlalchemy import ColumnElement, Select, String, and_, cast, text
 from sqlalchemy import select as core_select
-from sqlalchemy.sql import FromClause
+from sqlalchemy.sql import FromClause, Subquery
 
 from questionnaire.banks.schema import Bank, Question
 from questionnaire.responses.models import Answer
@@ -62,26 +62,44 @@ def disclosed_answers(
         main.c.is_confidential.label("is_confidential"),
     ]
     joined = main
+    latest = latest_submitted_ids(bank_version_id)
     chains = {q.key: condition_chain(bank, q) for q in bank.questions}
     for level in range(max((len(chain) for chain in chains.values()), default=0)):
         targets = {key: chain[level] for key, chain in chains.items() if len(chain) > level}
+        link = _links(targets, f"link_{level}")
         condition = table.alias(f"{CONDITION}{level}")
         on = [
             condition.c.review_id == main.c.review_id,
-            condition.c.question_key == case(targets, value=main.c.question_key),
+            condition.c.question_key == link.c.target,
+            # Said again of the condition's own answer, so that PostgreSQL reads only the
+            # answers that can be conditions rather than every answer of every review.
+            condition.c.review_id.in_(latest),
+            condition.c.question_key.in_(sorted(set(targets.values()))),
         ]
         if not include_confidential:
             on.append(condition.c.is_confidential.is_(False))
+        joined = joined.outerjoin(link, link.c.question_key == main.c.question_key)
         joined = joined.outerjoin(condition, and_(*on))
         columns.append(cast(condition.c.value, String).label(f"{CONDITION}{level}"))
-    query = (
-        core_select(*columns)
-        .select_from(joined)
-        .where(main.c.review_id.in_(latest_submitted_ids(bank_version_id)))
-    )
+    query = core_select(*columns).select_from(joined).where(main.c.review_id.in_(latest))
     if not include_confidential:
         query = query.where(main.c.is_confidential.is_(False))
     return query
+
+
+def _links(targets: dict[str, str], name: str) -> Subquery:
+    """`targets` (question key -> key of the question it depends on) as a table of the
+    statement, (`question_key`, `target`), that the database joins by hashing: a CASE of every
+    key was evaluated branch by branch for every answer. VALUES with its default column names,
+    which PostgreSQL and SQLite share."""
+    pairs = sorted(targets.items())
+    rows = ", ".join(f"(:{name}_key_{n}, :{name}_target_{n})" for n in range(len(pairs)))
+    values = {f"{name}_key_{n}": key for n, (key, _target) in enumerate(pairs)}
+    values |= {f"{name}_target_{n}": target for n, (_key, target) in enumerate(pairs)}
+    statement = text(
+        f"SELECT column1 AS question_key, column2 AS target FROM (VALUES {rows}) AS pairs"
+    )
+    return statement.bindparams(**values).columns(question_key=String, target=String).subquery(name)
 
 
 def condition_columns(answers: FromClause) -> list[Any]:
