@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session, select
@@ -18,6 +19,7 @@ from sqlmodel import Session, select
 from questionnaire import create_app
 from questionnaire import db as database
 from questionnaire.accounts.models import User
+from questionnaire.cli import cli
 from questionnaire.outbox.models import OutboxMessage
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -114,32 +116,40 @@ def test_the_demo_sets_the_public_address_to_its_own() -> None:
         assert "PUBLIC_BASE_URL=http://0.0.0.0:8123" in command, command
 
 
-def _command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """The `questionnaire` command in production mode, without PUBLIC_BASE_URL."""
+def _command(tmp_path: Path, *args: str) -> Result:
+    """The `questionnaire` command in production mode, without PUBLIC_BASE_URL, run in this
+    process (the entry point itself is run by the test of a command that refuses)."""
+    env = {
+        "PUBLIC_BASE_URL": None,
+        "MAIL_SERVER": None,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    return CliRunner().invoke(cli, args, env=env, prog_name="questionnaire")
+
+
+def test_commands_that_write_no_link_run_without_a_public_address(tmp_path: Path) -> None:
+    upgraded = _command(tmp_path, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
+    validated = _command(tmp_path, "banks", "validate")
+    assert validated.exit_code == 0, validated.stderr
+
+
+def test_a_command_that_writes_a_link_refuses_with_the_reason_and_records_nothing(
+    tmp_path: Path,
+) -> None:
+    upgraded = _command(tmp_path, "db", "upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
     env = {k: v for k, v in os.environ.items() if k not in ("PUBLIC_BASE_URL", "MAIL_SERVER")}
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    return subprocess.run(
-        [str(PROJECT_ROOT / ".venv" / "bin" / "questionnaire"), *args],
+
+    demo = subprocess.run(  # the installed entry point, which turns the refusal into a message
+        [str(PROJECT_ROOT / ".venv" / "bin" / "questionnaire"), "demo"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
         timeout=300,
     )
-
-
-def test_commands_that_write_no_link_run_without_a_public_address(tmp_path: Path) -> None:
-    assert _command(tmp_path, "db", "upgrade").returncode == 0
-    validated = _command(tmp_path, "banks", "validate")
-    assert validated.returncode == 0, validated.stderr
-
-
-def test_a_command_that_writes_a_link_refuses_with_the_reason_and_records_nothing(
-    tmp_path: Path,
-) -> None:
-    assert _command(tmp_path, "db", "upgrade").returncode == 0
-
-    demo = _command(tmp_path, "demo")
 
     assert demo.returncode == 1
     assert "Error: Set PUBLIC_BASE_URL" in demo.stderr and "Traceback" not in demo.stderr
