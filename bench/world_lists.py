@@ -23,12 +23,12 @@ from questionnaire.banks.services import bank_of
 from questionnaire.documents.crp import CrpRequest
 from questionnaire.meetings.services import record_meeting
 from questionnaire.meetings.spec import MeetingFile
-from questionnaire.notifications.people import seated_states
 from questionnaire.responses import services as responses
 from questionnaire.responses.models import Answer, AnswerRevision
 from questionnaire.responses.progress import missing_required
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
+from questionnaire.reviews.people import seated_states
 from questionnaire.workspace import services as observations
 from questionnaire.workspace import signoff
 from questionnaire.workspace.models import Observation

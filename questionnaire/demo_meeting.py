@@ -27,10 +27,10 @@ from questionnaire.meetings.services import agenda_symbol, record_meeting
 from questionnaire.meetings.validation import read_meeting_file
 from questionnaire.nominations import services as nominations
 from questionnaire.nominations.scope import Purpose
-from questionnaire.notifications.people import seated_states
 from questionnaire.reference.models import State
 from questionnaire.responses import services as responses
 from questionnaire.reviews.models import Review, ReviewPhase
+from questionnaire.reviews.people import seated_states
 from questionnaire.workspace import services as observations
 from questionnaire.workspace import signoff, translation_records, translations
 

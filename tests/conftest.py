@@ -30,12 +30,12 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.validation import ValidatedBank
 from questionnaire.config import normalize_database_url
 from questionnaire.models import metadata
-from questionnaire.reviews import people
-from questionnaire.reviews.people import seated_states
 from questionnaire.reference import services as reference
 from questionnaire.reference.provisions import load_provisions
+from questionnaire.reviews import people
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
+from questionnaire.reviews.people import seated_states
 from questionnaire.workspace import services as observations
 from questionnaire.workspace import signoff
 

@@ -37,8 +37,8 @@ from questionnaire.i18n import (
     sentences,
 )
 from questionnaire.nominations.forms import NominationForm
-from questionnaire.notifications.messages import ReviewNotice, compose
 from questionnaire.reviews.models import Review
+from questionnaire.reviews.notices import ReviewNotice, compose
 from tests.conftest import PROJECT_ROOT, login
 
 TRANSLATIONS = PROJECT_ROOT / "questionnaire" / "translations"

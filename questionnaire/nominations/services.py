@@ -21,9 +21,9 @@ from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
+from questionnaire.nominations import events
 from questionnaire.nominations.models import NOMINATION_ROLES, REVIEWING_ROLES, Nomination
 from questionnaire.nominations.scope import NominationRefused, Purpose, covered_reviews, side_of
-from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews import services as reviews

@@ -18,13 +18,13 @@ from questionnaire.banks.services import bank_of
 from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
 from questionnaire.i18n import current_language
-from questionnaire.notifications.people import seated_states
 from questionnaire.outbox.models import OutboxMessage
 from questionnaire.outbox.services import MAX_ATTEMPTS
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses.submission import submission_blockers
 from questionnaire.reviews.deadlines import of_review
+from questionnaire.reviews.people import seated_states
 from questionnaire.reviews.queries import ReviewRow, reviews_for
 from questionnaire.workspace import signoff
 from questionnaire.workspace.dialogue import open_requests

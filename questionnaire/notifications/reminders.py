@@ -19,13 +19,13 @@ from questionnaire.accounts.models import User
 from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
 from questionnaire.i18n import current_language
-from questionnaire.notifications import people
-from questionnaire.notifications.messages import ReviewNotice, Texts, link, send_notice
 from questionnaire.notifications.models import ReminderSent
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.reviews import people
 from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import Review
+from questionnaire.reviews.notices import ReviewNotice, Texts, link, send_notice
 from questionnaire.workspace.models import DialogueMessage, ListOfObservations, Observation
 
 #: Days before a deadline at which a reminder is sent; one more is sent once it has passed.

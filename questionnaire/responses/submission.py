@@ -13,7 +13,7 @@ from questionnaire.audit.services import record
 from questionnaire.banks.schema import Bank, Section
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.notifications import events
+from questionnaire.responses import events
 from questionnaire.responses.models import Answer, SectionProgress
 from questionnaire.responses.progress import missing_required, visible_questions
 from questionnaire.responses.queries import answers_of, progress_rows

@@ -9,11 +9,11 @@ from flask_login import login_required
 from questionnaire import db
 from questionnaire.accounts.models import User
 from questionnaire.i18n import current_language
-from questionnaire.notifications import people
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses import services
 from questionnaire.responses.access import load_review
+from questionnaire.reviews import people
 
 bp = Blueprint("submission", __name__, url_prefix="/reviews/<int:review_id>/submission")
 

@@ -17,11 +17,10 @@ from questionnaire.banks.services import bank_of, instruments_without_bank
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language, list_of
-from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reference.services import instruments_as_at
-from questionnaire.reviews import contributions
+from questionnaire.reviews import contributions, events
 from questionnaire.reviews.deadlines import Deadlines, reviews_due_again
 from questionnaire.reviews.draw import NO_GROUP_ANY, NO_GROUP_RULES
 

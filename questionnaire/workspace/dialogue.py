@@ -13,8 +13,8 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
-from questionnaire.notifications import events
 from questionnaire.reviews.models import Review
+from questionnaire.workspace import events
 from questionnaire.workspace.models import MAX_TEXT, DialogueMessage, ListOfObservations
 
 

@@ -15,11 +15,10 @@ from questionnaire.banks.schema import Bank
 from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
-from questionnaire.notifications import events
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review
-from questionnaire.workspace import signoff
+from questionnaire.workspace import events, signoff
 from questionnaire.workspace.languages import writer_language
 from questionnaire.workspace.models import (
     CATEGORIES,

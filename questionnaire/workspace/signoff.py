@@ -19,9 +19,10 @@ from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.nominations.models import Nomination
-from questionnaire.notifications import events, people
-from questionnaire.notifications.people import seated_states
+from questionnaire.reviews import people
 from questionnaire.reviews.models import Review, ReviewMembership
+from questionnaire.reviews.people import seated_states
+from questionnaire.workspace import events
 from questionnaire.workspace.models import (
     ListAgreement,
     ListOfObservations,

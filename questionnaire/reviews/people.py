@@ -1,4 +1,4 @@
-"""Who is told about what happens in a review."""
+"""Who sits in a review, and so who is told about what happens in it."""
 
 from __future__ import annotations
 

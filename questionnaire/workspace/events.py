@@ -1,82 +1,23 @@
-"""The review events people are told about by e-mail, with what each asks of them.
+"""What the reviewing States' work tells people by e-mail (a message of the dialogue, the list
+of observations moving on, a reviewing State's agreement), with what each asks of them.
 
 Called by the services that make the change, in its transaction: the messages leave once it
-commits (notifications.services).
+commits (`questionnaire.outbox`).
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
-from questionnaire.banks.models import BankVersion
-from questionnaire.dates import un_date
 from questionnaire.i18n import current_language
-from questionnaire.nominations.models import Nomination
-from questionnaire.notifications import people
-from questionnaire.notifications.messages import ReviewNotice, link, send_notice
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
-from questionnaire.reviews.deadlines import of_review
-from questionnaire.reviews.labels import ROLE_LABELS
+from questionnaire.reviews import people
 from questionnaire.reviews.models import Review
+from questionnaire.reviews.notices import ReviewNotice, link, send_notice
 from questionnaire.workspace.labels import LIST_STATUS_LABELS, MESSAGE_KIND_LABELS
-
-
-def answers_submitted(db: Session, review: Review, author: User) -> None:
-    """Tell the reviewing States and the secretariat that the answers are in."""
-    assert review.submitted_at is not None
-    due = of_review(db, review).feedback_due(review.submitted_at.date())
-
-    def for_reviewers(state: str) -> tuple[str, str, str]:
-        return (
-            _("Answers submitted: review of %(state)s", state=state),
-            _(
-                "%(name)s, focal point of %(state)s, has submitted the answers of %(state)s.",
-                name=author.full_name,
-                state=state,
-            ),
-            _(
-                "Read the answers and send your written feedback (questions and requests for "
-                "clarification) in the dialogue on each article."
-            ),
-        )
-
-    def for_secretariat(state: str) -> tuple[str, str, str]:
-        subject, happened, _expected = for_reviewers(state)
-        return (
-            subject,
-            happened,
-            _("The reviewing States now read the answers and send their written feedback."),
-        )
-
-    url = link("workspace.overview", review_id=review.id)
-    send_notice(db, ReviewNotice(review, for_reviewers, url, due), people.reviewers(db, review))
-    send_notice(db, ReviewNotice(review, for_secretariat, url, due), people.secretariat(db))
-
-
-def answers_deadline_changed(db: Session, review: Review, author: User, *, previous: date) -> None:
-    """Tell the State's focal point and experts that their answers are now due on another day."""
-
-    def texts(state: str) -> tuple[str, str, str]:
-        return (
-            _("New deadline for the answers: review of %(state)s", state=state),
-            _(
-                "The secretariat has changed the deadlines of the phase. The answers of "
-                "%(state)s, due on %(previous)s until now, are due on %(date)s.",
-                state=state,
-                previous=un_date(previous),
-                date=un_date(review.answers_due_on),
-            ),
-            _("Submit the answers to the questionnaire by the new deadline."),
-        )
-
-    url = link("responses.overview", review_id=review.id)
-    recipients = people.respondents(db, review, ("focal_point", "expert"))
-    send_notice(db, ReviewNotice(review, texts, url, review.answers_due_on), recipients)
 
 
 def _dialogue_expected(kind: str) -> str:
@@ -205,57 +146,3 @@ def list_agreement(
     url = link("workspace.list_page", review_id=review.id)
     recipients = [u for u in people.reviewers(db, review) if u.id != author.id]
     send_notice(db, ReviewNotice(review, texts, url), recipients)
-
-
-def nominated(
-    db: Session, user: User, nomination: Nomination, reviews: list[Review], *, is_new: bool
-) -> None:
-    """Tell a person named by a note verbale what they were named to, and what comes next."""
-    if not reviews:
-        return
-
-    def texts(state: str) -> tuple[str, str, str]:
-        values = {
-            "nominating": _state_name(db, nomination.nominating_state),
-            "role": str(ROLE_LABELS.get(nomination.role, nomination.role)),
-            "state": state,
-            "reference": nomination.note_reference,
-            "instruments": ", ".join(sorted({_instrument(db, r) for r in reviews})),
-        }
-        happened = _(
-            "%(nominating)s has named you %(role)s for the review of %(state)s "
-            "(%(instruments)s), by its note verbale %(reference)s.",
-            **values,
-        )
-        if nomination.side == "reviewing":
-            expected = _(
-                "Once %(state)s has submitted its answers, read them and send your written "
-                "feedback in the dialogue on each article.",
-                **values,
-            )
-        elif nomination.role == "observer":
-            expected = _("You can read the answers and follow the dialogue on the review.")
-        else:
-            expected = _(
-                "Answer the questionnaire with the other experts; the focal point checks and "
-                "submits the answers."
-            )
-        if is_new:
-            expected += " " + _(
-                "First activate your account with the link sent to you in a separate e-mail."
-            )
-        return _("Your nomination: review of %(state)s", state=state), happened, expected
-
-    due = reviews[0].answers_due_on if nomination.side == "under_review" else None
-    notice = ReviewNotice(reviews[0], texts, link("reviews.home"), due)
-    send_notice(db, notice, [user])
-
-
-def _state_name(db: Session, code: str) -> str:
-    row = db.get(State, code)
-    return state_name(row, current_language()) if row else code
-
-
-def _instrument(db: Session, review: Review) -> str:
-    version = db.get(BankVersion, review.bank_version_id)
-    return version.instrument if version else ""
