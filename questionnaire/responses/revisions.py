@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, null, select, update
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
@@ -32,30 +32,40 @@ _LATEST_ID = (
     .limit(1)
     .scalar_subquery()
 )
+_ANSWER_COLUMNS = (
+    _ANSWER.c.id,
+    _ANSWER.c.question_key,
+    _ANSWER.c.value,
+    _ANSWER.c.is_confidential,
+    _ANSWER.c.version,
+    _ANSWER.c.language,
+    _ANSWER.c.is_carried_forward,
+    _ANSWER.c.updated_by_id,
+    _ANSWER.c.updated_at,
+)
+#: What a change reads of an answer's latest revision: only an autosave may merge into it.
+_LATEST_COLUMNS = (
+    _REVISION.c.id.label("revision_id"),
+    _REVISION.c.kind.label("revision_kind"),
+    _REVISION.c.is_confidential.label("revision_confidential"),
+    _REVISION.c.changed_by_id.label("revision_by_id"),
+    _REVISION.c.started_at.label("revision_started_at"),
+)
+_OF_REVIEW_BY_KEY = (
+    _ANSWER.c.review_id == bindparam("review_id"),
+    _ANSWER.c.question_key.in_(bindparam("keys", expanding=True)),
+)
 #: Answers of a review by question key, each with its latest revision (NULLs before the first).
 ANSWER_AND_LATEST = (
-    select(
-        _ANSWER.c.id,
-        _ANSWER.c.question_key,
-        _ANSWER.c.value,
-        _ANSWER.c.is_confidential,
-        _ANSWER.c.version,
-        _ANSWER.c.language,
-        _ANSWER.c.is_carried_forward,
-        _ANSWER.c.updated_by_id,
-        _ANSWER.c.updated_at,
-        _REVISION.c.id.label("revision_id"),
-        _REVISION.c.kind.label("revision_kind"),
-        _REVISION.c.is_confidential.label("revision_confidential"),
-        _REVISION.c.changed_by_id.label("revision_by_id"),
-        _REVISION.c.started_at.label("revision_started_at"),
-    )
+    select(*_ANSWER_COLUMNS, *_LATEST_COLUMNS)
     .select_from(_ANSWER.outerjoin(_REVISION, _REVISION.c.id == _LATEST_ID))
-    .where(
-        _ANSWER.c.review_id == bindparam("review_id"),
-        _ANSWER.c.question_key.in_(bindparam("keys", expanding=True)),
-    )
+    .where(*_OF_REVIEW_BY_KEY)
 )
+#: The same rows with NULLs for the latest revision, for a change that never merges into it
+#: (every kind but an autosave): a Save of a whole section skips the lookup of 20 revisions.
+ANSWER_ALONE = select(
+    *_ANSWER_COLUMNS, *(null().label(column.name) for column in _LATEST_COLUMNS)
+).where(*_OF_REVIEW_BY_KEY)
 _COALESCE = (
     update(_REVISION)
     .where(_REVISION.c.id == bindparam("revision_id"))

@@ -25,7 +25,12 @@ from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.responses.models import Answer
 from questionnaire.responses.question_types import InvalidValue
-from questionnaire.responses.revisions import ANSWER_AND_LATEST, Revised, record_revisions
+from questionnaire.responses.revisions import (
+    ANSWER_ALONE,
+    ANSWER_AND_LATEST,
+    Revised,
+    record_revisions,
+)
 from questionnaire.reviews.models import Review
 
 
@@ -120,9 +125,14 @@ def hold_open(db: Session, review: Review, *, locked: bool = False) -> None:
         raise RuleViolation(_l("The answers have been submitted and can no longer be changed."))
 
 
-def current_answers(db: Session, review_id: int, keys: Sequence[str]) -> dict[str, Any]:
-    """The answers to `keys` with their latest revisions, by question key, in one query."""
-    rows = db.connection().execute(ANSWER_AND_LATEST, {"review_id": review_id, "keys": keys})
+def current_answers(
+    db: Session, review_id: int, keys: Sequence[str], with_latest_revision: bool = True
+) -> dict[str, Any]:
+    """The answers to `keys` with their latest revisions, by question key, in one query.
+    Without `with_latest_revision`, the revision's columns are NULL (`Revised.of_change`
+    then records a change that merges into nothing)."""
+    query = ANSWER_AND_LATEST if with_latest_revision else ANSWER_ALONE
+    rows = db.connection().execute(query, {"review_id": review_id, "keys": keys})
     return {row.question_key: row for row in rows}
 
 
@@ -151,7 +161,8 @@ def save_answers(
     outcome = SaveOutcome()
     user_id = user.id  # read once: `user` is often the request's proxy
     assert user_id is not None
-    current = current_answers(db, id_of(review), [c.key for c in changes])
+    may_coalesce = kind == "autosave"  # see `revisions.coalesces`
+    current = current_answers(db, id_of(review), [c.key for c in changes], may_coalesce)
     now = utcnow()
     creations, updates = [], []
     for change in changes:
