@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
@@ -64,9 +65,10 @@ class _Group:
     reviews: dict[int, str]  # review id -> instrument
 
 
-def _named(db: Session, review_ids: list[int]) -> dict[tuple[int, str], set[str]]:
-    """(review id, State of the member) -> the roles named there; a reviewing State's
-    members count by their nomination's role (an unnominated reviewer counts as an expert)."""
+def _named(db: Session, review_ids: SelectOfScalar[int | None]) -> dict[tuple[int, str], set[str]]:
+    """(review id, State of the member) -> the roles named there, in the reviews of the query
+    `review_ids`; a reviewing State's members count by their nomination's role (an unnominated
+    reviewer counts as an expert)."""
     rows = db.exec(
         select(ReviewMembership.review_id, ReviewMembership.role, User.state_code, Nomination.role)
         .join(User, col(User.id) == ReviewMembership.user_id)
@@ -103,7 +105,7 @@ class _ReviewRow(NamedTuple):
 
 def _groups(db: Session) -> list[_Group]:
     # Columns, not ORM objects: every review of the mechanism is read for the dashboard.
-    rows = [_ReviewRow._make(row) for row in db.connection().execute(_REVIEWS)]
+    rows = [_ReviewRow._make(row) for row in db.connection().execute(_REVIEWS).all()]
     groups: dict[tuple[Any, ...], _Group] = {}
 
     def add(key: tuple[Any, ...], review: _ReviewRow, instrument: str, started: date) -> None:
@@ -174,14 +176,15 @@ def nominations_due(
     """Every role still to be named, overdue or not (`DueNomination.is_overdue(today)`),
     soonest deadline first. Reviews whose list of observations is final need nobody more."""
     groups = _groups(db)
-    final = set(
-        db.exec(select(ListOfObservations.review_id).where(ListOfObservations.status == "final"))
-    )
+    finals = select(ListOfObservations.review_id).where(ListOfObservations.status == "final")
+    final = set(db.exec(finals))
     for group in groups:
         group.reviews = {k: v for k, v in group.reviews.items() if k not in final}
     groups = [g for g in groups if g.reviews]
-    ids = [review_id for group in groups for review_id in group.reviews]
-    named = _named(db, ids) if ids else {}
+    # Every review is in a group of its State under review: those left are every review whose
+    # list is not final, read as a query rather than sent as a list of every review's id.
+    others = select(col(Review.id)).where(col(Review.id).not_in(finals))
+    named = _named(db, others) if groups else {}
     deadlines = deadlines or Deadlines.configured()
     items = _missing(groups, named, deadlines, by_phase(db, deadlines))
     return sorted(items, key=lambda i: (i.due_on, i.state_under_review, i.side, i.state_code))

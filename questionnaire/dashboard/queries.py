@@ -4,8 +4,8 @@ overdue, filtered, sorted, grouped by State and cut into pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, col, select
@@ -32,11 +32,25 @@ from questionnaire.workspace.models import (
 ReviewIds = SelectOfScalar[int | None]
 
 
+class ReviewFacts(NamedTuple):
+    """What the dashboard shows and counts of a review: its columns, read as such (every
+    review of the mechanism is read on every request)."""
+
+    id: int
+    state_code: str
+    status: str
+    bank_version_id: int
+    phase_id: int | None
+    started_on: date
+    answers_due_on: date
+    submitted_at: datetime | None
+
+
 @dataclass(frozen=True)
 class DashboardRow:
     """One review on the secretariat's dashboard, with what is overdue."""
 
-    review: Review
+    review: ReviewFacts
     state: State
     instrument: str
     phase_name: str | None
@@ -56,12 +70,18 @@ class DashboardFilters:
 
 
 def dashboard(
-    db: Session, filters: DashboardFilters, deadlines: Deadlines, today: date
+    db: Session,
+    filters: DashboardFilters,
+    deadlines: Deadlines,
+    today: date,
+    states: dict[str, State] | None = None,
 ) -> list[DashboardRow]:
-    """Every review matching the filters, with its reviewers and overdue items."""
-    rows = db.exec(_matching(filters)).all()
+    """Every review matching the filters, with its reviewers and overdue items; `states` are
+    every State by code, read here if not given."""
+    rows: list[Any] = list(db.exec(_matching(filters)).all())
     # Each State once, not once per review: its names are JSON, decoded on every row read.
-    states = {state.code: state for state in db.exec(select(State))}
+    if states is None:
+        states = {state.code: state for state in db.exec(select(State))}
     # The reviews' figures are read for the same filters in SQL: a list of every review's id
     # in each statement (889 of them) cost more than the statements themselves.
     ids = _matching_ids(filters)
@@ -75,15 +95,16 @@ def dashboard(
     lists = _list_statuses(db, ids)
     reviewers = _active_reviewers(db, ids)
     result = []
-    phase_deadlines = by_phase(db, deadlines)
-    for review, instrument, phase_name in rows:
+    dues = {phase: _DueDates(durations) for phase, durations in by_phase(db, deadlines).items()}
+    for *columns, instrument, phase_name in rows:
+        review = ReviewFacts(*columns)
         state = states[review.state_code]
-        review_id: Any = review.id  # always set on rows read from the database
+        review_id = review.id
         overdue = _overdue(
             review,
             roles,
             feedback.get(review_id, 0),
-            phase_deadlines.get(review.phase_id, deadlines),
+            dues.get(review.phase_id, dues[None]),
             today,
         )
         list_status = lists.get(review_id, "drafting" if review.status == "submitted" else "")
@@ -102,11 +123,15 @@ def dashboard(
     return result
 
 
-def _matching(filters: DashboardFilters) -> Select[Review, str, str]:
-    """The reviews matching the filters (but the status), with their instrument and phase's
-    name, by State and instrument."""
+def _matching(filters: DashboardFilters) -> Select[Any]:
+    """The reviews matching the filters (but the status): the columns of `ReviewFacts`, then
+    their instrument and phase's name, by State and instrument."""
     query = (
-        select(Review, BankVersion.instrument, ReviewPhase.name)
+        select(  # type: ignore[call-overload]
+            *(getattr(Review, name) for name in ReviewFacts._fields),
+            BankVersion.instrument,
+            ReviewPhase.name,
+        )
         .join(State, col(State.code) == Review.state_code)
         .join(BankVersion, col(BankVersion.id) == Review.bank_version_id)
         .join(ReviewPhase, col(ReviewPhase.id) == Review.phase_id, isouter=True)
@@ -195,7 +220,22 @@ def has_status(row: DashboardRow, status: str | None) -> bool:
 
 def totals(rows: list[DashboardRow]) -> dict[str, int]:
     """How many of `rows` are counted under each status of `DASHBOARD_TOTALS`."""
-    return {status: sum(has_status(row, status) for row in rows) for status in DASHBOARD_TOTALS}
+    found = dict.fromkeys(DASHBOARD_TOTALS, 0)
+    for row in rows:
+        # The statuses `has_status` counts a row under: its review's, its list's, overdue.
+        for status in (row.review.status, row.list_status, "overdue" if row.overdue else ""):
+            if status in found:
+                found[status] += 1
+    return found
+
+
+def _name_keys(rows: list[DashboardRow], language: str) -> dict[str, tuple[str, str]]:
+    """The `collation_key` of the name in `language` of each State of `rows`, by code: once
+    per State, not once per review."""
+    return {
+        code: collation_key(state_name(state, language))
+        for code, state in {row.state.code: row.state for row in rows}.items()
+    }
 
 
 def matching_name(rows: list[DashboardRow], text: str, language: str) -> list[DashboardRow]:
@@ -203,7 +243,8 @@ def matching_name(rows: list[DashboardRow], text: str, language: str) -> list[Da
     wanted = collation_key(text)[0]
     if not wanted:
         return rows
-    return [row for row in rows if wanted in collation_key(state_name(row.state, language))[0]]
+    keys = _name_keys(rows, language)
+    return [row for row in rows if wanted in keys[row.state.code][0]]
 
 
 #: How the dashboard can be sorted.
@@ -213,8 +254,10 @@ DASHBOARD_SORTS = ("state", "instrument", "status", "due")
 def sorted_rows(rows: list[DashboardRow], sort: str, language: str) -> list[DashboardRow]:
     """The rows sorted by `sort` (one of `DASHBOARD_SORTS`), then by State and instrument."""
 
+    keys = _name_keys(rows, language)
+
     def by_state(row: DashboardRow) -> tuple[tuple[str, str], str]:
-        return collation_key(state_name(row.state, language)), row.instrument
+        return keys[row.state.code], row.instrument
 
     if sort == "instrument":
         return sorted(rows, key=lambda row: (row.instrument, by_state(row)))
@@ -233,19 +276,36 @@ def _count_by(db: Session, query) -> dict[tuple[Any, str], int]:  # type: ignore
     return {(review_id, role): count for review_id, role, count in db.exec(query).all()}
 
 
+class _DueDates:
+    """The deadlines of one phase's durations, each computed once per kind and day: the
+    reviews of a phase share their start, and many their day of submission."""
+
+    def __init__(self, deadlines: Deadlines) -> None:
+        self.rules = {
+            "focal_point": deadlines.focal_point_due,
+            "experts": deadlines.experts_due,
+            "feedback": deadlines.feedback_due,
+        }
+        self.found: dict[tuple[str, date], date] = {}
+
+    def __call__(self, kind: str, day: date) -> date:
+        key = (kind, day)
+        if key not in self.found:
+            self.found[key] = self.rules[kind](day)
+        return self.found[key]
+
+
 def _overdue(
-    review: Review,
+    review: ReviewFacts,
     roles: dict[tuple[Any, str], int],
     feedback: int,
-    deadlines: Deadlines,
+    due: _DueDates,
     today: date,
 ) -> tuple[str, ...]:
     items = []
-    if not roles.get((review.id, "focal_point")) and today > deadlines.focal_point_due(
-        review.started_on
-    ):
+    if not roles.get((review.id, "focal_point")) and today > due("focal_point", review.started_on):
         items.append("focal_point")
-    if not roles.get((review.id, "expert")) and today > deadlines.experts_due(review.started_on):
+    if not roles.get((review.id, "expert")) and today > due("experts", review.started_on):
         items.append("experts")
     if review.status == "answering" and today > review.answers_due_on:
         items.append("answers")
@@ -253,7 +313,7 @@ def _overdue(
         review.status == "submitted"
         and review.submitted_at is not None
         and not feedback
-        and today > deadlines.feedback_due(review.submitted_at.date())
+        and today > due("feedback", review.submitted_at.date())
     ):
         items.append("feedback")
     return tuple(items)

@@ -69,7 +69,8 @@ def index() -> ResponseReturnValue:
     )
     session = db.session()
     language = current_language()
-    everything = board.dashboard(session, filters, Deadlines.configured(), date.today())
+    states = {s.code: s for s in session.exec(select(State))}
+    everything = board.dashboard(session, filters, Deadlines.configured(), date.today(), states)
     everything = board.matching_name(everything, form.q.data or "", language)
     status = form.status.data or None
     rows = board.sorted_rows(
@@ -91,7 +92,7 @@ def index() -> ResponseReturnValue:
         pages=len(pages),
         phase=phase,
         is_drawn=bool(phase and queries.is_drawn(session, phase)),
-        states={s.code: s for s in session.exec(select(State))},
+        states=states,
         draw_form=DrawForm(),
         overdue_nominations=nominations_due.overdue(session, date.today(), filters.phase_id),
     )
