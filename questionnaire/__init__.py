@@ -19,15 +19,15 @@ from questionnaire.banks import views as banks_views
 from questionnaire.dashboard import views as dashboard_views
 from questionnaire.documents import views as documents_views
 from questionnaire.exports import views as exports_views
+from questionnaire.home import views as home_views
 from questionnaire.meetings import views as meetings_views
 from questionnaire.nominations import views as nominations_views
 from questionnaire.notifications import views as notifications_views
-from questionnaire.responses import overview as responses_overview
 from questionnaire.responses import services as responses_services
 from questionnaire.responses import submission_views
 from questionnaire.responses import views as responses_views
 from questionnaire.reviews import contributions, deadline_views, roles
-from questionnaire.reviews import views as reviews_views
+from questionnaire.reviews import phase_views as reviews_views
 from questionnaire.workspace import signoff_views, translation_views
 from questionnaire.workspace import views as workspace_views
 
@@ -60,6 +60,7 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
     app.register_blueprint(analysis_views.bp)
     app.register_blueprint(banks_views.bp)
     app.register_blueprint(audit_views.bp)
+    app.register_blueprint(home_views.bp)
     app.register_blueprint(reviews_views.bp)
     app.register_blueprint(dashboard_views.bp)
     app.register_blueprint(deadline_views.bp)
@@ -84,5 +85,4 @@ def create_app(overrides: dict[str, Any] | None = None, *, check_schema: bool = 
 def _build_on_reviews(app: Flask) -> None:
     """What the features built on the reviews add to the reviews' pages and new reviews."""
     parts = contributions.of(app)
-    parts.home.append(responses_overview.home_progress)
     parts.review_opened.append(responses_services.carry_forward)

@@ -116,7 +116,7 @@ users.new                  GET    -            login  404    404    404    404  
 users.new                  POST   -            login  404    404    404    404    404    ok
 users.resend_activation    POST   -            login  404    404    404    404    404    ok
 users.reset_two_factor     POST   -            login  404    404    404    404    404    ok
-reviews.home               GET    -            login  ok     ok     ok     ok     ok     ok
+home.index                 GET    -            login  ok     ok     ok     ok     ok     ok
 reviews.new_phase          GET    -            login  404    404    404    404    404    ok
 reviews.new_phase          POST   -            login  404    404    404    404    404    ok
 dashboard.index            GET    -            login  404    404    404    404    404    ok

@@ -100,7 +100,7 @@ FORM_PAGES = {
     "users.reset_two_factor": [("users.index", "-")],
     "account.two_factor_disable": [("account.overview", "-")],
     "account.recovery_codes": [("account.overview", "-")],
-    "accounts.set_language": [("reviews.home", "-")],
+    "accounts.set_language": [("home.index", "-")],
 }
 
 

@@ -1,5 +1,6 @@
 """Who may do what on every route of the review workspace (`workspace`), of the reviews
-pages (`reviews`) and of the dashboard (`dashboard`), at every stage of a review.
+pages (`reviews`), of the dashboard (`dashboard`) and of the home page (`home`), at every stage
+of a review.
 
 EXPECTED is the one table of expectations: a row per call and stage, a column per actor. Every
 (endpoint, method) of those blueprints must be called by some row; a route added without a row
@@ -301,7 +302,7 @@ CALLS = (
         WS + "/list/transition",
         lambda scene, actor: {"to_status": "drafting"},
     ),
-    Call("home", "reviews.home", "GET", "/"),
+    Call("home", "home.index", "GET", "/"),
     Call("new phase form", "reviews.new_phase", "GET", "/phases/new"),
     Call(
         "open a phase",
@@ -341,7 +342,7 @@ CALLS = (
     Call("assignments", "reviews.assignments", "GET", "/reviews/{review}/assignments"),
 )
 WORKSPACE_CALLS = [c for c in CALLS if c.endpoint.startswith("workspace.")]
-REVIEWS_CALLS = [c for c in CALLS if c.endpoint.startswith(("reviews.", "dashboard."))]
+REVIEWS_CALLS = [c for c in CALLS if c.endpoint.startswith(("reviews.", "dashboard.", "home."))]
 
 
 def _count(db: Session, model: type) -> int:
@@ -514,7 +515,7 @@ def test_every_route_is_in_the_table(app: Flask) -> None:
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith(("workspace.", "reviews.", "dashboard."))
+        if rule.endpoint.startswith(("workspace.", "reviews.", "dashboard.", "home."))
         for method in rule.methods or ()
         if method not in ("HEAD", "OPTIONS")
     }

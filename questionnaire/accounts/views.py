@@ -93,7 +93,7 @@ def _load_user(session_id: str) -> User | None:
 @limiter.limit(LOGIN_LIMIT, methods=["POST"])
 def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        return redirect(url_for("reviews.home"))
+        return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         session_db = db.session()
@@ -111,7 +111,7 @@ def login() -> ResponseReturnValue:
                 return redirect(url_for("account.two_factor_setup"))
             services.record_login(session_db, user, lockout.client_address())
             login_state.complete(user)
-            return redirect(next_url or url_for("reviews.home"))
+            return redirect(next_url or url_for("home.index"))
         form.password.errors = [
             attempt.refusal.message()
             if attempt.refusal
@@ -152,7 +152,7 @@ def login_code() -> ResponseReturnValue:
                     ),
                     "info",
                 )
-            return redirect(next_url or url_for("reviews.home"))
+            return redirect(next_url or url_for("home.index"))
         refused = lockout.record_failure(session_db, user.email, "code", address)
         if refused is not None and refused.is_lockout:
             login_state.abandon()
@@ -183,7 +183,7 @@ def set_language() -> ResponseReturnValue:
     session["locale"] = language
     if current_user.is_authenticated:
         services.set_locale(current_user._get_current_object(), language)
-    return redirect(safe_next(form.next.data) or url_for("reviews.home"))
+    return redirect(safe_next(form.next.data) or url_for("home.index"))
 
 
 # --- the idle timeout, for app.js -----------------------------------------------------------

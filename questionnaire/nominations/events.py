@@ -60,7 +60,7 @@ def nominated(
         return _("Your nomination: review of %(state)s", state=state), happened, expected
 
     due = reviews[0].answers_due_on if nomination.side == "under_review" else None
-    notice = ReviewNotice(reviews[0], texts, link("reviews.home"), due)
+    notice = ReviewNotice(reviews[0], texts, link("home.index"), due)
     send_notice(db, notice, [user])
 
 

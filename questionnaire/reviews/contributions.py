@@ -1,15 +1,14 @@
-"""What the features built on the reviews add to the reviews' pages and to a new review: the
-answers' progress on the home page, the State's earlier answers carried forward into a review a
-phase opens.
+"""What the features built on the reviews add to a new review: the State's earlier answers
+carried forward into a review a phase opens.
 
-Those features (responses, nominations) point at a review, so the reviews do not import them:
+Those features (responses) point at a review, so the reviews do not import them:
 the application factory (`questionnaire.create_app`) registers their parts here, and the
 reviews' pages and services call what is registered, in the order it was registered.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +17,7 @@ from sqlmodel import Session
 
 from questionnaire.banks.schema import Bank
 from questionnaire.reviews.models import Review
-from questionnaire.reviews.queries import ReviewRow
 
-#: Template variables for the home page, from the reviews it lists.
-HomeContext = Callable[[Session, Sequence[ReviewRow]], dict[str, Any]]
 #: A step of opening a review, after it is flushed (carrying earlier answers forward).
 ReviewOpened = Callable[[Session, Review, Bank], Any]
 
@@ -30,7 +26,6 @@ ReviewOpened = Callable[[Session, Review, Bank], Any]
 class Contributions:
     """The parts registered by the features built on the reviews."""
 
-    home: list[HomeContext] = field(default_factory=list)
     review_opened: list[ReviewOpened] = field(default_factory=list)
 
 
@@ -38,14 +33,6 @@ def of(app: Flask) -> Contributions:
     """The application's contributions, to register parts in."""
     found: Contributions = app.extensions.setdefault("reviews.contributions", Contributions())
     return found
-
-
-def home_context(db: Session, rows: Sequence[ReviewRow]) -> dict[str, Any]:
-    """What the registered features show on the home page for these reviews."""
-    context: dict[str, Any] = {}
-    for part in of(current_app).home:
-        context.update(part(db, rows))
-    return context
 
 
 def review_opened(db: Session, review: Review, bank: Bank) -> None:

@@ -1,5 +1,8 @@
 """The text of review e-mails: which State, instrument, phase and article, what happened,
-what is expected and by when, and a direct link, in each recipient's language."""
+what is expected and by when, and a direct link, in each recipient's language.
+
+Every feature built on the reviews writes its e-mails with these notices (its `events.py`), and
+the reminders too; they are queued in `questionnaire.outbox`."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
 """The secretariat's pages of a phase: opening it, the drawing of lots and its preview, the
 States' groups, replacing a reviewing State and a review's assignments. The phase's own page,
 which lists its reviews as the dashboard does, is in `dashboard/views.py`.
-
-The `reviews` blueprint is made here; `reviews/views.py` adds the home page.
 """
 
 from __future__ import annotations

@@ -1,25 +1,26 @@
-"""The home page of every signed-in person (the phases' pages, on the same blueprint, are in
-`reviews/phase_views.py`)."""
+"""The home page of every signed-in person."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlmodel import col, select
 
 from questionnaire import db
-from questionnaire.notifications.awaiting import awaiting, stages
-from questionnaire.reviews import contributions, queries, services
+from questionnaire.home.awaiting import awaiting, stages
+from questionnaire.responses.overview import home_progress
+from questionnaire.reviews import queries, services
 from questionnaire.reviews.models import ReviewPhase
-from questionnaire.reviews.phase_views import bp
+
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 @login_required
-def home() -> ResponseReturnValue:
+def index() -> ResponseReturnValue:
     session = db.session()
     rows = queries.reviews_for(session, current_user)
     # A reviewer whose State's seat was replaced no longer takes part in the review.
@@ -41,10 +42,10 @@ def home() -> ResponseReturnValue:
         )
     }
     return render_template(
-        "reviews/home.html",
+        "home/index.html",
         rows=rows,
         awaiting=items,
         stages=stages(session, current_user, items),
         phases=phases,
-        **contributions.home_context(session, rows),
+        **home_progress(session, rows),
     )
