@@ -666,22 +666,46 @@ def _nominate(db: Session, secretariat: User, seat: ReviewAssignment) -> int:
 
 
 def restore(db: Session, scene: Scene) -> None:
-    """Undo what an allowed call may have moved on, so that every call meets the same scene."""
+    """Undo what an allowed call may have moved on, so that every call meets the same scene.
+    Most calls move nothing: the scene is read first, and only what differs is written."""
     fresh(db)
-    db.exec(update(Review).where(col(Review.id) == scene.submitted.id).values(status="submitted"))
-    db.exec(update(Review).where(col(Review.id) == scene.answering.id).values(status="answering"))
-    db.exec(
-        update(ListOfObservations)
-        .where(col(ListOfObservations.review_id) == scene.submitted.id)
-        .values(status="with_state")
+    reviews_now = dict(
+        db.exec(
+            select(Review.id, Review.status).where(
+                col(Review.id).in_([scene.submitted.id, scene.answering.id])
+            )
+        ).all()
     )
-    db.exec(update(Publication).where(col(Publication.id) == scene.draft.id).values(status="draft"))
-    db.exec(
-        update(Publication)
-        .where(col(Publication.id) == scene.published.id)
-        .values(status="published")
+    list_now = db.exec(
+        select(ListOfObservations.status).where(
+            col(ListOfObservations.review_id) == scene.submitted.id
+        )
+    ).one()
+    documents_now = dict(
+        db.exec(
+            select(Publication.id, Publication.status).where(
+                col(Publication.id).in_([scene.draft.id, scene.published.id])
+            )
+        ).all()
     )
-    if db.get(ReviewAttachment, scene.attachment_id) is None:  # removed by the last call
+    attached = db.exec(
+        select(ReviewAttachment.id).where(col(ReviewAttachment.id) == scene.attachment_id)
+    ).first()
+    for review_id, status in ((scene.submitted.id, "submitted"), (scene.answering.id, "answering")):
+        if reviews_now[review_id] != status:
+            db.exec(update(Review).where(col(Review.id) == review_id).values(status=status))
+    if list_now != "with_state":
+        db.exec(
+            update(ListOfObservations)
+            .where(col(ListOfObservations.review_id) == scene.submitted.id)
+            .values(status="with_state")
+        )
+    for document_id, status in ((scene.draft.id, "draft"), (scene.published.id, "published")):
+        if documents_now[document_id] != status:
+            db.exec(
+                update(Publication).where(col(Publication.id) == document_id).values(status=status)
+            )
+    if attached is None:  # removed by the last call
         db.add(
             ReviewAttachment(
                 id=scene.attachment_id,
