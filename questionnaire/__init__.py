@@ -27,7 +27,7 @@ from questionnaire.responses import services as responses_services
 from questionnaire.responses import submission_views
 from questionnaire.responses import views as responses_views
 from questionnaire.reviews import contributions, deadline_views, roles
-from questionnaire.reviews import phase_views as reviews_views
+from questionnaire.reviews import views as reviews_views
 from questionnaire.workspace import signoff_views, translation_views
 from questionnaire.workspace import views as workspace_views
 

@@ -1,5 +1,5 @@
 """The secretariat's dashboard of the reviews and a phase's page, which lists the phase's
-reviews as the dashboard does (the phase's other pages are in `reviews/phase_views.py`)."""
+reviews as the dashboard does (the phase's other pages are in `reviews/views.py`)."""
 
 from __future__ import annotations
 
