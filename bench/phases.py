@@ -51,6 +51,7 @@ def _instrument(app: Any) -> None:
     section_page.question_blocks = _timed(
         "question blocks (kept or rendered)", section_page.question_blocks
     )
+    section_page.provision_text = _timed("the article's text", section_page.provision_text)
     section_page.render_template = _timed(
         "render_template (the page)", section_page.render_template
     )
