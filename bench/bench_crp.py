@@ -55,13 +55,13 @@ from questionnaire.accounts import services as accounts
 from questionnaire.banks import services as banks
 from questionnaire.config import PROJECT_ROOT
 from questionnaire.documents.crp import CrpRequest, build_snapshot, plain_snapshot
-from questionnaire.documents.pdf import PRINT_CSS, render_pdf, text_direction
 from questionnaire.documents.services import CRP_TEMPLATE
-from questionnaire.meetings.wording import numerals, paragraph_number
+from questionnaire.pdf import PRINT_CSS, render_pdf, text_direction
 from questionnaire.reference import services as reference
 from questionnaire.reference.models import State
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewPhase
+from questionnaire.wording import numerals, paragraph_number
 
 RUNS = 3
 STATES = 15

@@ -1,6 +1,6 @@
 """Background jobs, run by an RQ worker: `rq worker documents mail --url $REDIS_URL`.
 
-`rq cron questionnaire.notifications.schedule --url $REDIS_URL` queues the periodic ones
+`rq cron questionnaire.schedule --url $REDIS_URL` queues the periodic ones
 (delivery retries, daily reminders).
 """
 

@@ -1,8 +1,13 @@
-"""The feature packages depend on each other one way: no two features import each other.
+"""The feature packages depend on each other one way: no cycle of any length among them.
 
 The graph is read from the source with `ast`: an edge A -> B is any import, at any place in
 any module of `questionnaire/A/`, of a module of `questionnaire/B/` (imports under
 TYPE_CHECKING and inside functions count too: a hidden import is still an arrow).
+
+The modules at the top of the package are of two kinds. The shared ones (database, settings,
+languages, dates, the PDF pipeline, the wording of UN documents...) sit below every feature and
+import none. The application's (the app factory, the command line, the worker, the demo...)
+sit above every feature and no feature imports them. A path through either would hide a cycle.
 """
 
 from __future__ import annotations
@@ -13,10 +18,34 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "questionnaire"
 
-#: Feature pairs that still import each other, each with what holds it up. The list may only
-#: shrink: a pair that no longer cycles must be removed from it, and no pair may be added. It is
-#: empty: every pair of features imports one way.
-NOT_YET_ONE_WAY: dict[tuple[str, str], str] = {}
+#: Top-level modules every feature may use; they import no feature.
+SHARED = {
+    "config",
+    "dates",
+    "db",
+    "errors",
+    "forms",
+    "i18n",
+    "pdf",
+    "security",
+    "validators",
+    "wording",
+}
+#: Top-level modules that assemble the features; no feature imports them.
+APPLICATION = {
+    "__init__",
+    "backup",
+    "cli",
+    "demo",
+    "demo_meeting",
+    "error_pages",
+    "models",
+    "schedule",
+    "server",
+    "templating",
+    "worker",
+    "wsgi",
+}
 
 
 def _features() -> set[str]:
@@ -48,23 +77,68 @@ def feature_graph() -> dict[str, set[str]]:
     return graph
 
 
-def mutual_pairs(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
+def find_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """A cycle of the graph as the list of its nodes, first node repeated at the end, or []."""
+    done: set[str] = set()
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        if node in path:
+            return [*path[path.index(node) :], node]
+        if node in done:
+            return []
+        path.append(node)
+        for target in sorted(graph.get(node, ())):
+            if cycle := visit(target):
+                return cycle
+        path.pop()
+        done.add(node)
+        return []
+
+    for start in sorted(graph):
+        if cycle := visit(start):
+            return cycle
+    return []
+
+
+def _top_level_imports(name: str) -> set[str]:
+    """The features and top-level modules that the top-level module `name` imports."""
+    tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
     return {
-        (a, b)
-        for a, targets in graph.items()
-        for b in targets
-        if a < b and a in graph.get(b, set())
+        parts[1]
+        for module in _imported_modules(tree)
+        if (parts := module.split("."))[0] == "questionnaire" and len(parts) > 1
     }
 
 
-def test_no_two_features_import_each_other_but_those_listed() -> None:
-    cycling = mutual_pairs(feature_graph())
-    assert cycling <= set(NOT_YET_ONE_WAY), f"new mutual imports: {cycling - set(NOT_YET_ONE_WAY)}"
+def test_no_cycle_among_the_features() -> None:
+    cycle = find_cycle(feature_graph())
+    assert not cycle, f"features import each other in a cycle: {' -> '.join(cycle)}"
 
 
-def test_the_list_of_pairs_not_yet_one_way_only_shrinks() -> None:
-    untangled = set(NOT_YET_ONE_WAY) - mutual_pairs(feature_graph())
-    assert not untangled, f"no longer mutual, remove from NOT_YET_ONE_WAY: {sorted(untangled)}"
+def test_every_top_level_module_is_shared_or_of_the_application() -> None:
+    modules = {p.stem for p in PACKAGE.glob("*.py")}
+    assert modules == SHARED | APPLICATION, modules ^ (SHARED | APPLICATION)
+
+
+def test_shared_modules_import_no_feature_and_nothing_of_the_application() -> None:
+    for name in sorted(SHARED):
+        assert _top_level_imports(name) <= SHARED, (name, _top_level_imports(name) - SHARED)
+
+
+def test_no_feature_imports_the_application() -> None:
+    for feature in sorted(_features()):
+        for path in (PACKAGE / feature).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            used = {
+                m.split(".")[1] for m in _imported_modules(tree) if m.startswith("questionnaire.")
+            }
+            assert not used & (APPLICATION - {"__init__"}), (path, used & APPLICATION)
+
+
+def test_a_cycle_of_three_is_found_and_a_chain_is_not() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": set()}) == []
 
 
 def test_the_graph_sees_imports_of_every_form() -> None:

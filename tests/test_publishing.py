@@ -26,12 +26,12 @@ from sqlmodel import Session, col, select
 
 from questionnaire import create_app
 from questionnaire import db as database
+from questionnaire import pdf as pdf_module
 from questionnaire import worker as worker_module
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
 from questionnaire.documents import jobs
-from questionnaire.documents import pdf as pdf_module
 from questionnaire.documents import services as publishing
 from questionnaire.documents.models import Publication
 from questionnaire.documents.symbols import is_crp, is_valid_symbol, slug, unslug

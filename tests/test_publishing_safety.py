@@ -24,10 +24,10 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, StreamObject
 from sqlmodel import Session, col, select
 
+from questionnaire import pdf as pdf_module
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
-from questionnaire.documents import pdf as pdf_module
 from questionnaire.documents.models import Publication
 from questionnaire.meetings.models import MeetingDocument
 from questionnaire.workspace.forms import CATEGORY_LABELS

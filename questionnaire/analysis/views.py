@@ -34,8 +34,8 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.db import utcnow
-from questionnaire.documents.pdf import render_pdf
 from questionnaire.i18n import current_language
+from questionnaire.pdf import render_pdf
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 

@@ -11,7 +11,6 @@ from flask_login import current_user
 from questionnaire import db
 from questionnaire.reviews import queries
 from questionnaire.reviews.models import RESPONDENT_ROLES, Review
-from questionnaire.workspace.access import is_assigned
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ def load_attachments(review_id: int) -> AttachmentAccess:
     if (
         membership.role == "reviewer"
         and review.status == "submitted"
-        and is_assigned(review, current_user.state_code)
+        and queries.is_assigned(session, review_id, current_user.state_code)
     ):
         return AttachmentAccess(review, "reviewer")
     abort(404)

@@ -27,11 +27,11 @@ from questionnaire.documents.frame import frame_of, heading
 from questionnaire.documents.languages import check_translations, originals_of
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import localize
-from questionnaire.meetings.wording import long_date
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
+from questionnaire.wording import long_date
 from questionnaire.workspace.forms import CATEGORY_LABELS
 from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
 from questionnaire.workspace.models import CATEGORIES, ListOfObservations, Observation

@@ -12,10 +12,10 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
+from questionnaire import wording
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import INTERFACE_LANGUAGES, current_language, localize
-from questionnaire.meetings import wording
 from questionnaire.reference.bodies import Body, bodies
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reviews.models import Review

@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from questionnaire import wording
 from questionnaire.documents.languages import original_line
 from questionnaire.errors import RuleViolation
-from questionnaire.meetings import wording
 from questionnaire.meetings.heading import TextPicker, block_language, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.register import agenda_item, crp_of, document_bodies

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 
 from questionnaire.documents.eligibility import reader_language
 from questionnaire.errors import RuleViolation
-from questionnaire.meetings.wording import language_name
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
+from questionnaire.wording import language_name
 from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
 from questionnaire.workspace.models import ListOfObservations
 from questionnaire.workspace.translations import ListInLanguage

@@ -8,10 +8,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from questionnaire.documents.pdf import render_pdf
 from questionnaire.meetings.agenda import build_agenda
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.note import build_status_note
+from questionnaire.pdf import render_pdf
 
 AGENDA_TEMPLATE = "meetings/agenda_document.html"
 NOTE_TEMPLATE = "meetings/note_document.html"

@@ -33,10 +33,10 @@ from questionnaire.documents.crp import (
 from questionnaire.documents.freshness import changes
 from questionnaire.documents.languages import originals_of
 from questionnaire.documents.models import Publication
-from questionnaire.documents.pdf import render_pdf, renderer_fingerprint
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.register import agenda_item, take_crp
 from questionnaire.meetings.services import agenda_symbol, meeting_by_symbol
+from questionnaire.pdf import render_pdf, renderer_fingerprint
 from questionnaire.workspace.models import ListOfObservations
 
 CRP_TEMPLATE = "documents/crp.html"

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from questionnaire.meetings import wording
+from questionnaire import wording
 from questionnaire.meetings.heading import Header, MissingText, TextPicker, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of, documents_of

@@ -19,8 +19,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from questionnaire import wording
 from questionnaire.errors import RuleViolation
-from questionnaire.meetings import wording
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of
 from questionnaire.reference.bodies import bodies

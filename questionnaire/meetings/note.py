@@ -10,8 +10,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session
 
+from questionnaire import wording
 from questionnaire.i18n import localize
-from questionnaire.meetings import wording
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES, RTL
 from questionnaire.meetings.heading import Header, MissingText, TextPicker, document_header
 from questionnaire.meetings.models import Meeting, MeetingDocument

@@ -26,9 +26,9 @@ from questionnaire.attachments.services import attachments_of
 from questionnaire.banks.schema import Section
 from questionnaire.banks.titles import section_title
 from questionnaire.db import id_of, utcnow
-from questionnaire.documents.pdf import render_pdf
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
+from questionnaire.pdf import render_pdf
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.responses import section_page, services

@@ -59,6 +59,20 @@ def membership(db: Session, review_id: int, user_id: int) -> ReviewMembership | 
     ).first()
 
 
+def is_assigned(db: Session, review_id: int, state_code: str | None) -> bool:
+    """Whether `state_code` holds an active seat as a reviewing State of the review."""
+    if not state_code:
+        return False
+    found = db.exec(
+        select(ReviewAssignment.id).where(
+            ReviewAssignment.review_id == review_id,
+            ReviewAssignment.reviewing_state == state_code,
+            col(ReviewAssignment.is_active).is_(True),
+        )
+    ).first()
+    return found is not None
+
+
 def is_drawn(db: Session, phase: ReviewPhase) -> bool:
     """Whether the lots of `phase` have been drawn."""
     return (

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import col, select
 
 from questionnaire import db
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import bank_of
 from questionnaire.reviews import queries
-from questionnaire.reviews.models import RESPONDENT_ROLES, Review, ReviewAssignment
+from questionnaire.reviews.models import RESPONDENT_ROLES, Review
 from questionnaire.workspace.models import ListOfObservations
 from questionnaire.workspace.services import TRANSITION_SIDES, find_list
 
@@ -71,23 +70,6 @@ class WorkspaceAccess:
         return side in TRANSITION_SIDES.get((self.list.status, to_status), set())
 
 
-def is_assigned(review: Review, state_code: str | None) -> bool:
-    if not state_code:
-        return False
-    found = (
-        db.session()
-        .exec(
-            select(ReviewAssignment.id).where(
-                ReviewAssignment.review_id == review.id,
-                ReviewAssignment.reviewing_state == state_code,
-                col(ReviewAssignment.is_active).is_(True),
-            )
-        )
-        .first()
-    )
-    return found is not None
-
-
 def load_workspace(review_id: int) -> WorkspaceAccess:
     """404 for anyone without a part in the review; 403 while the answers are not submitted."""
     session = db.session()
@@ -100,7 +82,9 @@ def load_workspace(review_id: int) -> WorkspaceAccess:
         membership = queries.membership(session, review_id, current_user.id)
         if membership is None:
             abort(404)
-        if membership.role == "reviewer" and is_assigned(review, current_user.state_code):
+        if membership.role == "reviewer" and queries.is_assigned(
+            session, review_id, current_user.state_code
+        ):
             side, role = "reviewer", "reviewer"
         elif membership.role in RESPONDENT_ROLES and current_user.state_code == review.state_code:
             side, role = "state", membership.role

@@ -17,8 +17,8 @@ from questionnaire import db
 from questionnaire.accounts.services import users_by_id
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
-from questionnaire.meetings.wording import language_name
 from questionnaire.reference.models import State
+from questionnaire.wording import language_name
 from questionnaire.workspace import dialogue, services, signoff
 from questionnaire.workspace.access import WorkspaceAccess, load_workspace
 from questionnaire.workspace.citing import all_cited, cited_labels

@@ -21,9 +21,9 @@ from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import LANGUAGE_NAMES, RTL_LANGUAGES, current_language
-from questionnaire.meetings.wording import language_name
 from questionnaire.reference.models import State
 from questionnaire.reviews.models import Review
+from questionnaire.wording import language_name
 from questionnaire.workspace import translation_records
 from questionnaire.workspace.forms import (
     CATEGORY_LABELS,

@@ -1,4 +1,4 @@
-"""Periodic jobs for RQ's scheduler: `rq cron questionnaire.notifications.schedule`.
+"""Periodic jobs for RQ's scheduler: `rq cron questionnaire.schedule`.
 
 Loading this module registers the jobs (RQ's contract for cron configuration modules).
 """

@@ -21,10 +21,10 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
-from questionnaire.meetings.wording import RTL, numerals, paragraph_number
+from questionnaire.wording import RTL, numerals, paragraph_number
 
-PRINT_CSS = Path(__file__).parent.parent / "static" / "css" / "print.css"
-TRANSLATIONS = Path(__file__).parent.parent / "translations"
+PRINT_CSS = Path(__file__).parent / "static" / "css" / "print.css"
+TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 class FetchRefused(ValueError):
