@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Flask, get_flashed_messages, render_template, request, url_for
-from flask_login import current_user
+from flask import Flask, get_flashed_messages, render_template, url_for
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from questionnaire.banks.titles import section_title
@@ -48,21 +46,6 @@ def form_errors(form: FlaskForm) -> list[tuple[str, str]]:
     return [(field.id, str(error)) for field in form for error in field.errors]
 
 
-def site_header() -> Markup:
-    """The header of every page (`templates/layout/header.html`)."""
-    authenticated = bool(current_user.is_authenticated)
-    return Markup(
-        render_template(
-            "layout/header.html",
-            authenticated=authenticated,
-            secretariat=authenticated and bool(current_user.is_secretariat),
-            user_name=current_user.full_name if authenticated else "",
-            csrf_token_value=generate_csrf(),
-            next_path=request.full_path if request.query_string else request.path,
-        )
-    )
-
-
 def flashed_notices() -> Markup:
     """The messages flashed for this request, as notices (read once: reading removes them)."""
     messages = get_flashed_messages(with_categories=True)
@@ -85,7 +68,6 @@ def init_app(app: Flask) -> None:
         ),
         "authentic_texts_url": AUTHENTIC_TEXTS_URL,
         "review_url": review_url,
-        "site_header": site_header,
         "flashed_notices": flashed_notices,
         "role_label": lambda role: ROLE_LABELS.get(role, role),
         "review_status_label": lambda status: REVIEW_STATUS_LABELS.get(status, status),
