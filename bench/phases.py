@@ -56,7 +56,6 @@ def _instrument(app: Any) -> None:
         "render_template (the page)", section_page.render_template
     )
     globals_ = app.jinja_env.globals
-    globals_["site_header"] = _timed("  of which the site header", templating.site_header)
     globals_["flashed_notices"] = _timed("  of which flashed messages", templating.flashed_notices)
     globals_["url_for"] = _timed("  of which url_for() calls", globals_["url_for"])
 
