@@ -54,8 +54,11 @@ run: system-run install
 	  $(BIN)/questionnaire serve --host $(HOST) --port $(PORT)
 
 # The suite runs on one worker per core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+# A worker that runs out of tests takes some of another's (worksteal), so that a slow module met
+# late does not leave the other workers idle. HYPOTHESIS_PROFILE=thorough generates every
+# example the property tests ask for (tests/conftest.py).
 test: system-test install
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: system-test install
 	$(PY) -m bench.run
