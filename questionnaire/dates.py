@@ -63,11 +63,11 @@ def un_date(value: date | datetime | None, _format: str | None = None) -> str:
     return format_date(value, date_pattern(current_language(), value))
 
 
-def un_datetime(value: datetime | None, _format: str | None = None, **kwargs: object) -> str:
+def un_datetime(value: datetime | None, _format: str | None = None, rebase: bool = True) -> str:
     """A date and time in the reader's language, with the time zone."""
     if value is None:
         return ""
     language = current_language()
     comma = {"ar": "،", "zh": ""}.get(language, ",")  # "2027年5月2日 14:05 UTC"
     pattern = f"{date_pattern(language, value)}{comma} {TIME_PATTERN}"
-    return format_datetime(value, pattern, **kwargs)
+    return format_datetime(value, pattern, rebase=rebase)

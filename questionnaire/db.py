@@ -161,7 +161,8 @@ def _ping_when_idle(engine: Engine) -> None:
 
 def get_engine(app: Flask | None = None) -> Engine:
     app = app or current_app
-    return app.extensions["questionnaire.engine"]
+    engine: Engine = app.extensions["questionnaire.engine"]
+    return engine
 
 
 def session() -> Session:
@@ -171,7 +172,8 @@ def session() -> Session:
         g.db_session = Session(
             get_engine(), expire_on_commit=False, info={READ_ONLY_KEY: _request_reads_only()}
         )
-    return g.db_session
+    session: Session = g.db_session
+    return session
 
 
 @contextmanager

@@ -72,7 +72,7 @@ def _wants_json() -> bool:
     return request.is_json or best == "application/json"
 
 
-def _render(status: int, title: LazyString, message: LazyString) -> Response:
+def _render(status: int, title: LazyString, message: str | LazyString) -> Response:
     if _wants_json():
         response = jsonify(error=status, message=str(message))
     else:
@@ -86,7 +86,8 @@ def _http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if status not in PAGES:
         return error
-    title, message = PAGES[status]
+    title, page_message = PAGES[status]
+    message: str | LazyString = page_message
     # A view that says why it refuses (abort(403, description=_("…"))) is heard; Werkzeug's
     # own English descriptions are not shown.
     if error.description and error.description != type(error).description:

@@ -173,12 +173,12 @@ def _template_translations(translations: Any) -> dict[str, Callable[..., Any]]:
 
     @pass_context
     def gettext(context: Any, string: str, **variables: Any) -> str:
-        text = translations.ugettext(string)
+        text: str = translations.ugettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)
         if not variables and "%" not in text:
             return text  # what the formatting would give, without its cost
-        return text % variables  # type: ignore[no-any-return]
+        return text % variables
 
     @pass_context
     def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:

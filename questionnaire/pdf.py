@@ -108,10 +108,11 @@ def render_pdf(template: str, *, title: str, language: str, **context: Any) -> b
         **context,
     )
     document = HTML(string=html, url_fetcher=RefusingFetcher(), base_url="about:blank")
-    return document.write_pdf(
+    pdf: bytes = document.write_pdf(
         stylesheets=[_stylesheet()],
         font_config=_fonts(),
         pdf_variant="pdf/ua-1",
         pdf_identifier=False,
         uncompressed_pdf=False,
     )
+    return pdf

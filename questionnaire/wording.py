@@ -261,7 +261,7 @@ def paragraph_number(number: int, language: str) -> str:
 
 def language_name(code: str, language: str) -> str:
     """The name of the language `code`, written in `language`: "English", « anglais »."""
-    return Locale.parse(language).languages.get(code, code)
+    return str(Locale.parse(language).languages.get(code, code))
 
 
 def own_language_name(language: str) -> str:

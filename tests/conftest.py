@@ -23,8 +23,8 @@ from sqlmodel import Session
 from questionnaire import create_app
 from questionnaire import db as database
 from questionnaire.accounts import services as accounts
+from questionnaire.accounts.limits import limiter
 from questionnaire.accounts.models import User
-from questionnaire.accounts.views import limiter
 from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.validation import ValidatedBank

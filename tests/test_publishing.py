@@ -596,7 +596,7 @@ def test_the_same_content_again_takes_the_pdf_from_the_cache(
     first = make_crp(db, request, secretariat)
 
     renders: list[str] = []
-    original = publishing.render_pdf
+    original = pdf_module.render_pdf  # the documents' services call it by this name
 
     def counting(template: str, **kwargs: object) -> bytes:
         renders.append(template)

@@ -22,7 +22,8 @@ from pyxform.xls2xform import convert
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import discover_bank_files
 from questionnaire.banks.validation import validate_file
-from questionnaire.banks.xlsform import FormProblem, XlsFormImport, export_xlsform, import_xlsform
+from questionnaire.banks.xlsform import XlsFormImport, export_xlsform, import_xlsform
+from questionnaire.banks.xlsform_format import FormProblem
 from questionnaire.cli import cli
 from tests.conftest import BANKS_DIR
 

@@ -79,7 +79,9 @@ def _window() -> timedelta:
     return timedelta(minutes=int(current_app.config["LOGIN_LOCKOUT_MINUTES"]))
 
 
-def _failures(db: Session, email: str, kind: str, since: datetime, address: str | None) -> list:
+def _failures(
+    db: Session, email: str, kind: str, since: datetime, address: str | None
+) -> list[datetime]:
     query = select(LoginFailure.at).where(
         LoginFailure.email == email, LoginFailure.kind == kind, col(LoginFailure.at) > since
     )

@@ -127,6 +127,7 @@ def load_session_user(db: Session, session_id: str) -> User | None:
     row = db.exec(_session_user_query(roles), params={"user_id": int(user_id)}).first()
     if row is None:
         return None
+    user: User
     user, holds_role = row
     if not user.is_active or user.session_nonce != nonce:
         return None

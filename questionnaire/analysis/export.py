@@ -37,7 +37,7 @@ def localized(texts: Mapping[Any, str] | None) -> str:
 def _append(sheet: Worksheet, values: Sequence[Any]) -> int:
     """Append a row; strings stay strings. Returns the row's number."""
     sheet.append(list(values))
-    row = sheet.max_row
+    row: int = sheet.max_row
     for cell in sheet[row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -22,7 +23,9 @@ class BankVersion(SQLModel, table=True):
     version: int = Field(description="version number within instrument and cluster")
     status: str = Field(max_length=12, description="draft or published")
     sha256: str = Field(max_length=64, description="SHA-256 of the bank file's text as loaded")
-    content: dict = Field(sa_column=Column(JSONColumn, nullable=False), description="run-time bank")
+    content: dict[str, Any] = Field(
+        sa_column=Column(JSONColumn, nullable=False), description="run-time bank"
+    )
     source_path: str = Field(max_length=300, description="file the version was loaded from")
     question_count: int = Field(default=0, description="number of questions, follow-ups included")
     loaded_at: datetime = Field(default_factory=utcnow, description="when it was recorded (UTC)")

@@ -28,7 +28,9 @@ Location = tuple[str | int, ...]
 def walk_questions(section: SectionSpec, base: Location) -> Iterator[tuple[Location, QuestionSpec]]:
     """Every question of the section with its location, follow-ups after their question."""
 
-    def walk(questions: Sequence[QuestionSpec], loc: Location, name: str):
+    def walk(
+        questions: Sequence[QuestionSpec], loc: Location, name: str
+    ) -> Iterator[tuple[Location, QuestionSpec]]:
         for index, question in enumerate(questions):
             q_loc = (*loc, name, index)
             yield q_loc, question

@@ -192,7 +192,7 @@ def stamped(text: str, unreviewed: list[str]) -> str:
         spec = BankSpec.model_validate(yaml.safe_load(text)).model_copy(update={"translations": {}})
     except (yaml.YAMLError, ValidationError):
         return text  # the validator names what is wrong
-    sources: dict = {}
+    sources: dict[str, Any] = {}
     for language in TARGET_LANGUAGES:
         current = spec.model_copy(update={"translations": sources})
         sources, _ = confirm(current, language, None, reviewed=language not in unreviewed)

@@ -137,7 +137,8 @@ def _matching(filters: DashboardFilters) -> Select[Any]:
         .join(ReviewPhase, col(ReviewPhase.id) == Review.phase_id, isouter=True)
         .order_by(col(State.name_en), col(BankVersion.instrument))
     )
-    return query.where(*_conditions(filters))
+    filtered: Select[Any] = query.where(*_conditions(filters))
+    return filtered
 
 
 def _matching_ids(filters: DashboardFilters) -> ReviewIds:

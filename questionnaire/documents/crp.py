@@ -322,4 +322,5 @@ def _plain(value: Any) -> Any:
 
 def plain_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
     """The snapshot as JSON-ready data (dataclasses turned into mappings)."""
-    return _plain(snapshot)
+    plain: dict[str, Any] = _plain(snapshot)
+    return plain

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -67,7 +68,7 @@ class InstrumentData:
         return found.articles.get(number) if found else None
 
 
-def _texts(raw: dict) -> tuple[dict[str, str], frozenset[str]]:
+def _texts(raw: dict[str, Any]) -> tuple[dict[str, str], frozenset[str]]:
     texts: dict[str, str] = {}
     unverified = set()
     for key, value in raw.items():
@@ -78,7 +79,7 @@ def _texts(raw: dict) -> tuple[dict[str, str], frozenset[str]]:
     return texts, frozenset(unverified)
 
 
-def parse_instrument_data(raw: dict) -> InstrumentData:
+def parse_instrument_data(raw: dict[str, Any]) -> InstrumentData:
     """Build typed instrument data from the parsed YAML mapping."""
     instruments = {}
     for code, body in raw["instruments"].items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlmodel import Session, col, select
@@ -28,7 +29,7 @@ class StatesFileError(ValueError):
     """The States file is malformed; nothing was saved."""
 
 
-def read_states(path: Path = STATES_FILE) -> list[dict]:
+def read_states(path: Path = STATES_FILE) -> list[dict[str, Any]]:
     """The entries of the States file, checked field by field."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     entries = raw.get("states") if isinstance(raw, dict) else None
@@ -80,7 +81,7 @@ def load_states(db: Session, path: Path = STATES_FILE) -> int:
     return len(entries)
 
 
-def _demo_participation(db: Session, entries: list[dict]) -> None:
+def _demo_participation(db: Session, entries: list[dict[str, Any]]) -> None:
     """Undated demo rows for the file's party lists; rows from the Treaty Collection are kept."""
     rows = {(p.state_code, p.instrument): p for p in db.exec(select(Participation))}
     for entry in entries:

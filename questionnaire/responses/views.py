@@ -47,7 +47,7 @@ from questionnaire.responses.labels import question_label
 from questionnaire.responses.progress import section_state, visible_questions
 from questionnaire.responses.question_types import InvalidValue, type_of
 from questionnaire.reviews.labels import REVIEW_STATUS_LABELS
-from questionnaire.security import csrf, takes_json
+from questionnaire.security import csrf, csrf_exempt, takes_json
 
 bp = Blueprint("responses", __name__, url_prefix="/reviews/<int:review_id>")
 
@@ -175,7 +175,7 @@ def _post_section(access: ReviewAccess, section: Section) -> ResponseReturnValue
 
 
 @bp.post("/sections/<section_key>/autosave")
-@csrf.exempt  # checked below, after authentication, so an ended session answers 401
+@csrf_exempt  # checked below, after authentication, so an ended session answers 401
 @takes_json
 def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
     if not current_user.is_authenticated:

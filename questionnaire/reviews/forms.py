@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -23,7 +24,7 @@ from questionnaire.reviews.labels import NO_GROUP_RULE_LABELS
 from questionnaire.validators import DateInRange, WholeNumberRange
 
 
-def _duration(label: str, most: int) -> IntegerField:
+def _duration(label: str | LazyString, most: int) -> IntegerField:
     """A duration of the phase's deadlines: a whole number from 1 to `most`, or empty."""
     return IntegerField(label, validators=[Optional(), WholeNumberRange(min=1, max=most)])
 

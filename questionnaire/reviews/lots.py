@@ -210,7 +210,7 @@ def _assign(
         return
     by_key = {(review.state_code, review.instrument): review.id for review in reviews}
     db.exec(
-        insert(ReviewAssignment),  # type: ignore[call-overload]
+        insert(ReviewAssignment),
         params=[
             {
                 "review_id": by_key[(seat.state_under_review, seat.instrument)],

@@ -75,7 +75,7 @@ def new_phase() -> ResponseReturnValue:
                 name=form.name.data or "",
                 cluster=form.cluster.data or "",
                 state_codes=list(form.states.data or []),
-                started_on=form.started_on.data,  # type: ignore[arg-type]
+                started_on=form.started_on.data,
                 max_reviews_per_state=form.max_reviews_per_state.data or 1,
                 user=current_user,
                 no_group_rule=form.no_group_rule.data or "",

@@ -41,7 +41,7 @@ from questionnaire.workspace.forms import (
     MessageForm,
     ObservationForm,
 )
-from questionnaire.workspace.list_views import bp
+from questionnaire.workspace.list_views import bp as bp
 from questionnaire.workspace.models import Observation
 
 
