@@ -148,3 +148,16 @@ def test_the_graph_sees_imports_of_every_form() -> None:
         "def f():\n    from questionnaire.audit.services import record\n"
     )
     assert {m.split(".")[1] for m in _imported_modules(tree)} == {"reviews", "banks", "audit"}
+
+
+#: No module of the package is longer than this: a longer one is split along its seams.
+MODULE_LINES = 400
+
+
+def test_no_module_is_longer_than_400_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    }
+    assert not long, f"split these modules along their seams: {long}"

@@ -120,7 +120,7 @@ class DeclinedSeat:
 def declined_with(db: Session, assignment: ReviewAssignment) -> list[tuple[ReviewAssignment, str]]:
     """The active seats a State declines with `assignment`, with their instruments: a State
     declines its seat for a State under review, so its same seat on every instrument of that
-    State in the phase goes (the rule `lots.replace_reviewer` draws again)."""
+    State in the phase goes (the rule `replacement.replace_reviewer` draws again)."""
     review = db.get(Review, assignment.review_id)
     if review is None:
         return []
@@ -144,7 +144,7 @@ def declined_with(db: Session, assignment: ReviewAssignment) -> list[tuple[Revie
 def seats_declined(db: Session, assignment: ReviewAssignment) -> list[DeclinedSeat]:
     """The seats that replacing `assignment`'s State ends: the State declines the seat for the
     State under review, so its same seat on every instrument of that State in the phase is
-    drawn again (the rule of `lots.replace_reviewer`), with the people it had named there."""
+    drawn again (the rule of `replacement.replace_reviewer`), with the people it had named there."""
     if not assignment.is_active:
         return []
     rows = declined_with(db, assignment)

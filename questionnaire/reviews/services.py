@@ -29,7 +29,6 @@ from questionnaire.reviews.lots import PhaseLots as PhaseLots
 from questionnaire.reviews.lots import active_assignments as active_assignments
 from questionnaire.reviews.lots import draw_lots_of_phase as draw_lots_of_phase
 from questionnaire.reviews.lots import draw_phase as draw_phase
-from questionnaire.reviews.lots import replace_reviewer as replace_reviewer
 from questionnaire.reviews.models import (
     RESPONDENT_ROLES,
     ROLES,
@@ -37,6 +36,7 @@ from questionnaire.reviews.models import (
     ReviewMembership,
     ReviewPhase,
 )
+from questionnaire.reviews.replacement import replace_reviewer as replace_reviewer
 
 
 def open_review(
