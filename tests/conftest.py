@@ -80,7 +80,7 @@ def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.M
     if request.node.get_closest_marker("production_hashing"):
         return
     monkeypatch.setattr(accounts, "_hasher", CHEAP_HASHER)
-    monkeypatch.setattr(accounts, "_DUMMY_HASH", CHEAP_DUMMY_HASH)
+    monkeypatch.setattr(accounts, "_dummy_hash", lambda: CHEAP_DUMMY_HASH)
 
 
 def _database_of_this_worker() -> None:

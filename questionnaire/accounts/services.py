@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -25,8 +26,6 @@ from questionnaire.reference.models import State
 
 # argon2-cffi's defaults are the RFC 9106 "low memory" argon2id profile.
 _hasher = PasswordHasher()
-# Verifying against this when the e-mail is unknown keeps the timing of both cases alike.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 #: At most one reset e-mail per account in this time, however often it is asked for.
 RESET_EMAIL_INTERVAL = timedelta(minutes=5)
 WRONG_PASSWORD = _l("Your password is not right.")
@@ -87,13 +86,21 @@ def create_user(
 def verify_password(user: User, password: str) -> bool:
     """Whether `password` is the user's (in constant time for users without one)."""
     if not user.password_hash:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return False
     if not _verify(user.password_hash, password):
         return False
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return True
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the e-mail is unknown, so that both cases take as long.
+    Made on first use rather than at import: a hash costs a quarter of a second, and every
+    command of the command line imports this module."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -107,7 +114,7 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None (never says which part was wrong)."""
     user = find_user(db, email)
     if user is None or not user.is_active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if not verify_password(user, password):
         return None
@@ -321,7 +328,7 @@ def check_password_step(
     user = find_user(db, email)
     if user is None or not user.is_active or not verify_password(user, password):
         if user is None or not user.is_active:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
         return LoginAttempt(None, lockout.record_failure(db, email, "password", address, now=now))
     return LoginAttempt(user)
 
