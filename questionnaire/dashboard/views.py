@@ -105,9 +105,10 @@ def phase_page(phase_id: int) -> ResponseReturnValue:
     session = db.session()
     phase = session.get(ReviewPhase, phase_id) or abort(404)
     deadlines = Deadlines.configured().of_phase(phase)
+    states = {s.code: s for s in session.exec(select(State))}
     rows = board.sorted_rows(
         board.dashboard(
-            session, board.DashboardFilters(phase_id=phase_id), deadlines, date.today()
+            session, board.DashboardFilters(phase_id=phase_id), deadlines, date.today(), states
         ),
         "state",
         current_language(),
@@ -124,7 +125,7 @@ def phase_page(phase_id: int) -> ResponseReturnValue:
         people=queries.named_people(session, [row.review.id for row in rows if row.review.id]),
         draws=draws,
         is_drawn=any(d.kind == "draw" for d in draws),
-        states={s.code: s for s in session.exec(select(State))},
+        states=states,
         draw_form=DrawForm(),
         no_group_labels=NO_GROUP_RULE_LABELS,
         deadlines=deadlines,
