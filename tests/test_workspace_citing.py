@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from questionnaire.accounts.models import User
-from tests.factories import Cast, Workspace, cast_review, flashes, page_text
+from tests.factories import Cast, Workspace, cast_review, flashes, page_text, workspace_url
 from tests.factories import observations_of as stored_observations
 
 Client = Callable[[User | None], FlaskClient]
@@ -104,3 +104,19 @@ def test_observations_are_read_and_edited_only_when_asked(cast, client_for) -> N
     )
     assert 'name="o' not in state_page
     assert "Cite in an observation" not in state_page
+
+
+def test_question_keys_are_shown_to_the_reviewers_and_the_secretariat_only(
+    cast, client_for
+) -> None:
+    """The State's people read the questions of their answers by their text: the keys
+    (TIP-5-1-cite) are for the reviewers, who cite them, and the secretariat."""
+
+    def keys_shown(user: User) -> list[str]:
+        page = page_text(client_for(user).get(workspace_url(cast.review_id, "/sections/art-5")))
+        return re.findall(r'<span class="key">([^<]+)</span>', page)
+
+    for user in (cast.reviewer, cast.secretariat):
+        assert "TIP-5-1-cite" in keys_shown(user)
+    for user in (cast.focal_point, cast.expert, cast.observer):
+        assert keys_shown(user) == []
