@@ -218,6 +218,40 @@ def test_secretariat_pages_are_accessible(
         assert_accessible(axe, page, name)
 
 
+def test_boxes_that_scroll_can_be_scrolled_with_the_keyboard(
+    cast_submitted: Cast,
+    axe: Axe,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    """The text of an article scrolls in its own box beside the questions, and a table wider
+    than a phone scrolls within its own: both take the keyboard's focus, so axe-core finds no
+    scrollable region out of the keyboard's reach."""
+    cast = cast_submitted
+    base = f"{live_server}/reviews/{cast.review_id}"
+    page = new_context().new_page()
+    log_in(page, live_server, cast.focal_point)
+    state_page = new_context().new_page()
+    log_in(state_page, live_server, cast.reviewer)
+    for width in (1280, 390):
+        for browser_page in (page, state_page):
+            browser_page.set_viewport_size({"width": width, "height": 800})
+        page.goto(base + "/sections/art-3")
+        text = page.locator(".provision__text")
+        assert text.evaluate("el => el.scrollHeight > el.clientHeight")
+        assert_accessible(axe, page, f"Article page at {width} px")
+        state_page.goto(base + "/workspace/sections/art-3")
+        assert_accessible(axe, state_page, f"Workspace article page at {width} px")
+        page.goto(base + "/answers/TIP-5-1/history")
+        assert_accessible(axe, page, f"History of an answer at {width} px")
+    # At 390 px the history's table is wider than the screen: it is reached with the keyboard.
+    table = page.locator("table.table")
+    assert table.evaluate("el => el.scrollWidth > el.clientWidth")
+    expect(table).to_have_attribute("tabindex", "0")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(table).not_to_have_attribute("tabindex", "0")
+
+
 def test_an_article_is_answered_with_the_keyboard_alone(
     db,
     cast_unsubmitted: Cast,

@@ -326,8 +326,24 @@
     }, 1000);
   }
 
+  // A table wider than the screen scrolls within its own box (app.css): the box takes the
+  // keyboard's focus then, so that it can be scrolled without a mouse.
+  function reachScrollingTables() {
+    document.querySelectorAll(".table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+        table.setAttribute("data-scrolls", "");
+      } else if (table.hasAttribute("data-scrolls")) {
+        table.removeAttribute("tabindex");
+        table.removeAttribute("data-scrolls");
+      }
+    });
+  }
+
   onReady(function () {
     focusErrorSummary();
+    reachScrollingTables();
+    window.addEventListener("resize", reachScrollingTables);
     document.querySelectorAll("[data-job-status-url]").forEach(watchJob);
     document.querySelectorAll("[data-word-count-for]").forEach(initWordCount);
     document.querySelectorAll("form.answer-form").forEach(initAnswerForm);
