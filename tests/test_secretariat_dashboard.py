@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.dashboard.queries import page_links
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewDraw, ReviewPhase
 from questionnaire.workspace.models import ListOfObservations
@@ -190,6 +191,17 @@ def test_the_reviews_come_in_pages_of_at_most_25_never_splitting_a_state(
     assert "page 2 of 2" in page(client, "/dashboard?page=99")
     assert "page 1 of 2" in page(client, "/dashboard?page=-3")
     assert "page 1 of 2" in page(client, "/dashboard?page=abc")
+
+
+def test_many_pages_link_the_first_the_last_and_those_beside_the_current_one() -> None:
+    # The GOV.UK pattern: 36 pages of the mechanism's reviews do not make 36 links.
+    assert page_links(1, 1) == [1]
+    assert page_links(1, 36) == [1, 2, None, 36]
+    assert page_links(5, 36) == [1, None, 4, 5, 6, None, 36]
+    assert page_links(36, 36) == [1, None, 35, 36]
+    # A gap of a single page shows that page rather than an ellipsis standing for it.
+    assert page_links(4, 7) == [1, 2, 3, 4, 5, 6, 7]
+    assert page_links(3, 36) == [1, 2, 3, 4, None, 36]
 
 
 def test_flags_appear_once_per_state_and_only_where_a_step_is_overdue(

@@ -141,18 +141,23 @@ def _missing(
     named: dict[tuple[int, str], set[str]],
     deadlines: Deadlines,
     phase_deadlines: dict[int | None, Deadlines],
+    overdue_on: date | None = None,
 ) -> list[DueNomination]:
+    """The roles each group lacks; with `overdue_on`, only those past their deadline that day
+    (the due date is known before the reviews are looked at, so the others cost nothing)."""
     items = []
     for group in groups:
         durations = phase_deadlines.get(group.phase_id, deadlines)
-        for role, member_roles, due in (
-            ("focal_point", {"focal_point"}, durations.focal_point_due(group.started_on)),
-            ("experts", {"expert"}, durations.experts_due(group.started_on)),
+        for role, member_role, due in (
+            ("focal_point", "focal_point", durations.focal_point_due(group.started_on)),
+            ("experts", "expert", durations.experts_due(group.started_on)),
         ):
+            if overdue_on is not None and not overdue_on > due:
+                continue
             missing = sorted(
                 review_id
                 for review_id in group.reviews
-                if not member_roles & named.get((review_id, group.state_code), set())
+                if member_role not in named.get((review_id, group.state_code), ())
             )
             if missing:
                 items.append(
@@ -171,10 +176,16 @@ def _missing(
 
 
 def nominations_due(
-    db: Session, today: date, deadlines: Deadlines | None = None
+    db: Session,
+    today: date,
+    deadlines: Deadlines | None = None,
+    *,
+    only_overdue: bool = False,
+    phase_deadlines: dict[int | None, Deadlines] | None = None,
 ) -> list[DueNomination]:
-    """Every role still to be named, overdue or not (`DueNomination.is_overdue(today)`),
-    soonest deadline first. Reviews whose list of observations is final need nobody more."""
+    """Every role still to be named (with `only_overdue`, only those past their deadline
+    `today`), soonest deadline first. Reviews whose list of observations is final need nobody
+    more. `phase_deadlines` are the durations of each phase (`by_phase`), read if not given."""
     groups = _groups(db)
     finals = select(ListOfObservations.review_id).where(ListOfObservations.status == "final")
     final = set(db.exec(finals))
@@ -186,14 +197,24 @@ def nominations_due(
     others = select(col(Review.id)).where(col(Review.id).not_in(finals))
     named = _named(db, others) if groups else {}
     deadlines = deadlines or Deadlines.configured()
-    items = _missing(groups, named, deadlines, by_phase(db, deadlines))
+    if phase_deadlines is None:
+        phase_deadlines = by_phase(db, deadlines)
+    items = _missing(
+        groups, named, deadlines, phase_deadlines, overdue_on=today if only_overdue else None
+    )
     return sorted(items, key=lambda i: (i.due_on, i.state_under_review, i.side, i.state_code))
 
 
-def overdue(db: Session, today: date, phase_id: int | None = None) -> list[DueNomination]:
-    """The items past their deadline (of one phase, if given)."""
+def overdue(
+    db: Session,
+    today: date,
+    phase_id: int | None = None,
+    phase_deadlines: dict[int | None, Deadlines] | None = None,
+) -> list[DueNomination]:
+    """The items past their deadline (of one phase, if given); `phase_deadlines` as for
+    `nominations_due`."""
     return [
         item
-        for item in nominations_due(db, today)
-        if item.is_overdue(today) and (phase_id is None or item.phase_id == phase_id)
+        for item in nominations_due(db, today, only_overdue=True, phase_deadlines=phase_deadlines)
+        if phase_id is None or item.phase_id == phase_id
     ]

@@ -75,52 +75,65 @@ def dashboard(
     deadlines: Deadlines,
     today: date,
     states: dict[str, State] | None = None,
+    phase_deadlines: dict[int | None, Deadlines] | None = None,
 ) -> list[DashboardRow]:
     """Every review matching the filters, with its reviewers and overdue items; `states` are
-    every State by code, read here if not given."""
-    rows: list[Any] = list(db.exec(_matching(filters)).all())
+    every State by code and `phase_deadlines` the durations of each phase (`by_phase`), read
+    here if not given."""
+    rows = _read(db, _matching(filters))
     # Each State once, not once per review: its names are JSON, decoded on every row read.
     if states is None:
         states = {state.code: state for state in db.exec(select(State))}
     # The reviews' figures are read for the same filters in SQL: a list of every review's id
     # in each statement (889 of them) cost more than the statements themselves.
     ids = _matching_ids(filters)
-    roles = _count_by(
+    named: dict[int, set[str]] = {}
+    for review_id, role in _read(
         db,
-        select(ReviewMembership.review_id, ReviewMembership.role, func.count())
-        .where(col(ReviewMembership.review_id).in_(ids))
-        .group_by(col(ReviewMembership.review_id), col(ReviewMembership.role)),
-    )
+        select(ReviewMembership.review_id, ReviewMembership.role)
+        .distinct()
+        .where(col(ReviewMembership.review_id).in_(ids)),
+    ):
+        named.setdefault(review_id, set()).add(role)
     feedback = _feedback(db, ids)
     lists = _list_statuses(db, ids)
     reviewers = _active_reviewers(db, ids)
     result = []
-    dues = {phase: _DueDates(durations) for phase, durations in by_phase(db, deadlines).items()}
+    if phase_deadlines is None:
+        phase_deadlines = by_phase(db, deadlines)
+    dues = {phase: _DueDates(durations) for phase, durations in phase_deadlines.items()}
+    nobody: set[str] = set()
     for *columns, instrument, phase_name in rows:
         review = ReviewFacts(*columns)
-        state = states[review.state_code]
         review_id = review.id
+        roles = named.get(review_id, nobody)
         overdue = _overdue(
-            review,
-            roles,
-            feedback.get(review_id, 0),
-            dues.get(review.phase_id, dues[None]),
-            today,
+            review, roles, feedback.get(review_id, 0), dues.get(review.phase_id, dues[None]), today
         )
         list_status = lists.get(review_id, "drafting" if review.status == "submitted" else "")
         row = DashboardRow(
             review,
-            state,
+            states[review.state_code],
             instrument,
             phase_name,
-            tuple(sorted(reviewers.get(review_id, []))),
+            tuple(sorted(reviewers.get(review_id, ()))),
             list_status,
             overdue,
-            frozenset(role for role in ("focal_point", "expert") if roles.get((review_id, role))),
+            frozenset(roles & _UNDER_REVIEW_ROLES),
         )
         if has_status(row, filters.status):
             result.append(row)
     return result
+
+
+#: The roles of the State under review that the dashboard says are named.
+_UNDER_REVIEW_ROLES = frozenset({"focal_point", "expert"})
+
+
+def _read(db: Session, query: Any) -> list[Any]:
+    """The rows of a query of columns, read through the session's connection: the ORM's
+    handling of each row is not needed for columns (every review is read on every request)."""
+    return list(db.connection().execute(query).all())
 
 
 def _matching(filters: DashboardFilters) -> Select[Any]:
@@ -165,16 +178,18 @@ def _conditions(filters: DashboardFilters) -> list[ColumnElement[bool] | bool]:
 
 def _feedback(db: Session, ids: ReviewIds) -> dict[int, int]:
     """Review id -> its requests for clarification and observations: the reviewers' feedback."""
-    requests = db.exec(
+    requests = _read(
+        db,
         select(DialogueMessage.review_id, func.count())
         .where(col(DialogueMessage.review_id).in_(ids), DialogueMessage.kind == "request")
-        .group_by(col(DialogueMessage.review_id))
-    ).all()
-    observed = db.exec(
+        .group_by(col(DialogueMessage.review_id)),
+    )
+    observed = _read(
+        db,
         select(Observation.review_id, func.count())
         .where(col(Observation.review_id).in_(ids))
-        .group_by(col(Observation.review_id))
-    ).all()
+        .group_by(col(Observation.review_id)),
+    )
     found: dict[int, int] = {}
     for review_id, count in [*requests, *observed]:
         found[review_id] = found.get(review_id, 0) + count
@@ -184,21 +199,23 @@ def _feedback(db: Session, ids: ReviewIds) -> dict[int, int]:
 def _list_statuses(db: Session, ids: ReviewIds) -> dict[int, str]:
     """Review id -> the status of its list of observations, where it has one."""
     return dict(
-        db.exec(
+        _read(
+            db,
             select(ListOfObservations.review_id, ListOfObservations.status).where(
                 col(ListOfObservations.review_id).in_(ids)
-            )
-        ).all()
+            ),
+        )
     )
 
 
 def _active_reviewers(db: Session, ids: ReviewIds) -> dict[int, list[str]]:
     """Review id -> the reviewing States on its active seats."""
     reviewers: dict[int, list[str]] = {}
-    for review_id, reviewing_state in db.exec(
+    for review_id, reviewing_state in _read(
+        db,
         select(ReviewAssignment.review_id, ReviewAssignment.reviewing_state).where(
             col(ReviewAssignment.review_id).in_(ids), col(ReviewAssignment.is_active).is_(True)
-        )
+        ),
     ):
         reviewers.setdefault(review_id, []).append(reviewing_state)
     return reviewers
@@ -273,10 +290,6 @@ def sorted_rows(rows: list[DashboardRow], sort: str, language: str) -> list[Dash
     return sorted(rows, key=by_state)
 
 
-def _count_by(db: Session, query) -> dict[tuple[Any, str], int]:  # type: ignore[no-untyped-def]
-    return {(review_id, role): count for review_id, role, count in db.exec(query).all()}
-
-
 class _DueDates:
     """The deadlines of one phase's durations, each computed once per kind and day: the
     reviews of a phase share their start, and many their day of submission."""
@@ -298,15 +311,16 @@ class _DueDates:
 
 def _overdue(
     review: ReviewFacts,
-    roles: dict[tuple[Any, str], int],
+    roles: set[str],
     feedback: int,
     due: _DueDates,
     today: date,
 ) -> tuple[str, ...]:
+    """What is overdue in `review`, whose members hold `roles`."""
     items = []
-    if not roles.get((review.id, "focal_point")) and today > due("focal_point", review.started_on):
+    if "focal_point" not in roles and today > due("focal_point", review.started_on):
         items.append("focal_point")
-    if not roles.get((review.id, "expert")) and today > due("experts", review.started_on):
+    if "expert" not in roles and today > due("experts", review.started_on):
         items.append("experts")
     if review.status == "answering" and today > review.answers_due_on:
         items.append("answers")
@@ -326,42 +340,40 @@ NOMINATION_ITEMS = ("focal_point", "experts")
 
 @dataclass(frozen=True)
 class StateRows:
-    """Consecutive dashboard rows of one State under review in one phase.
-
-    `nominations` are the people the State has not named in time, each with the first of its
-    reviews that lacks them: one nomination names them for all its reviews of the phase, so the
-    dashboard flags them once per State, not once per instrument."""
+    """Consecutive dashboard rows of one State under review in one phase."""
 
     rows: tuple[DashboardRow, ...]
-    nominations: tuple[tuple[str, int], ...]
 
     @property
     def first(self) -> DashboardRow:
         return self.rows[0]
 
+    @property
+    def nominations(self) -> tuple[tuple[str, int], ...]:
+        """The people the State has not named in time, each with the first of its reviews that
+        lacks them: one nomination names them for all its reviews of the phase, so the
+        dashboard flags them once per State, not once per instrument. (Worked out for the
+        groups shown only, not for every group of the dashboard.)"""
+        found: dict[str, int] = {}
+        for row in self.rows:
+            for item in row.overdue:
+                if item in NOMINATION_ITEMS:
+                    found.setdefault(item, row.review.id)
+        return tuple((item, found[item]) for item in NOMINATION_ITEMS if item in found)
+
 
 def by_state(rows: list[DashboardRow]) -> list[StateRows]:
     """`rows` cut where the State under review or the phase changes, in their order."""
     runs: list[list[DashboardRow]] = []
+    previous = None
     for row in rows:
-        previous = runs[-1][-1] if runs else None
-        if previous and (previous.state.code, previous.review.phase_id) == (
-            row.state.code,
-            row.review.phase_id,
-        ):
+        key = (row.review.state_code, row.review.phase_id)
+        if key == previous:
             runs[-1].append(row)
         else:
             runs.append([row])
-    return [StateRows(tuple(run), _nominations_of(run)) for run in runs]
-
-
-def _nominations_of(run: list[DashboardRow]) -> tuple[tuple[str, int], ...]:
-    found: dict[str, int] = {}
-    for row in run:
-        for item in row.overdue:
-            if item in NOMINATION_ITEMS and row.review.id is not None:
-                found.setdefault(item, row.review.id)
-    return tuple((item, found[item]) for item in NOMINATION_ITEMS if item in found)
+            previous = key
+    return [StateRows(tuple(run)) for run in runs]
 
 
 def pages_of(groups: list[StateRows], size: int) -> list[list[StateRows]]:
@@ -376,3 +388,16 @@ def pages_of(groups: list[StateRows], size: int) -> list[list[StateRows]]:
         pages[-1].append(group)
         rows += len(group.rows)
     return pages
+
+
+def page_links(page: int, pages: int) -> list[int | None]:
+    """The page numbers a pagination links to, as the GOV.UK pattern has it: the first and
+    the last, the current one and those either side of it; None where numbers are left out
+    (shown as an ellipsis), so that 36 pages do not make 36 links."""
+    shown = sorted({1, pages, *range(max(page - 1, 1), min(page + 1, pages) + 1)})
+    links: list[int | None] = []
+    for number in shown:
+        if links and number - (links[-1] or 0) > 1:
+            links.append(number - 1 if number - (links[-1] or 0) == 2 else None)
+        links.append(number)
+    return links

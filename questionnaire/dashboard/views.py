@@ -19,7 +19,7 @@ from questionnaire.dashboard.forms import DashboardFilterForm
 from questionnaire.i18n import current_language
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reviews import queries
-from questionnaire.reviews.deadlines import Deadlines
+from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.forms import DrawForm
 from questionnaire.reviews.labels import (
     DASHBOARD_STATUS_LABELS,
@@ -70,7 +70,12 @@ def index() -> ResponseReturnValue:
     session = db.session()
     language = current_language()
     states = {s.code: s for s in session.exec(select(State))}
-    everything = board.dashboard(session, filters, Deadlines.configured(), date.today(), states)
+    today = date.today()
+    # The durations of every phase, read once for the reviews' deadlines and the nominations'.
+    phase_deadlines = by_phase(session, Deadlines.configured())
+    everything = board.dashboard(
+        session, filters, phase_deadlines[None], today, states, phase_deadlines
+    )
     everything = board.matching_name(everything, form.q.data or "", language)
     status = form.status.data or None
     rows = board.sorted_rows(
@@ -90,11 +95,14 @@ def index() -> ResponseReturnValue:
         total_labels=TOTAL_LABELS,
         page=page,
         pages=len(pages),
+        page_links=board.page_links(page, len(pages)),
         phase=phase,
         is_drawn=bool(phase and queries.is_drawn(session, phase)),
         states=states,
         draw_form=DrawForm(),
-        overdue_nominations=nominations_due.overdue(session, date.today(), filters.phase_id),
+        overdue_nominations=nominations_due.overdue(
+            session, today, filters.phase_id, phase_deadlines
+        ),
     )
 
 
