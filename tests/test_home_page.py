@@ -13,6 +13,7 @@ from questionnaire.accounts.models import User
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review
 from tests.conftest import login
+from tests.factories import cast_review, page_text
 
 MAY_2 = date(2027, 5, 2)
 
@@ -40,3 +41,28 @@ def test_the_home_page_shows_each_reviews_phase_and_progress(
 
     assert "Phase: Cluster I, group 2" in page
     assert re.search(r"0 of \d+ required answers", page)
+
+
+def test_the_version_stands_beside_the_title_and_the_secretariat_goes_to_the_dashboard(
+    db: Session,
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+    client_for: Callable[[User | None], FlaskClient],
+) -> None:
+    cast = cast_review(db, make_user, make_review, member)
+    title = "Trafficking in Persons Protocol: criminalization and jurisdiction"
+    version = '<span class="muted">(version 2)</span>'
+
+    # The version follows the questionnaire's title, not the link to the dialogue under it.
+    focal = page_text(client_for(cast.focal_point).get("/"))
+    assert re.search(rf"{title}</a> {re.escape(version)}\s*<br><a [^>]*>Dialogue", focal)
+    reviewer = page_text(client_for(cast.reviewer).get("/"))
+    assert re.search(rf"{title}</a> {re.escape(version)}", reviewer)
+
+    # The secretariat takes part in every review: its home page says what awaits it and leads
+    # to the dashboard, whose pages list the reviews, instead of listing them all here.
+    secretariat = page_text(client_for(cast.secretariat).get("/"))
+    assert "What awaits you" in secretariat
+    assert '<a class="button" href="/dashboard">Reviews dashboard</a>' in secretariat
+    assert "<table" not in secretariat and title not in secretariat
