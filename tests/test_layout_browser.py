@@ -4,12 +4,15 @@ box, the footer at the foot of short pages, a favicon on every page."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
 from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
+from sqlmodel import Session
 
 from questionnaire.accounts.models import User
+from questionnaire.reviews import services
 from tests.browser import log_in
 
 pytest_plugins = ("tests.browser",)
@@ -73,3 +76,30 @@ def test_the_footer_stands_at_the_foot_of_a_short_page(
         "document.querySelector('.site-footer').getBoundingClientRect().bottom"
     )
     assert footer_bottom == pytest.approx(page.viewport_size["height"], abs=1)  # type: ignore[index]
+
+
+@pytest.mark.browser
+def test_the_rows_of_a_summary_list_line_up_with_and_without_an_action(
+    db: Session,
+    shipped_banks: object,
+    secretariat: User,
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    """The deadlines of a phase: one row has a Change link, the others none; their values start
+    at the same place, as in a GOV.UK summary list."""
+    phase = services.create_phase(
+        db, name="Cluster I, group 1", cluster="I", state_codes=["GHA"],
+        started_on=date(2025, 8, 31), max_reviews_per_state=3, user=secretariat,
+    )  # fmt: skip
+    db.commit()
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, live_server, secretariat)
+    page.goto(f"{live_server}/phases/{phase.id}")
+    deadlines = page.locator('dl[aria-labelledby="deadlines-title"]')
+    expect(deadlines.get_by_role("link", name="Change")).to_be_visible()
+    starts = deadlines.locator(".summary-list__value").evaluate_all(
+        "els => els.map(el => Math.round(el.getBoundingClientRect().left))"
+    )
+    assert len(starts) == 5 and len(set(starts)) == 1, starts
