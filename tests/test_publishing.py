@@ -31,7 +31,7 @@ from questionnaire import worker as worker_module
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
-from questionnaire.documents import jobs
+from questionnaire.documents import crp, jobs
 from questionnaire.documents import services as publishing
 from questionnaire.documents.models import Publication
 from questionnaire.documents.symbols import is_crp, is_valid_symbol, slug, unslug
@@ -328,6 +328,9 @@ def test_the_english_crp_has_the_un_header_and_numbered_paragraphs(
         assert "July 2, 2027" not in text
         for line in ("2 July 2027", "English only", "Original: English", f"* {MEETING}."):
             assert compact(line) in compact(text), line
+    # The reviewing States are joined as the paper's language joins a list.
+    for state in publication.snapshot["states"]:
+        assert re.fullmatch(r"Reviewing States: [^,]+ and [^,]+", state["reviewers"]), state
         assert JOB_NUMBER in text and "Distr." not in text
 
 
@@ -418,6 +421,24 @@ def test_the_french_crp_has_the_french_wording(
         assert "July" not in text and "English only" not in text
         for line in ("2 juillet 2027", phrases["French only"], phrases["Original: English"]):
             assert compact(line) in compact(text), line
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Article 3. Use of terms"),
+        ("fr", "Article 3. Terminologie"),
+        ("ar", "المادة ٣. \u2066Use of terms\u2069"),
+        ("zh", "第 3 条 Use of terms"),
+    ],
+)
+def test_an_article_heading_is_one_message_with_the_papers_digits(
+    app: Flask, language: str, expected: str
+) -> None:
+    """Number and heading in one message of the language's, the number in the paper's digits;
+    a heading on file only in English (Arabic, Chinese) kept left to right in an Arabic paper."""
+    with app.test_request_context(), force_locale(language):
+        assert crp._article_heading("TIP", 3, language) == expected
 
 
 def test_the_pdf_is_a4_tagged_with_title_language_and_embedded_fonts(

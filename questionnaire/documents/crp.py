@@ -26,12 +26,12 @@ from questionnaire.documents.eligibility import included_lists
 from questionnaire.documents.frame import frame_of, heading
 from questionnaire.documents.languages import check_translations, originals_of
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import localize
+from questionnaire.i18n import list_of, localize
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import sort_states, state_name
 from questionnaire.reviews.models import Review, ReviewAssignment
-from questionnaire.wording import long_date
+from questionnaire.wording import isolated, long_date, numerals
 from questionnaire.workspace.forms import CATEGORY_LABELS
 from questionnaire.workspace.languages import OFFICIAL_LANGUAGES
 from questionnaire.workspace.models import CATEGORIES, ListOfObservations, Observation
@@ -239,14 +239,20 @@ def _state_block(
     title = localize(instrument.title, request.language)
     block = StateBlock(
         heading=_(
-            "%(state)s: %(instrument)s", state=state_name(state, request.language), instrument=title
+            "%(state)s: %(instrument)s",
+            state=state_name(state, request.language),
+            instrument=title
+            if title is None or title.language == request.language
+            else isolated(title.text, request.language),
         ),
         reviewers=_(
             "Reviewing States: %(states)s",
-            states=", ".join(
-                dict.fromkeys(
-                    state_name(r, request.language)
-                    for r in sort_states(reviewers, request.language)
+            states=list_of(
+                list(
+                    dict.fromkeys(
+                        state_name(r, request.language)
+                        for r in sort_states(reviewers, request.language)
+                    )
                 )
             ),
         )
@@ -266,13 +272,9 @@ def _state_block(
         )
         if not public or section.article is None:
             continue
-        article = load_instrument_data().article(bank.instrument, section.article)
-        heading = _("Article %(number)s", number=section.article)
-        if article is not None:
-            heading = f"{heading}. {localize(article.title, request.language)}"
         block.articles.append(
             ArticleBlock(
-                heading,
+                _article_heading(bank.instrument, section.article, request.language),
                 [
                     Paragraph(
                         next(counter),
@@ -293,6 +295,18 @@ def _state_block(
         if not p.is_confidential
     ]
     return block
+
+
+def _article_heading(instrument: str, number: int, language: str) -> str:
+    """ "Article 5. Criminalization" as one message, so that each language orders and
+    punctuates it its own way ("第 5 条 刑事定罪"), the number in the paper's digits and a
+    heading still in English kept left to right in an Arabic paper."""
+    article = load_instrument_data().article(instrument, number)
+    title = localize(article.title, language) if article is not None else None
+    if title is None:
+        return _("Article %(number)s", number=numerals(number, language))
+    text = title.text if title.language == language else isolated(title.text, language)
+    return _("Article %(number)s. %(title)s", number=numerals(number, language), title=text)
 
 
 def _text(found: str | None) -> str:
