@@ -78,7 +78,7 @@ def test_the_list_goes_to_the_state_only_once_both_reviewing_states_agree(
     refused = nigeria.move("with_state", follow=True)
     assert (
         "The list goes to the State under review only once both reviewing States have agreed "
-        "to it. Still awaited: France, Nigeria." in flashes(refused)
+        "to it. Still awaited: France and Nigeria." in flashes(refused)
     )
 
     assert "Your State's agreement to the list of observations is recorded." in flashes(
@@ -204,7 +204,7 @@ def test_sharing_agreeing_and_making_final_are_confirmed_first(db, cast, client_
     confirm = page_text(nigeria.get("/list/move/with_state"))
     assert "The list of observations and its summary go to Ghana." in confirm
     assert "Who will be told: the focal point, experts and observers of Ghana" in confirm
-    assert "still awaited, the agreement of France, Nigeria" in confirm
+    assert "still awaited, the agreement of France and Nigeria" in confirm
     assert "disabled" in confirm
 
     nigeria.agree()

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session
 
 from questionnaire.accounts.models import User
-from questionnaire.i18n import current_language
+from questionnaire.i18n import current_language, list_of
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews import people
@@ -130,7 +130,7 @@ def list_agreement(
             expected = _(
                 "The list goes to the State under review once both reviewing States have "
                 "agreed to it. Still awaited: %(states)s.",
-                states=", ".join(name_of(code) for code in awaited),
+                states=list_of([name_of(code) for code in awaited]),
             )
         else:
             expected = _(

@@ -15,6 +15,7 @@ from questionnaire.banks.schema import Bank
 from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
+from questionnaire.i18n import list_of as listed
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
 from questionnaire.reviews.models import Review
@@ -330,7 +331,7 @@ def transition(
             _l(
                 "The list goes to the State under review only once both reviewing States have "
                 "agreed to it. Still awaited: %(states)s.",
-                states=", ".join(_state_names(db, missing)),
+                states=listed(_state_names(db, missing)),
             )
         )
     from_status = lst.status
