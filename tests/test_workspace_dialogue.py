@@ -99,3 +99,20 @@ def test_a_reply_to_a_request_of_another_article_or_review_is_refused(db, cast, 
     assert len(_requests(db, cast.review_id)) == 1
     # Reviewers ask; they have no reply form.
     assert 'name="message-reply_to"' not in page_text(reviewer.get("/sections/art-3"))
+
+
+def test_messages_name_the_state_of_their_author(db, cast, client_for) -> None:
+    """The author of a request, a reply or a comment on the list is followed by the name of their
+    State, not its code."""
+    reviewer = Workspace(client_for(cast.reviewer), cast.review_id)
+    reviewer.message("art-5", "request", "Which court applied section 12?")
+    first = _requests(db, cast.review_id)[0]
+    _reply(Workspace(client_for(cast.focal_point), cast.review_id), first.id, "The High Court.")  # type: ignore[arg-type]
+    reviewer.comment("The list follows the articles.")
+
+    section = page_text(reviewer.get("/sections/art-5"))
+    assert "Chidi Okafor</strong> (Nigeria)" in section
+    assert "Akosua Boateng</strong> (Ghana)" in section
+    listed = page_text(reviewer.get("/list"))
+    assert "Chidi Okafor</strong> (Nigeria)" in listed
+    assert "(NGA)" not in section + listed and "(GHA)" not in section

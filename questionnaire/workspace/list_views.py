@@ -155,6 +155,11 @@ def _list_context(access: WorkspaceAccess) -> dict[str, Any]:
             | {row.agreement.agreed_by_id for row in sign_offs if row.agreement},
         ),
         state=session.get(State, access.review.state_code),
+        author_states={
+            code: state
+            for code in {m.author_state for m in comments}
+            if code and (state := session.get(State, code))
+        },
         sign_offs=sign_offs,
         signoff_states={row.state: session.get(State, row.state) for row in sign_offs},
         signs_for=signoff.signs_for(session, access.review, current_user),

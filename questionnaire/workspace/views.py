@@ -69,6 +69,12 @@ def _people(ids: Iterable[int | None]) -> dict[int, User]:
     return users_by_id(db.session(), ids)
 
 
+def _states(codes: Iterable[str | None]) -> dict[str, State]:
+    """The States the authors of messages wrote for, by code, for their names."""
+    session = db.session()
+    return {code: state for code in codes if code and (state := session.get(State, code))}
+
+
 @bp.get("/")
 @login_required
 def overview(review_id: int) -> ResponseReturnValue:
@@ -149,6 +155,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         threads=threads,
         replying_to=parse_id(message_form.reply_to.data) if message_form.errors else None,
         people=_people({m.author_id for m in messages} | {o.updated_by_id for o in observations}),
+        author_states=_states({m.author_state for m in messages}),
         provision=provision_text(access.bank.instrument, section.article or 0, current_language()),
         edit_forms={
             o.id: _observation_form(
