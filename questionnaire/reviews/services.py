@@ -76,20 +76,7 @@ def add_member(
         raise RuleViolation(_l("Unknown role: %(role)s.", role=role))
     existing = membership_of(db, review, user)
     if existing is not None:
-        if existing.role != role or (
-            nomination_id is not None and existing.nomination_id not in (None, nomination_id)
-        ):
-            raise RuleViolation(
-                _l(
-                    "%(email)s already has the role %(role)s in this review.",
-                    email=user.email,
-                    role=existing.role,
-                )
-            )
-        if nomination_id is not None and existing.nomination_id is None:
-            existing.nomination_id = nomination_id  # a role given before nominations were kept
-            db.add(existing)
-        return existing
+        return _same_membership(db, existing, user, role, nomination_id)
     _check_member(db, review, user, role)
     membership = ReviewMembership(
         review_id=id_of(review),
@@ -107,6 +94,27 @@ def add_member(
             _l("%(email)s already has a role in this review.", email=user.email)
         ) from exc
     return membership
+
+
+def _same_membership(
+    db: Session, existing: ReviewMembership, user: User, role: str, nomination_id: int | None
+) -> ReviewMembership:
+    """The membership the person already has, if it is the role asked for: linked to the
+    nomination if it had none; another role, or another nomination's, is refused."""
+    if existing.role != role or (
+        nomination_id is not None and existing.nomination_id not in (None, nomination_id)
+    ):
+        raise RuleViolation(
+            _l(
+                "%(email)s already has the role %(role)s in this review.",
+                email=user.email,
+                role=existing.role,
+            )
+        )
+    if nomination_id is not None and existing.nomination_id is None:
+        existing.nomination_id = nomination_id  # a role given before nominations were kept
+        db.add(existing)
+    return existing
 
 
 def _check_member(db: Session, review: Review, user: User, role: str) -> None:
@@ -204,35 +212,9 @@ def create_phase(
     `no_group_rule` says how entities in no regional group are drawn (`NO_GROUP_RULES`)."""
     if no_group_rule not in NO_GROUP_RULES:
         raise RuleViolation(_l("Choose how entities in no regional group are drawn."))
-    banks = _latest_banks(db, cluster)
-    if not banks:
-        raise RuleViolation(
-            _l("No questionnaire of cluster %(cluster)s is published.", cluster=cluster)
-        )
-    if not state_codes:
-        raise RuleViolation(_l("Choose the States under review."))
-    plans: list[tuple[State, list[BankVersion]]] = []
-    party_to = instruments_as_at(db, started_on)
-    for code in dict.fromkeys(state_codes):
-        state = db.get(State, code)
-        if state is None:
-            raise RuleViolation(_l("%(code)s is not a known State.", code=code))
-        versions = [banks[i] for i in sorted(banks) if i in party_to.get(state.code, ())]
-        if not versions:
-            raise RuleViolation(
-                _l(
-                    "%(state)s is party to no instrument with a cluster %(cluster)s questionnaire.",
-                    state=_name_when_shown(state),
-                    cluster=cluster,
-                )
-            )
-        plans.append((state, versions))
-    # A State party to an instrument with no published questionnaire in the cluster would
-    # silently go unreviewed on it: refused, unless the secretariat confirms that these
-    # reviews are left out (the audit entry then records them).
-    left_out = instruments_without_bank(set(banks), party_to, [s.code for s, _ in plans])
-    if left_out and not leave_out_unpublished:
-        raise RuleViolation(_left_out_message(db, cluster, left_out))
+    plans, left_out = _plan_reviews(
+        db, cluster, state_codes, started_on, leave_out_unpublished=leave_out_unpublished
+    )
     phase = ReviewPhase(
         name=name,
         cluster=cluster,
@@ -244,17 +226,7 @@ def create_phase(
     )
     db.add(phase)
     db.flush()
-    for state, versions in plans:
-        for version in versions:
-            review = open_review(
-                db,
-                state_code=state.code,
-                bank_version=version,
-                started_on=started_on,
-                phase_id=phase.id,
-                deadlines=deadlines,
-            )
-            contributions.review_opened(db, review, bank_of(version))
+    _open_reviews(db, phase, plans, deadlines)
     record(
         db,
         actor=user,
@@ -272,6 +244,83 @@ def create_phase(
     )
     db.flush()
     return phase
+
+
+def _plan_reviews(
+    db: Session,
+    cluster: str,
+    state_codes: list[str],
+    started_on: date,
+    *,
+    leave_out_unpublished: bool,
+) -> tuple[list[tuple[State, list[BankVersion]]], dict[str, list[str]]]:
+    """The reviews a phase would open: each State chosen with the latest published versions
+    of the instruments it is party to on `started_on`, and the instruments left out because
+    no questionnaire of the cluster is published for them. Refuses a choice that opens none
+    for a State, or that leaves reviews out unless `leave_out_unpublished`."""
+    banks = _latest_banks(db, cluster)
+    if not banks:
+        raise RuleViolation(
+            _l("No questionnaire of cluster %(cluster)s is published.", cluster=cluster)
+        )
+    if not state_codes:
+        raise RuleViolation(_l("Choose the States under review."))
+    plans: list[tuple[State, list[BankVersion]]] = []
+    party_to = instruments_as_at(db, started_on)
+    for code in dict.fromkeys(state_codes):
+        plans.append(_plan_of_state(db, code, cluster, banks, party_to))
+    # A State party to an instrument with no published questionnaire in the cluster would
+    # silently go unreviewed on it: refused, unless the secretariat confirms that these
+    # reviews are left out (the audit entry then records them).
+    left_out = instruments_without_bank(set(banks), party_to, [s.code for s, _ in plans])
+    if left_out and not leave_out_unpublished:
+        raise RuleViolation(_left_out_message(db, cluster, left_out))
+    return plans, left_out
+
+
+def _plan_of_state(
+    db: Session,
+    code: str,
+    cluster: str,
+    banks: dict[str, BankVersion],
+    party_to: dict[str, frozenset[str]],
+) -> tuple[State, list[BankVersion]]:
+    """The State and the versions it is reviewed on, in the instruments' order; an unknown
+    State, or one party to no instrument with a questionnaire in the cluster, is refused."""
+    state = db.get(State, code)
+    if state is None:
+        raise RuleViolation(_l("%(code)s is not a known State.", code=code))
+    versions = [banks[i] for i in sorted(banks) if i in party_to.get(state.code, ())]
+    if not versions:
+        raise RuleViolation(
+            _l(
+                "%(state)s is party to no instrument with a cluster %(cluster)s questionnaire.",
+                state=_name_when_shown(state),
+                cluster=cluster,
+            )
+        )
+    return state, versions
+
+
+def _open_reviews(
+    db: Session,
+    phase: ReviewPhase,
+    plans: list[tuple[State, list[BankVersion]]],
+    deadlines: Deadlines | None,
+) -> None:
+    """Open the planned reviews of the phase, each with the steps other features add (the
+    State's earlier answers carried forward)."""
+    for state, versions in plans:
+        for version in versions:
+            review = open_review(
+                db,
+                state_code=state.code,
+                bank_version=version,
+                started_on=phase.started_on,
+                phase_id=phase.id,
+                deadlines=deadlines,
+            )
+            contributions.review_opened(db, review, bank_of(version))
 
 
 def change_deadlines(
