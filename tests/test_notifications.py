@@ -497,6 +497,21 @@ def test_a_user_reads_the_messages_written_to_them_and_no_others(
     assert "Not yours" not in page and "Other-31" not in page
 
 
+def test_the_addresses_in_a_message_are_links(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    user = make_user("GHA")
+    body = "Open it here: https://review.example.org/reviews/3/workspace/list\n<b>not bold</b>"
+    queue_message(db, to=[user.email], subject="List shared", body=body)
+    db.commit()
+    login(client, user)
+
+    page = client.get("/notifications/").get_data(as_text=True)
+    link = "https://review.example.org/reviews/3/workspace/list"
+    assert f'<a href="{link}" rel="noopener nofollow">{link}</a>' in page
+    assert "&lt;b&gt;not bold&lt;/b&gt;" in page
+
+
 def test_a_user_with_no_message_is_told_what_will_appear(
     client: FlaskClient, db: Session, make_user: Callable[..., User]
 ) -> None:
