@@ -323,3 +323,42 @@ def test_a_recorded_bank_takes_new_translations_in_place(db: Session, tmp_path: 
     assert recorded.content["sections"][0]["title"]["ar"] == "معلومات عامة للدولة"
     # Arabic checked; the other languages of the section title are not yet.
     assert recorded.content["sections"][0]["unreviewed_languages"] == ["es", "ru", "zh"]
+
+
+def test_english_shown_to_an_arabic_reader_is_marked_as_english(
+    app: Flask,
+    make_review: Callable[..., Review],
+    make_user: Callable[..., User],
+    member: Callable[[Review, User, str], None],
+) -> None:
+    """The questionnaire's title and guidance, which have no Arabic text, carry lang="en", so
+    that a screen reader reads them as English and they keep their own direction."""
+    review = make_review("GHA", ("TIP", "I", 3))
+    user = make_user("GHA", locale="ar")
+    member(review, user, "focal_point")
+    client = app.test_client()
+    login(client, user)
+    html = client.get(f"/reviews/{review.id}/").get_data(as_text=True)
+    assert '<h1 lang="en">Trafficking in Persons Protocol' in html
+    assert '<p lang="en">Your answers are official statements' in html
+
+
+def test_a_question_without_an_article_has_no_separator_before_its_marker(
+    app: Flask,
+    make_review: Callable[..., Review],
+    make_user: Callable[..., User],
+    member: Callable[[Review, User, str], None],
+) -> None:
+    """The general questions cite no article: with the keys hidden, the marker of their
+    translation stands alone, without a "·" before it."""
+    review = make_review("GHA", ("TIP", "I", 3))
+    html = general_page(app, review, make_user, member, "ar")
+
+    meta = re.search(
+        r'<p class="question__meta muted">(.*?)</p>', question_block(html, "TIP-GEN-1"), re.S
+    )
+    assert meta and UNREVIEWED in meta[1]
+    # What is left once the keys, hidden from the State's people, are taken out.
+    shown = re.sub(r'<span class="key">[^<]*</span>', "", meta[1])
+    shown = re.sub(r'<span class="question__key">[^<]*</span>', "", shown)
+    assert "·" not in shown, meta[1]
