@@ -29,6 +29,7 @@ from questionnaire.banks import services as banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.validation import ValidatedBank
 from questionnaire.config import normalize_database_url
+from questionnaire.demo import load_demo
 from questionnaire.models import metadata
 from questionnaire.reference import services as reference
 from questionnaire.reference.provisions import load_provisions
@@ -38,6 +39,7 @@ from questionnaire.reviews.models import Review
 from questionnaire.reviews.people import seated_states
 from questionnaire.workspace import services as observations
 from questionnaire.workspace import signoff
+from tests import snapshots
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BANKS_DIR = PROJECT_ROOT / "question_banks"
@@ -148,6 +150,7 @@ def app(test_config: dict[str, object]) -> Iterator[Flask]:
     with database.standalone_session(app) as session:
         reference.load_states(session)
         load_provisions(session)
+    _empty_tables(app)  # the loads' audit entries: every test starts from the same tables
     yield app
     database.get_engine(app).dispose()
 
@@ -183,6 +186,32 @@ def db(app: Flask, service_app: Flask) -> Iterator[Session]:
             session.rollback()
             session.close()
     _empty_tables(app)
+
+
+_demo_of_this_worker: dict[str, object] = {}
+
+
+@pytest.fixture
+def demo(app: Flask, db: Session) -> list[tuple[str, str]]:
+    """The demo (`questionnaire demo`), in tables that were empty; returns its logins, as
+    `load_demo` does. The first test of a worker (and of a day) that asks for it builds it with
+    `load_demo` and keeps a snapshot of its rows; the others get the snapshot written back, in
+    a fraction of the time (tests/snapshots.py). The States and the provisions, which the demo
+    loads again as the session did, are kept as they are. Tests of `load_demo` on data already
+    there call it themselves after this."""
+    engine = database.get_engine(app)
+    with engine.connect() as connection:
+        filled = {n: c for n, c in snapshots.row_counts(connection, KEPT_TABLES).items() if c}
+    assert not filled, f"the demo is loaded into empty tables, not beside {filled}"
+    if _demo_of_this_worker.get("day") != date.today():
+        logins = load_demo(db, BANKS_DIR)
+        db.commit()
+        _demo_of_this_worker.update(
+            day=date.today(), logins=logins, rows=snapshots.take(engine, KEPT_TABLES)
+        )
+    else:
+        snapshots.restore(engine, _demo_of_this_worker["rows"])  # type: ignore[arg-type]
+    return list(_demo_of_this_worker["logins"])  # type: ignore[call-overload]
 
 
 @pytest.fixture

@@ -23,8 +23,6 @@ from questionnaire.accounts import twofactor
 from questionnaire.accounts.models import User
 from questionnaire.api import services as api
 from questionnaire.cli import cli
-from questionnaire.demo import load_demo
-from tests.conftest import BANKS_DIR
 
 
 @pytest.fixture
@@ -54,9 +52,7 @@ def _revision(app: Flask) -> str | None:
     return database.schema_status(app)[0]
 
 
-def test_round_trip_keeps_every_row(app, db, empty_database, tmp_path):
-    load_demo(db, BANKS_DIR)
-    db.commit()
+def test_round_trip_keeps_every_row(app, db, demo, empty_database, tmp_path):
     # Rows that exist only as hashes of secrets: left out, and no obstacle to the import.
     secretariat = db.exec(select(User).where(col(User.is_secretariat))).first()
     assert secretariat is not None
@@ -97,17 +93,13 @@ def test_round_trip_keeps_every_row(app, db, empty_database, tmp_path):
         assert restored.exec(select(User).where(User.email == "new@gha.example")).one()
 
 
-def test_import_refuses_a_database_that_is_not_empty(app, db, tmp_path):
-    load_demo(db, BANKS_DIR)
-    db.commit()
+def test_import_refuses_a_database_that_is_not_empty(app, db, demo, tmp_path):
     archive = backup.export_all(database.get_engine(app), _revision(app))
     with pytest.raises(backup.ArchiveError, match="not empty"):
         backup.import_all(database.get_engine(app), archive, _revision(app))
 
 
-def test_import_refuses_another_schema_revision_and_writes_nothing(app, db, empty_database):
-    load_demo(db, BANKS_DIR)
-    db.commit()
+def test_import_refuses_another_schema_revision_and_writes_nothing(app, db, demo, empty_database):
     archive = backup.export_all(database.get_engine(app), _revision(app))
     archive["schema_revision"] = "0001"
     with pytest.raises(backup.ArchiveError, match="schema revision 0001"):
@@ -126,10 +118,8 @@ def test_an_archive_from_something_else_is_refused_with_its_name(tmp_path):
         backup.read_archive(path)
 
 
-def test_export_all_writes_an_archive_only_its_owner_can_read(app, db, tmp_path, monkeypatch):
+def test_export_all_writes_an_archive_only_its_owner_can_read(app, db, demo, tmp_path, monkeypatch):
     monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
-    load_demo(db, BANKS_DIR)
-    db.commit()
     fresh, existing = tmp_path / "fresh.json", tmp_path / "existing.json"
     existing.write_text("{}", encoding="utf-8")
     existing.chmod(0o644)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,9 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.db import id_of
-from questionnaire.demo import load_demo
-from questionnaire.demo_meeting import ELEMENTS, FRENCH
 from questionnaire.documents import services as publishing
-from questionnaire.documents.crp import DOCUMENT_LANGUAGES, request_from_source
+from questionnaire.documents.crp import DOCUMENT_LANGUAGES
 from questionnaire.documents.languages import original_line, originals_of
-from questionnaire.documents.models import Publication
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.reviews.models import Review
@@ -40,7 +36,7 @@ from questionnaire.workspace.models import (
 )
 from questionnaire.workspace.summary import paragraphs_of, set_paragraph_confidential
 from questionnaire.workspace.translations import list_in_language
-from tests.conftest import BANKS_DIR, login, reviewing_states_agree
+from tests.conftest import login, reviewing_states_agree
 from tests.factories import (
     GHANA,
     GHANA_SUMMARY,
@@ -459,21 +455,6 @@ def test_the_list_page_says_the_languages_and_the_form_offers_six(
     for code in DOCUMENT_LANGUAGES:
         assert f'name="languages" value="{code}"' in page, code
     assert "text_language" not in page
-
-
-def test_the_demo_translates_senegals_list_so_a_french_crp_can_be_made(
-    db: Session, secretariat: User
-) -> None:
-    load_demo(db, BANKS_DIR)
-    db.commit()
-    (english,) = db.exec(select(Publication)).all()
-    request = request_from_source(english.source)
-    assert request is not None
-    french = publishing.create_crp(db, replace(request, language="fr"), secretariat)
-    texts = [p["text"] for a in french.snapshot["states"][0]["articles"] for p in a["paragraphs"]]
-    assert texts == list(FRENCH.values())
-    assert french.snapshot["header"]["original_line"] == "Original : anglais"
-    assert not any(element[2] in str(french.snapshot) for element in ELEMENTS if element[3])
 
 
 def test_the_original_line_in_each_language_and_with_several_originals() -> None:

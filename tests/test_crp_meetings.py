@@ -7,6 +7,7 @@ the PDF's text (pdftotext) in English and French, a joint symbol included."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,13 +19,14 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlmodel import Session, select
 
+from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.cli import cli
 from questionnaire.demo import load_demo
-from questionnaire.demo_meeting import ELEMENTS
+from questionnaire.demo_meeting import ELEMENTS, FRENCH
 from questionnaire.documents import services as publishing
-from questionnaire.documents.crp import CrpRequest
+from questionnaire.documents.crp import CrpRequest, request_from_source
 from questionnaire.documents.models import Publication
 from questionnaire.errors import RuleViolation
 from questionnaire.meetings.models import Meeting, MeetingDocument
@@ -395,10 +397,8 @@ def test_the_form_makes_the_crp_and_a_refusal_allocates_nothing(
 
 
 def test_the_demo_has_the_coming_meeting_and_a_crp_of_a_final_list(
-    db: Session, tmp_path: Path
+    db: Session, demo: list[tuple[str, str]], tmp_path: Path
 ) -> None:
-    load_demo(db, BANKS_DIR)
-    db.commit()
     load_demo(db, BANKS_DIR)  # idempotent: no second paper, no second meeting
     db.commit()
     (meeting,) = db.exec(select(Meeting)).all()
@@ -417,3 +417,18 @@ def test_the_demo_has_the_coming_meeting_and_a_crp_of_a_final_list(
     assert kept and all(element[2] not in text for element in kept)
     (decision,) = publication.source["decisions"]
     assert len(decision["withheld_observations"]) == len(kept)
+
+
+def test_the_demo_translates_senegals_list_so_a_french_crp_can_be_made(
+    db: Session, demo: list[tuple[str, str]]
+) -> None:
+    secretariat = accounts.find_user(db, "secretariat@unodc.example")
+    assert secretariat is not None and secretariat.is_secretariat
+    (english,) = db.exec(select(Publication)).all()
+    request = request_from_source(english.source)
+    assert request is not None
+    french = publishing.create_crp(db, replace(request, language="fr"), secretariat)
+    texts = [p["text"] for a in french.snapshot["states"][0]["articles"] for p in a["paragraphs"]]
+    assert texts == list(FRENCH.values())
+    assert french.snapshot["header"]["original_line"] == "Original : anglais"
+    assert not any(element[2] in str(french.snapshot) for element in ELEMENTS if element[3])

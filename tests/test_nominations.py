@@ -19,7 +19,7 @@ from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
 from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
-from questionnaire.demo import DEMO_PASSWORD, DEMO_PEOPLE, load_demo
+from questionnaire.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from questionnaire.errors import RuleViolation
 from questionnaire.nominations import services
 from questionnaire.nominations.models import Nomination
@@ -28,7 +28,7 @@ from questionnaire.outbox.models import OutboxMessage
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.deadlines import Deadlines
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewMembership
-from tests.conftest import BANKS_DIR, PASSWORD, login
+from tests.conftest import PASSWORD, login
 
 START = date(2026, 9, 1)
 NEW_PASSWORD = "a quite long new passphrase for 2026"
@@ -442,10 +442,9 @@ def test_only_the_secretariat_reaches_the_nomination_pages(
 
 
 def test_the_demo_names_everyone_by_note_verbale_and_activates_the_accounts(
-    db: Session, client: FlaskClient
+    db: Session, client: FlaskClient, demo: list[tuple[str, str]]
 ) -> None:
-    logins = load_demo(db, BANKS_DIR)
-    db.commit()
+    logins = demo
     emails = [email for email, _role in logins]
     assert emails[:4] == [email for email, _name, _role in DEMO_PEOPLE]
     reviewers = [email for email, role in logins if role.startswith("reviewer")]

@@ -21,11 +21,11 @@ from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.cli import cli
-from questionnaire.demo import PHASE_NAME, load_demo
+from questionnaire.demo import PHASE_NAME
 from questionnaire.nominations.models import Nomination
 from questionnaire.reviews import services as reviews
 from questionnaire.reviews.models import Review, ReviewMembership, ReviewPhase
-from tests.conftest import BANKS_DIR, PROJECT_ROOT, login
+from tests.conftest import PROJECT_ROOT, login
 
 EXAMPLE = PROJECT_ROOT / "docs" / "examples" / "nominations.csv"
 HEADER = (
@@ -234,9 +234,9 @@ def test_the_upload_page_lists_every_problem(
     assert count(db, Nomination) == 0
 
 
-def test_the_shipped_example_records_against_the_demo(db: Session, runner: FlaskCliRunner) -> None:
-    load_demo(db, BANKS_DIR)
-    db.commit()
+def test_the_shipped_example_records_against_the_demo(
+    db: Session, runner: FlaskCliRunner, demo: list[tuple[str, str]]
+) -> None:
     assert PHASE_NAME in EXAMPLE.read_text()
     result = invoke(runner, "nominations", "import", EXAMPLE, "--by", "secretariat@unodc.example")
     assert result.exit_code == 0, result.output

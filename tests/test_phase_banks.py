@@ -13,13 +13,12 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.demo import PHASE_NAME, load_demo
+from questionnaire.demo import PHASE_NAME
 from questionnaire.errors import RuleViolation
 from questionnaire.reference.services import instruments_as_at
 from questionnaire.responses.models import Answer
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
-from tests.conftest import BANKS_DIR
 
 START = date(2025, 8, 31)
 STATES = ["GHA", "FRA", "MEX"]
@@ -100,9 +99,9 @@ def test_the_secretariat_may_confirm_that_the_instrument_is_left_out(
     assert entry.after["left_out"] == {"FIR": firearms_parties(db)}
 
 
-def test_the_demo_draws_and_answers_the_firearms_protocol(db: Session) -> None:
-    load_demo(db, BANKS_DIR)
-    db.commit()
+def test_the_demo_draws_and_answers_the_firearms_protocol(
+    db: Session, demo: list[tuple[str, str]]
+) -> None:
 
     phase = db.exec(select(ReviewPhase).where(ReviewPhase.name == PHASE_NAME)).one()
     fir = {code: review for review, code, instrument in _reviews(db, phase) if instrument == "FIR"}

@@ -591,9 +591,7 @@ def test_overdue_items_follow_the_deadlines(
 # --- The demo -------------------------------------------------------------------------------------
 
 
-def test_the_demo_loads_twice_to_the_same_data(db: Session) -> None:
-    load_demo(db, BANKS_DIR)
-    db.commit()
+def test_the_demo_loads_twice_to_the_same_data(db: Session, demo: list[tuple[str, str]]) -> None:
     counts = {
         model: count(db, model)
         for model in (
