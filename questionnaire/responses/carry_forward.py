@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, insert
@@ -231,6 +232,15 @@ def _write_carried(
     if not carried:
         return
     now = utcnow()
+    ids = _insert_answers(db, review, carried, now)
+    _insert_first_revisions(db, carried, ids, now)
+    _record_carried(db, review, carried, ids, actor)
+
+
+def _insert_answers(
+    db: Session, review: Review, carried: list[_Carried], now: datetime
+) -> dict[str, int]:
+    """Insert the carried answers, changed by no one yet; returns their ids by question key."""
     connection = db.connection()
     connection.execute(
         _INSERT_ANSWERS,
@@ -255,7 +265,14 @@ def _write_carried(
     ids: dict[str, int] = dict(
         connection.execute(_IDS, {"review_id": review.id, "keys": keys}).all()
     )
-    connection.execute(
+    return ids
+
+
+def _insert_first_revisions(
+    db: Session, carried: list[_Carried], ids: dict[str, int], now: datetime
+) -> None:
+    """Insert each carried answer's first revision, of the kind `carry_forward`."""
+    db.connection().execute(
         _INSERT_REVISIONS,
         [
             {
@@ -272,6 +289,16 @@ def _write_carried(
             for item in carried
         ],
     )
+
+
+def _record_carried(
+    db: Session,
+    review: Review,
+    carried: list[_Carried],
+    ids: dict[str, int],
+    actor: User | None,
+) -> None:
+    """An audit entry per carried answer, saying where it comes from."""
     record_many(
         db,
         actor,
