@@ -179,6 +179,9 @@ def test_making_an_answer_confidential_on_the_page_is_a_revision_shown_in_its_hi
     text = client.get(f"/reviews/{review.id}/answers/{KEY}/history").get_data(as_text=True)
     assert text.count("Made confidential") == 1
     assert text.count("Made public") == 1
+    # The language each version was written in is named, not given as a code.
+    assert text.count('<span class="muted" lang="en">[English]</span>') == 3
+    assert "[en]" not in text
 
 
 def _carried_answer(db: Session, make_review, user: User) -> Review:
