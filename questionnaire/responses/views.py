@@ -157,7 +157,20 @@ def _post_section(access: ReviewAccess, section: Section) -> ResponseReturnValue
         )
     if not outcome.conflicts and not has_errors and blocker is None:
         return section_page.saved_redirect(access, section, action, confirmed)
-    answers = services.stored_answers(session, review_id)
+    return _section_again(access, section, form, outcome, confirmed, blocker)
+
+
+def _section_again(
+    access: ReviewAccess,
+    section: Section,
+    form: Any,
+    outcome: services.SaveOutcome,
+    confirmed: list[str] | None,
+    blocker: services.SubmissionBlocker | None,
+) -> ResponseReturnValue:
+    """The page again after a save that left conflicts, errors or a section not complete:
+    the fields as typed, each based on the version stored now."""
+    answers = services.stored_answers(db.session(), id_of(access.review))
     for key in {*outcome.saved, *outcome.conflicts, *(confirmed or ())}:
         # The next save is based on what is stored now: saved, confirmed, or after a conflict
         # the other person's version, a deliberate choice made after seeing both.
@@ -193,30 +206,11 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
     items = payload.get("answers") if isinstance(payload, dict) else None
     if not isinstance(items, list) or len(items) > len(section.questions):
         return jsonify(error="bad_request", message=_("The request was not understood.")), 400
-    changes, problems = [], {}
-    section_keys = {q.key for q in section.questions}
-    for item in items:
-        key = item.get("key") if isinstance(item, dict) else None
-        if not isinstance(key, str) or key not in section_keys:
-            return jsonify(error="bad_request", message=_("Unknown question.")), 400
-        question = access.bank.questions_by_key[key]
-        base = item.get("base_version", 0)
-        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
-            problems[key] = _("The request was not understood.")
-            continue
-        try:
-            value = type_of(question).from_json(question, item.get("value"))
-        except InvalidValue as exc:
-            problems[key] = str(exc)
-            value = type_of(question).salvage(item.get("value"))  # the valid lines of links
-            if value is None:
-                continue
-        flag = item.get("is_confidential", False)
-        if not isinstance(flag, bool):
-            # A string "false" is true to bool(): only JSON true and false are taken.
-            message = _("The confidentiality of question %(key)s must be true or false.", key=key)
-            return jsonify(error="bad_request", message=message, key=key), 400
-        changes.append(services.AnswerChange(key, value, flag, base))
+    try:
+        changes, problems = _changes_from_json(access, section, items)
+    except _RefusedItem as exc:
+        named = {} if exc.key is None else {"key": exc.key}
+        return jsonify(error="bad_request", message=exc.message, **named), 400
     try:
         outcome = services.save_answers(
             db.session(),
@@ -237,6 +231,50 @@ def autosave(review_id: int, section_key: str) -> ResponseReturnValue:
         conflicts={key: {"version": c.theirs_version} for key, c in outcome.conflicts.items()},
         invalid=problems,
     )
+
+
+class _RefusedItem(Exception):
+    """An autosaved item that refuses the whole request (400): the message, and the key of
+    the question it names when the message names one."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+
+def _changes_from_json(
+    access: ReviewAccess, section: Section, items: list[Any]
+) -> tuple[list[services.AnswerChange], dict[str, str]]:
+    """The changes an autosave asks for, and per question the problem that kept its value
+    from being saved whole. An item that names no question of the section, or whose
+    confidentiality is not true or false, refuses the request (`_RefusedItem`)."""
+    changes: list[services.AnswerChange] = []
+    problems: dict[str, str] = {}
+    section_keys = {q.key for q in section.questions}
+    for item in items:
+        key = item.get("key") if isinstance(item, dict) else None
+        if not isinstance(key, str) or key not in section_keys:
+            raise _RefusedItem(_("Unknown question."))
+        question = access.bank.questions_by_key[key]
+        base = item.get("base_version", 0)
+        if not isinstance(base, int) or isinstance(base, bool) or base < 0:
+            problems[key] = _("The request was not understood.")
+            continue
+        try:
+            value = type_of(question).from_json(question, item.get("value"))
+        except InvalidValue as exc:
+            problems[key] = str(exc)
+            value = type_of(question).salvage(item.get("value"))  # the valid lines of links
+            if value is None:
+                continue
+        flag = item.get("is_confidential", False)
+        if not isinstance(flag, bool):
+            # A string "false" is true to bool(): only JSON true and false are taken.
+            message = _("The confidentiality of question %(key)s must be true or false.", key=key)
+            raise _RefusedItem(message, key)
+        changes.append(services.AnswerChange(key, value, flag, base))
+    return changes, problems
 
 
 @bp.get("/answers/<question_key>/history")
