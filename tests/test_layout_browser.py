@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from questionnaire.accounts.models import User
 from questionnaire.reviews import services
+from questionnaire.reviews.models import Review
 from tests.browser import log_in
 
 pytest_plugins = ("tests.browser",)
@@ -103,3 +104,31 @@ def test_the_rows_of_a_summary_list_line_up_with_and_without_an_action(
         "els => els.map(el => Math.round(el.getBoundingClientRect().left))"
     )
     assert len(starts) == 5 and len(set(starts)) == 1, starts
+
+
+@pytest.mark.browser
+def test_an_article_page_and_check_your_answers_print_without_the_screen_s_controls(
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    review = make_review("GHA")
+    focal = make_user("GHA")
+    member(review, focal, "focal_point")
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 1280, "height": 600})
+    log_in(page, live_server, focal)
+    page.goto(f"{live_server}/reviews/{review.id}/sections/art-3")
+    text = page.locator(".provision__text")
+    assert text.evaluate("el => el.scrollHeight > el.clientHeight")  # a box on the screen
+
+    page.set_viewport_size({"width": 700, "height": 300})
+    page.emulate_media(media="print")
+    assert text.evaluate("el => el.scrollHeight <= el.clientHeight")  # whole on paper
+    for hidden in (".site-header", ".back-link", ".button", ".site-footer"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    page.goto(f"{live_server}/reviews/{review.id}/check")
+    expect(page.locator(".summary-list").first).to_be_visible()
+    expect(page.locator(".summary-list__actions").first).to_be_hidden()
