@@ -91,34 +91,8 @@ def take_crp(
     """The register's CRP `symbol`, or the next CRP.n allocated when `symbol` is empty; it
     must be for `item`, and gets `job_number` when it has none. Audited when it changes."""
     row = crp_of(db, meeting, symbol) if symbol else _allocate(db, meeting, item, original_language)
-    if row.agenda_item and row.agenda_item != item:
-        raise RuleViolation(
-            _l(
-                "%(symbol)s is a paper for item %(registered)s, not for item %(item)s.",
-                symbol=row.symbol,
-                registered=row.agenda_item,
-                item=item,
-            )
-        )
-    job_number = job_number.strip()
-    if job_number and not is_valid_job_number(job_number):
-        raise RuleViolation(_l("“%(job)s” is not a job number such as V.27-01234.", job=job_number))
-    if job_number and row.job_number and job_number != row.job_number:
-        raise RuleViolation(
-            _l(
-                "%(symbol)s already has the job number %(job)s.",
-                symbol=row.symbol,
-                job=row.job_number,
-            )
-        )
-    if not (row.job_number or job_number):
-        raise RuleViolation(
-            _l(
-                "%(symbol)s has no job number: give the one conference services assigned "
-                "(such as V.27-01234).",
-                symbol=row.symbol,
-            )
-        )
+    _check_item(row, item)
+    job_number = _job_number_for(row, job_number)
     is_new = row.id is None
     before = {"agenda_item": row.agenda_item, "job_number": row.job_number}
     row.agenda_item = row.agenda_item or item
@@ -137,6 +111,44 @@ def take_crp(
             after={"symbol": row.symbol, **after},
         )
     return row
+
+
+def _check_item(row: MeetingDocument, item: str) -> None:
+    """Refuse a paper of the register already for another agenda item."""
+    if row.agenda_item and row.agenda_item != item:
+        raise RuleViolation(
+            _l(
+                "%(symbol)s is a paper for item %(registered)s, not for item %(item)s.",
+                symbol=row.symbol,
+                registered=row.agenda_item,
+                item=item,
+            )
+        )
+
+
+def _job_number_for(row: MeetingDocument, given: str) -> str:
+    """`given`, stripped, once checked: a well-formed job number, the paper's own when it has
+    one, and required when it has none. Empty when the paper keeps the one it has."""
+    job_number = given.strip()
+    if job_number and not is_valid_job_number(job_number):
+        raise RuleViolation(_l("“%(job)s” is not a job number such as V.27-01234.", job=job_number))
+    if job_number and row.job_number and job_number != row.job_number:
+        raise RuleViolation(
+            _l(
+                "%(symbol)s already has the job number %(job)s.",
+                symbol=row.symbol,
+                job=row.job_number,
+            )
+        )
+    if not (row.job_number or job_number):
+        raise RuleViolation(
+            _l(
+                "%(symbol)s has no job number: give the one conference services assigned "
+                "(such as V.27-01234).",
+                symbol=row.symbol,
+            )
+        )
+    return job_number
 
 
 def _allocate(db: Session, meeting: Meeting, item: str, original_language: str) -> MeetingDocument:
