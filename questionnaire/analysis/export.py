@@ -65,8 +65,24 @@ def _start_sheet(
 
 
 def _answers_sheet(
-    sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str], for_peers: bool
+    sheet: Worksheet,
+    analysis: Analysis,
+    title: str,
+    label: str | None,
+    section_titles: Mapping[str, str],
+    for_peers: bool,
 ) -> None:
+    """The sheet of answers: a row per option of a choice question, one per other question."""
+    _start_sheet(
+        sheet,
+        analysis,
+        title,
+        label,
+        [
+            *(_("Question key"), _("Section"), _("Question"), _("Option key"), _("Option")),
+            *(_("States"), _("Share"), _("States that answered")),
+        ],
+    )
     for section in analysis.sections:
         for question in section.questions:
             start = [question.key, section_titles.get(section.key, section.key)]
@@ -79,23 +95,31 @@ def _answers_sheet(
                 _append(sheet, [*start, None, None, None, None, question.answered])
                 continue
             for option in question.options:
-                row = _append(
-                    sheet,
-                    [
-                        *start,
-                        option.key,
-                        localized(option.label),
-                        option.count,
-                        option.share,
-                        question.answered,
-                    ],
-                )
+                counted = [option.key, localized(option.label), option.count, option.share]
+                row = _append(sheet, [*start, *counted, question.answered])
                 sheet.cell(row, 7).number_format = SHARE_FORMAT
+    _widths(sheet, (16, 28, 60, 18, 36, 10, 10, 12))
 
 
 def _assistance_sheet(
-    sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str], for_peers: bool
+    sheet: Worksheet,
+    analysis: Analysis,
+    title: str,
+    label: str | None,
+    section_titles: Mapping[str, str],
+    for_peers: bool,
 ) -> None:
+    """The sheet of technical assistance needs: a row per kind of assistance of a question."""
+    _start_sheet(
+        sheet,
+        analysis,
+        title,
+        label,
+        [
+            *(_("Question key"), _("Section"), _("States that answered"), _("States needing it")),
+            *(_("Kind key"), _("Kind of assistance"), _("States"), _("Share")),
+        ],
+    )
     for need in analysis.assistance:
         start: list[Any] = [
             need.question_key,
@@ -109,15 +133,29 @@ def _assistance_sheet(
         for kind in need.kinds:
             row = _append(sheet, [*start, kind.key, localized(kind.label), kind.count, kind.share])
             sheet.cell(row, 8).number_format = SHARE_FORMAT
+    _widths(sheet, (16, 28, 12, 12, 22, 36, 10, 10))
 
 
 def _good_practices_sheet(
-    sheet: Worksheet, analysis: Analysis, section_titles: Mapping[str, str]
+    sheet: Worksheet,
+    analysis: Analysis,
+    title: str,
+    label: str | None,
+    section_titles: Mapping[str, str],
 ) -> None:
+    """The sheet of good practices, with the States that asked not to be named unnamed."""
+    _start_sheet(
+        sheet,
+        analysis,
+        title,
+        label,
+        [_("State code"), _("State"), _("Section"), _("Good practice")],
+    )
     for practice in analysis.good_practices:
         section = section_titles.get(practice.section_key, practice.section_key)
         name = practice.state_name if practice.is_named else _("A State that is not named")
         _append(sheet, [practice.state_code, name, section, practice.text])
+    _widths(sheet, (10, 28, 28, 90))
 
 
 def _widths(sheet: Worksheet, widths: Sequence[int]) -> None:
@@ -143,44 +181,11 @@ def analysis_workbook(
     answers = book.active
     assert answers is not None
     answers.title = _sheet_name(_("Answers"))
-    _start_sheet(
-        answers,
-        analysis,
-        title,
-        label,
-        [
-            *(_("Question key"), _("Section"), _("Question"), _("Option key"), _("Option")),
-            *(_("States"), _("Share"), _("States that answered")),
-        ],
-    )
-    _answers_sheet(answers, analysis, section_titles, for_peers)
-    _widths(answers, (16, 28, 60, 18, 36, 10, 10, 12))
-
+    _answers_sheet(answers, analysis, title, label, section_titles, for_peers)
     assistance = book.create_sheet(_sheet_name(_("Technical assistance")))
-    _start_sheet(
-        assistance,
-        analysis,
-        title,
-        label,
-        [
-            *(_("Question key"), _("Section"), _("States that answered"), _("States needing it")),
-            *(_("Kind key"), _("Kind of assistance"), _("States"), _("Share")),
-        ],
-    )
-    _assistance_sheet(assistance, analysis, section_titles, for_peers)
-    _widths(assistance, (16, 28, 12, 12, 22, 36, 10, 10))
-
+    _assistance_sheet(assistance, analysis, title, label, section_titles, for_peers)
     practices = book.create_sheet(_sheet_name(_("Good practices")))
-    _start_sheet(
-        practices,
-        analysis,
-        title,
-        label,
-        [_("State code"), _("State"), _("Section"), _("Good practice")],
-    )
-    _good_practices_sheet(practices, analysis, section_titles)
-    _widths(practices, (10, 28, 28, 90))
-
+    _good_practices_sheet(practices, analysis, title, label, section_titles)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
