@@ -23,6 +23,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from sqlmodel import Session
 
+from questionnaire import pdf as pdf_module
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
@@ -293,6 +294,30 @@ def test_the_answers_and_the_analysis_print_in_the_readers_language(
         elif language == "zh":
             assert "Noto-Sans-CJK-SC" in fonts
         assert pdf_language(content) == language
+
+
+def test_an_article_reference_stays_whole_in_an_arabic_answers_document(
+    client_for: Callable[[User | None], FlaskClient],
+    make_user: Callable[..., User],
+    submitted_review: Review,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Beside a question shown in English, "المادة 5(1)" keeps 5(1) in one piece, left to
+    right (isolated), rather than split around the Arabic word; other languages need nothing."""
+    rendered: list[str] = []
+    real = pdf_module.HTML  # type: ignore[attr-defined]
+
+    def capture(*args: Any, **kwargs: Any) -> Any:
+        rendered.append(kwargs["string"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "HTML", capture)
+    for language in ("ar", "en"):
+        client = client_for(make_user(None, secretariat=True, locale=language))
+        assert client.get(f"/reviews/{submitted_review.id}/answers.pdf").status_code == 200
+    arabic, english = rendered
+    assert "(المادة \u20665(1)\u2069)" in arabic
+    assert "(art. 5(1))" in english and "\u2066" not in english
 
 
 def test_an_allocated_crp_is_titled_in_each_language_its_catalog_translates(
