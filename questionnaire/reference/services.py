@@ -147,18 +147,8 @@ def import_treaty_status(db: Session, path: Path, instrument: str) -> dict[str, 
     changes. States absent from the table are neither signatories nor parties. Returns counts
     of signatories and parties.
     """
-    if instrument not in INSTRUMENT_CODES:
-        raise TreatyStatusError(
-            [f"--instrument: {instrument!r} is not one of {', '.join(INSTRUMENT_CODES)}"]
-        )
-    rows = parse_status_table(path)
+    rows = _status_rows(db, path, instrument)
     in_force = load_instrument_data().instruments[instrument].in_force
-    known = set(db.exec(select(State.code)))
-    missing = sorted({row.state_code for row in rows} - known)
-    if missing:
-        raise TreatyStatusError(
-            [f"{path.name}: not loaded with `states load`: {', '.join(missing)}"]
-        )
     existing = {
         row.state_code: row
         for row in db.exec(select(Participation).where(Participation.instrument == instrument))
@@ -169,18 +159,7 @@ def import_treaty_status(db: Session, path: Path, instrument: str) -> dict[str, 
     for code in set(existing) - listed:
         db.delete(existing[code])
     for row in rows:
-        record_row = existing.get(row.state_code) or Participation(
-            state_code=row.state_code, instrument=instrument, source=source
-        )
-        record_row.signed_on = row.signed_on
-        record_row.consent_kind = row.consent_kind
-        record_row.consent_on = row.consent_on
-        record_row.in_force_on = (
-            entry_into_force(row.consent_on, in_force) if row.consent_on else None
-        )
-        record_row.source = source
-        record_row.is_demo = False
-        db.add(record_row)
+        db.add(_participation(existing.get(row.state_code), row, instrument, source, in_force))
     db.flush()
     sync_party_lists(db)
     after = {row.state_code: _facts(existing.get(row.state_code) or row) for row in rows}
@@ -197,6 +176,46 @@ def import_treaty_status(db: Session, path: Path, instrument: str) -> dict[str, 
         "participants": len(rows),
         "parties": sum(1 for row in rows if row.consent_kind),
     }
+
+
+def _status_rows(db: Session, path: Path, instrument: str) -> list[StatusRow]:
+    """The rows of the table in `path`, once the instrument is known and every State the
+    table names is loaded; TreatyStatusError otherwise."""
+    if instrument not in INSTRUMENT_CODES:
+        raise TreatyStatusError(
+            [f"--instrument: {instrument!r} is not one of {', '.join(INSTRUMENT_CODES)}"]
+        )
+    rows = parse_status_table(path)
+    known = set(db.exec(select(State.code)))
+    missing = sorted({row.state_code for row in rows} - known)
+    if missing:
+        raise TreatyStatusError(
+            [f"{path.name}: not loaded with `states load`: {', '.join(missing)}"]
+        )
+    return rows
+
+
+def _participation(
+    stored: Participation | None,
+    row: StatusRow,
+    instrument: str,
+    source: str,
+    in_force: date | None,
+) -> Participation:
+    """The State's participation as the table gives it: the stored row updated, or a new one;
+    its entry into force follows from its consent and the instrument's own."""
+    participation = stored or Participation(
+        state_code=row.state_code, instrument=instrument, source=source
+    )
+    participation.signed_on = row.signed_on
+    participation.consent_kind = row.consent_kind
+    participation.consent_on = row.consent_on
+    participation.in_force_on = (
+        entry_into_force(row.consent_on, in_force) if row.consent_on else None
+    )
+    participation.source = source
+    participation.is_demo = False
+    return participation
 
 
 def _facts(row: Participation | StatusRow) -> list[str | None]:
