@@ -116,21 +116,13 @@ def draw_lots(
         raise ValueError(f"unknown rule for entities in no group: {no_group_rule}")
     by_code = {party.code: party for party in parties}
     needs = {state: frozenset(instruments) for state, instruments in under_review.items()}
-    for state in needs:
-        if state not in by_code:
-            raise DrawImpossible(
-                state, SAME_REGION, "-", _l("%(state)s is not a known State", state=state)
-            )
+    _check_known(needs, by_code)
     order = random_order(seed, list(needs), "order")
     slots = _slots(by_code, order, seats, no_group_rule)
     existing = list(existing)
     last_error: DrawImpossible | None = None
     for allow_mutual in (False, True):
-        board = Board()
-        for seat_draw in existing:
-            board.take(seat_draw.state_under_review, seat_draw.reviewing_state)
-        for state, codes in (excluded or {}).items():
-            board.reviewers_of.setdefault(state, set()).update(codes)
+        board = _board(existing, excluded)
         rules = Rules(max_reviews, seed, allow_mutual, no_group_rule, MAX_STEPS)
         search = Search(by_code, needs, rules, board)
         if (error := search.hopeless(slots)) is not None:
@@ -143,6 +135,26 @@ def draw_lots(
             return DrawOutcome(found, used_mutual_fallback=allow_mutual)
         last_error = search.deepest[1] if search.deepest else last_error
     raise last_error or DrawImpossible(order[0], SAME_REGION, "-", _l("the draw found no solution"))
+
+
+def _check_known(needs: Mapping[str, frozenset[str]], by_code: Mapping[str, Party]) -> None:
+    """Refuse a State under review that is not among the parties."""
+    for state in needs:
+        if state not in by_code:
+            raise DrawImpossible(
+                state, SAME_REGION, "-", _l("%(state)s is not a known State", state=state)
+            )
+
+
+def _board(existing: list[SeatDraw], excluded: Mapping[str, Iterable[str]] | None) -> Board:
+    """A pass's board before it draws: the seats already taken, and the States that may not
+    be drawn for a State under review counted as its reviewers already."""
+    board = Board()
+    for seat_draw in existing:
+        board.take(seat_draw.state_under_review, seat_draw.reviewing_state)
+    for state, codes in (excluded or {}).items():
+        board.reviewers_of.setdefault(state, set()).update(codes)
+    return board
 
 
 def draw_reviewers(
