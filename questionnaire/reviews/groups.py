@@ -52,17 +52,7 @@ def draw_state_groups(
     number of States parties to the Convention. The server draws the seed unless a caller
     that is not a person's form fixes it and says so."""
     codes = states_to_split(db)
-    if not sizes or any(size < 1 for size in sizes):
-        raise RuleViolation(_l("Every group must have at least one State."))
-    if sum(sizes) != len(codes):
-        raise RuleViolation(
-            _l(
-                "The sizes add up to %(total)d States, but %(count)d States are parties to "
-                "the Convention.",
-                total=sum(sizes),
-                count=len(codes),
-            )
-        )
+    _check_sizes(sizes, codes)
     if seed is None:
         seed, seed_source = server_seed(), SERVER_SEED_SOURCE
     groups = split_by_lot(codes, sizes, seed)
@@ -89,6 +79,21 @@ def draw_state_groups(
     )
     db.flush()
     return draw
+
+
+def _check_sizes(sizes: list[int], codes: list[str]) -> None:
+    """Refuse sizes that leave a group empty or that do not add up to the States to split."""
+    if not sizes or any(size < 1 for size in sizes):
+        raise RuleViolation(_l("Every group must have at least one State."))
+    if sum(sizes) != len(codes):
+        raise RuleViolation(
+            _l(
+                "The sizes add up to %(total)d States, but %(count)d States are parties to "
+                "the Convention.",
+                total=sum(sizes),
+                count=len(codes),
+            )
+        )
 
 
 def group_states(draw: StateGroupDraw, number: int) -> list[str]:
