@@ -132,3 +132,25 @@ def test_an_article_page_and_check_your_answers_print_without_the_screen_s_contr
     page.goto(f"{live_server}/reviews/{review.id}/check")
     expect(page.locator(".summary-list").first).to_be_visible()
     expect(page.locator(".summary-list__actions").first).to_be_hidden()
+
+
+@pytest.mark.browser
+def test_a_notice_starts_with_its_heading(
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    """The list of what is left before submitting starts at the top of its box, as the heading of a
+    GOV.UK notice, not under a blank band."""
+    review = make_review("GHA")
+    focal = make_user("GHA")
+    member(review, focal, "focal_point")
+    page = new_context().new_page()
+    log_in(page, live_server, focal)
+    page.goto(f"{live_server}/reviews/{review.id}/check")
+    gap = page.locator("#left-title").evaluate(
+        "el => el.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top"
+    )
+    assert gap <= 16, gap
