@@ -24,6 +24,7 @@ from rq import Queue
 from sqlalchemy import event, inspect, or_
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from questionnaire.audit.services import Actor, record
 from questionnaire.db import standalone_session, utcnow
@@ -137,6 +138,20 @@ def deliver(
 ) -> Delivery:
     """`deliver_pending`, telling how many were sent and how many failed this time."""
     now = now or utcnow()
+    sent = failed = 0
+    for message in db.exec(_due(limit, ids, now)).all():
+        if _attempt(app, message, now):
+            sent += 1
+        else:
+            failed += 1
+        db.add(message)
+    db.flush()
+    return Delivery(sent, failed)
+
+
+def _due(limit: int, ids: list[int] | None, now: datetime) -> SelectOfScalar[OutboxMessage]:
+    """The messages waiting whose next attempt is due (or only `ids`), oldest first, locked
+    as they are read and skipping those another run holds."""
     query = (
         select(OutboxMessage)
         .where(
@@ -153,27 +168,27 @@ def deliver(
     )
     if ids is not None:
         query = query.where(col(OutboxMessage.id).in_(ids))
-    sent = failed = 0
-    for message in db.exec(query).all():
-        message.attempts += 1
-        try:
-            _send(app, message)
-        except (OSError, smtplib.SMTPException, ValueError) as exc:
-            # ValueError: a message that cannot be written (a line break in a header) fails
-            # alone instead of stopping the delivery of every message after it.
-            message.last_error = str(exc)[:500]
-            message.next_attempt_at = now + retry_delay(message.attempts)
-            failed += 1
-        else:
-            message.sent_at = utcnow()
-            message.last_error = None
-            message.next_attempt_at = None
-            if message.carries_link:
-                message.body = SENT_BODY
-            sent += 1
-        db.add(message)
-    db.flush()
-    return Delivery(sent, failed)
+    return query
+
+
+def _attempt(app: Flask, message: OutboxMessage, now: datetime) -> bool:
+    """Try to send the message once; True when it was sent. A failure is kept on the message
+    with the time of its next attempt; a sent message drops a personal link it carried."""
+    message.attempts += 1
+    try:
+        _send(app, message)
+    except (OSError, smtplib.SMTPException, ValueError) as exc:
+        # ValueError: a message that cannot be written (a line break in a header) fails
+        # alone instead of stopping the delivery of every message after it.
+        message.last_error = str(exc)[:500]
+        message.next_attempt_at = now + retry_delay(message.attempts)
+        return False
+    message.sent_at = utcnow()
+    message.last_error = None
+    message.next_attempt_at = None
+    if message.carries_link:
+        message.body = SENT_BODY
+    return True
 
 
 def retry_delay(attempts: int) -> timedelta:
