@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -195,12 +196,7 @@ def _parse(db: Session, row: ImportRow) -> tuple[_Parsed | None, list[ImportProb
     for name in REQUIRED_COLUMNS:
         if not v.get(name, "") and name != "full_name":
             problem(name, _l("This cell is empty."))
-    email = v.get("email", "")
-    if email:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            problem("email", _l("Enter a valid e-mail address."))
+    email = _email(v.get("email", ""), problem)
     role = v.get("role", "").strip().lower().replace(" ", "_")
     if role and role not in NOMINATION_ROLES:
         problem("role", _l("Write one of: %(choices)s.", choices=", ".join(NOMINATION_ROLES)))
@@ -209,21 +205,8 @@ def _parse(db: Session, row: ImportRow) -> tuple[_Parsed | None, list[ImportProb
         problem(
             "language", _l("Write one of: %(choices)s.", choices=", ".join(INTERFACE_LANGUAGES))
         )
-    instruments = tuple(
-        dict.fromkeys(
-            i for i in v.get("instruments", "").replace(",", " ").replace(";", " ").upper().split()
-        )
-    )
-    if unknown := [i for i in instruments if i not in INSTRUMENTS]:
-        problem("instruments", _l("Unknown instrument: %(names)s.", names=", ".join(unknown)))
-    try:
-        dated = date.fromisoformat(v.get("note_date", "")) if v.get("note_date") else None
-    except ValueError:
-        dated = None
-        problem("note_date", _l("Write the date as YYYY-MM-DD."))
-    if dated is not None and not FIRST_DATE <= dated <= LAST_DATE:
-        dated = None
-        problem("note_date", _l("Write a date from 2000 to 2099."))
+    instruments = _instruments(v.get("instruments", ""), problem)
+    dated = _note_date(v.get("note_date", ""), problem)
     phase_id = _phase_id(db, v["phase"]) if v.get("phase") else None
     if v.get("phase") and phase_id is None:
         problem("phase", _l("No review phase has this name or number."))
@@ -239,6 +222,45 @@ def _parse(db: Session, row: ImportRow) -> tuple[_Parsed | None, list[ImportProb
         ),
         [],
     )
+
+
+#: Records a problem of the row being read, in the column it names.
+_Problem = Callable[[str, object], None]
+
+
+def _email(value: str, problem: _Problem) -> str:
+    """The address, normalised; as written, with a problem, when it is not one."""
+    if value:
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            problem("email", _l("Enter a valid e-mail address."))
+    return value
+
+
+def _instruments(value: str, problem: _Problem) -> tuple[str, ...]:
+    """The instruments named (between commas, semicolons or spaces), each once, in the order
+    written; an unknown one is a problem."""
+    instruments = tuple(
+        dict.fromkeys(i for i in value.replace(",", " ").replace(";", " ").upper().split())
+    )
+    if unknown := [i for i in instruments if i not in INSTRUMENTS]:
+        problem("instruments", _l("Unknown instrument: %(names)s.", names=", ".join(unknown)))
+    return instruments
+
+
+def _note_date(value: str, problem: _Problem) -> date | None:
+    """The date of the note verbale; None when empty, or with a problem when it is not a date
+    of the years a note can have."""
+    try:
+        dated = date.fromisoformat(value) if value else None
+    except ValueError:
+        problem("note_date", _l("Write the date as YYYY-MM-DD."))
+        return None
+    if dated is not None and not FIRST_DATE <= dated <= LAST_DATE:
+        problem("note_date", _l("Write a date from 2000 to 2099."))
+        return None
+    return dated
 
 
 def _planned(number: int, recorded: RecordedNomination) -> PlannedNomination:
