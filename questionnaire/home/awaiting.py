@@ -178,6 +178,18 @@ def _reviewer_side(
 
 
 def _secretariat(db: Session, today: date) -> list[AwaitingItem]:
+    """What awaits the secretariat: nominations to record, lists of observations to make
+    final, e-mails that could not be delivered."""
+    return [
+        *_nominations_to_record(db, today),
+        *_lists_to_make_final(db, today),
+        *_undelivered_mail(db, today),
+    ]
+
+
+def _nominations_to_record(db: Session, today: date) -> list[AwaitingItem]:
+    """The first nominations due that are not recorded yet, each linked to its phase's
+    dashboard."""
     language = current_language()
     names = {s.code: state_name(s, language) for s in db.exec(select(State))}
     items = []
@@ -206,31 +218,40 @@ def _secretariat(db: Session, today: date) -> list[AwaitingItem]:
             else url_for("dashboard.index")
         )
         items.append(_item(text, url, due.due_on, today))
+    return items
+
+
+def _lists_to_make_final(db: Session, today: date) -> list[AwaitingItem]:
+    """Each list of observations agreed, to be made final by the secretariat."""
     agreed = db.exec(
         select(ListOfObservations.review_id).where(ListOfObservations.status == "agreed")
     ).all()
-    for review_id in agreed:
-        items.append(
-            _item(
-                _("A list of observations is agreed: make it final."),
-                url_for("workspace.list_page", review_id=review_id),
-                None,
-                today,
-            )
+    return [
+        _item(
+            _("A list of observations is agreed: make it final."),
+            url_for("workspace.list_page", review_id=review_id),
+            None,
+            today,
         )
+        for review_id in agreed
+    ]
+
+
+def _undelivered_mail(db: Session, today: date) -> list[AwaitingItem]:
+    """The e-mails given up after every attempt, counted in one item."""
     failed = db.exec(
         select(func.count())
         .select_from(OutboxMessage)
         .where(col(OutboxMessage.sent_at).is_(None), OutboxMessage.attempts >= MAX_ATTEMPTS)
     ).one()
-    if failed:
-        text = ngettext(
-            "%(num)d e-mail could not be delivered.",
-            "%(num)d e-mails could not be delivered.",
-            failed,
-        )
-        items.append(_item(text, url_for("notifications.outbox"), None, today))
-    return items
+    if not failed:
+        return []
+    text = ngettext(
+        "%(num)d e-mail could not be delivered.",
+        "%(num)d e-mails could not be delivered.",
+        failed,
+    )
+    return [_item(text, url_for("notifications.outbox"), None, today)]
 
 
 def _stage(row: ReviewRow, list_status: str, name: str) -> str:
