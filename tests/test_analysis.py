@@ -581,3 +581,17 @@ def test_french_reader_gets_bank_texts_and_shares_in_french(client, submitted, m
     rows = [row for row in _rows(book.worksheets[0]) if row[0] == "TIP-3-6"]
     assert rows[0][2].startswith("L'infraction de traite des personnes")
     assert [row[4] for row in rows] == ["Oui", "Oui, en partie", "Non"]
+
+
+def test_an_arabic_reader_gets_english_titles_and_references_kept_whole(
+    client, submitted, make_user
+):
+    """The questionnaire's title, shown in English, and the instrument's and cluster's codes
+    are isolated inside the Arabic title; an article's reference stays "3(a)" beside an
+    English question, on the page as in the PDF it shares the template with."""
+    login(client, make_user(None, secretariat=True, locale="ar"))
+    html = _get(client, f"/analysis/{submitted.version.id}").get_data(as_text=True)
+
+    assert "\u2068Trafficking in Persons Protocol" in html
+    assert "\u2066TIP\u2069" in html and "\u2066I\u2069" in html
+    assert "(المادة \u20663(a)\u2069)" in html

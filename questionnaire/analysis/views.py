@@ -34,7 +34,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.db import utcnow
-from questionnaire.i18n import current_language
+from questionnaire.i18n import current_language, isolated, left_to_right, localize
 from questionnaire.pdf import render_pdf
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
@@ -98,12 +98,14 @@ def _load(bank_version_id: int) -> AnalysisPage:
         else None,
     )
     bank = bank_of(version)
+    # A title shown in English in an Arabic page or document stays whole, left to right.
+    bank_title = localize({str(language): text for language, text in bank.title.items()})
     title = _(
         "Consolidated analysis: %(title)s (%(instrument)s, cluster %(cluster)s, version "
         "%(version)d)",
-        title=localized(bank.title),
-        instrument=bank.instrument,
-        cluster=bank.cluster,
+        title=isolated(bank_title.text, bank_title.language) if bank_title else "",
+        instrument=left_to_right(bank.instrument),
+        cluster=left_to_right(bank.cluster),
         version=bank.version,
     )
     stem = f"analysis-{bank.instrument}-{bank.cluster}-v{bank.version}"
