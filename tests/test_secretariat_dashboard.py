@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.dashboard.queries import page_links
+from questionnaire.dashboard.pages import page_links
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewDraw, ReviewPhase
 from questionnaire.workspace.models import ListOfObservations

@@ -374,30 +374,3 @@ def by_state(rows: list[DashboardRow]) -> list[StateRows]:
             runs.append([row])
             previous = key
     return [StateRows(tuple(run)) for run in runs]
-
-
-def pages_of(groups: list[StateRows], size: int) -> list[list[StateRows]]:
-    """`groups` cut into pages of at most `size` rows, never splitting a State's group (a group
-    longer than `size` has a page of its own); at least one page, maybe empty."""
-    pages: list[list[StateRows]] = [[]]
-    rows = 0
-    for group in groups:
-        if pages[-1] and rows + len(group.rows) > size:
-            pages.append([])
-            rows = 0
-        pages[-1].append(group)
-        rows += len(group.rows)
-    return pages
-
-
-def page_links(page: int, pages: int) -> list[int | None]:
-    """The page numbers a pagination links to, as the GOV.UK pattern has it: the first and
-    the last, the current one and those either side of it; None where numbers are left out
-    (shown as an ellipsis), so that 36 pages do not make 36 links."""
-    shown = sorted({1, pages, *range(max(page - 1, 1), min(page + 1, pages) + 1)})
-    links: list[int | None] = []
-    for number in shown:
-        if links and number - (links[-1] or 0) > 1:
-            links.append(number - 1 if number - (links[-1] or 0) == 2 else None)
-        links.append(number)
-    return links

@@ -16,6 +16,7 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.dashboard import nominations_due
 from questionnaire.dashboard import queries as board
 from questionnaire.dashboard.forms import DashboardFilterForm
+from questionnaire.dashboard.pages import page_links, pages_of
 from questionnaire.i18n import current_language
 from questionnaire.reference.models import REGIONAL_GROUPS, State
 from questionnaire.reviews import queries
@@ -83,7 +84,7 @@ def index() -> ResponseReturnValue:
         form.sort.data or "state",
         language,
     )
-    pages = board.pages_of(board.by_state(rows), DASHBOARD_PAGE_SIZE)
+    pages = pages_of(board.by_state(rows), DASHBOARD_PAGE_SIZE)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), len(pages))
     phase = session.get(ReviewPhase, filters.phase_id) if filters.phase_id else None
     return render_template(
@@ -95,7 +96,7 @@ def index() -> ResponseReturnValue:
         total_labels=TOTAL_LABELS,
         page=page,
         pages=len(pages),
-        page_links=board.page_links(page, len(pages)),
+        page_links=page_links(page, len(pages)),
         phase=phase,
         is_drawn=bool(phase and queries.is_drawn(session, phase)),
         states=states,
