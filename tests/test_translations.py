@@ -145,6 +145,17 @@ def test_french_plural_rule() -> None:
     assert _read_po(_po_path("fr")).plural_forms == "nplurals=2; plural=(n > 1);"
 
 
+def test_arabic_joins_no_preposition_to_a_name() -> None:
+    """A State's or a body's name often begins with the article (السنغال, الفريق العامل):
+    "لـ" written before it gives "لـالسنغال", which Arabic writes "للسنغال". The sentence is
+    turned so that the name stands alone."""
+    joined = re.compile(r"لـ ?%\((?:state|states|body|name|nominating|other)\)s")
+    found = [
+        _label(m) for m in _read_po(_po_path("ar")) if m.id and joined.search(" ".join(_forms(m)))
+    ]
+    assert not found, found
+
+
 def test_english_catalog_has_no_fuzzy_entries() -> None:
     fuzzy = [_label(m) for m in _read_po(ENGLISH_PO) if m.id and m.fuzzy]
     assert not fuzzy, fuzzy
