@@ -15,7 +15,10 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
+from questionnaire.dashboard.nominations_due import DueNomination
 from questionnaire.dashboard.pages import page_links
+from questionnaire.dashboard.views import _by_name
+from questionnaire.reference.models import State
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewDraw, ReviewPhase
 from questionnaire.workspace.models import ListOfObservations
@@ -202,6 +205,36 @@ def test_many_pages_link_the_first_the_last_and_those_beside_the_current_one() -
     # A gap of a single page shows that page rather than an ellipsis standing for it.
     assert page_links(4, 7) == [1, 2, 3, 4, 5, 6, 7]
     assert page_links(3, 36) == [1, 2, 3, 4, None, 36]
+
+
+def test_overdue_nominations_of_a_day_come_by_the_names_of_the_states_in_the_readers_language() -> (
+    None
+):
+    def due(under_review: str) -> DueNomination:
+        return DueNomination(
+            under_review,
+            "under_review",
+            "experts",
+            under_review,
+            1,
+            (1,),
+            ("TIP",),
+            date(2026, 1, 1),
+        )
+
+    states = {
+        code: State(code=code, iso2=code[:2], regional_group="WEOG", name_en=name)
+        for code, name in (("ESP", "Spain"), ("FRA", "France"), ("DEU", "Germany"))
+    }
+    items = [due("DEU"), due("ESP"), due("FRA")]  # by code
+    assert [i.state_code for i in _by_name(items, states, "en")] == ["FRA", "DEU", "ESP"]
+    # Espagne, France, Allemagne: in French, Allemagne comes first and Espagne before France.
+    assert [i.state_code for i in _by_name(items, states, "fr")] == ["DEU", "ESP", "FRA"]
+    # An earlier deadline still comes first, whatever the name.
+    late = DueNomination(
+        "DEU", "under_review", "focal_point", "DEU", 1, (1,), ("TIP",), date(2025, 1, 1)
+    )
+    assert _by_name([*items, late], states, "en")[0] is late
 
 
 def test_flags_appear_once_per_state_and_only_where_a_step_is_overdue(
