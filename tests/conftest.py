@@ -18,7 +18,7 @@ from hypothesis import settings
 from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from questionnaire import create_app
 from questionnaire import db as database
@@ -226,18 +226,36 @@ def validated_shipped_banks() -> list[ValidatedBank]:
     return banks.validate_files(banks.discover_bank_files(BANKS_DIR))
 
 
+_banks_of_this_worker: dict[str, snapshots.Snapshot] = {}
+
+
 @pytest.fixture
 def shipped_banks(
-    db: Session, validated_shipped_banks: list[ValidatedBank], monkeypatch: pytest.MonkeyPatch
+    app: Flask,
+    db: Session,
+    validated_shipped_banks: list[ValidatedBank],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> dict[tuple[str, str, int], BankVersion]:
     """Every shipped bank, recorded through the loading service, from the session's
-    validation of the files (the tests of loading and validation read the files themselves)."""
-    paths = banks.discover_bank_files(BANKS_DIR)
-    with monkeypatch.context() as patch:
-        patch.setattr(banks, "validate_files", lambda _paths: validated_shipped_banks)
-        report = banks.load_banks(db, paths)
-    db.commit()
-    return {(v.instrument, v.cluster, v.version): v for v in report.added + report.unchanged}
+    validation of the files (the tests of loading and validation read the files themselves).
+    Into empty tables, the rows the service recorded there the first time in the worker are
+    written back from their snapshot instead (tests/snapshots.py)."""
+    engine = database.get_engine(app)
+    with engine.connect() as connection:
+        empty = not any(snapshots.row_counts(connection, KEPT_TABLES).values())
+    if empty and "rows" in _banks_of_this_worker:
+        snapshots.restore(engine, _banks_of_this_worker["rows"])
+        versions = db.exec(select(BankVersion)).all()
+    else:
+        paths = banks.discover_bank_files(BANKS_DIR)
+        with monkeypatch.context() as patch:
+            patch.setattr(banks, "validate_files", lambda _paths: validated_shipped_banks)
+            report = banks.load_banks(db, paths)
+        db.commit()
+        versions = report.added + report.unchanged
+        if empty:
+            _banks_of_this_worker["rows"] = snapshots.take(engine, KEPT_TABLES)
+    return {(v.instrument, v.cluster, v.version): v for v in versions}
 
 
 @pytest.fixture

@@ -80,7 +80,7 @@ def restore(engine: Engine, snapshot: Snapshot) -> None:
                 marks = ", ".join("?" for _ in columns)
                 connection.exec_driver_sql(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
         if postgres:
-            for name in snapshot:
+            for name in (name for name, (_columns, rows) in snapshot.items() if rows):
                 for column in metadata.tables[name].primary_key.columns:
                     if isinstance(column.type, Integer) and column.autoincrement in (True, "auto"):
                         connection.execute(
