@@ -21,7 +21,7 @@ from pyxform.xls2xform import convert
 
 from questionnaire.banks.schema import Bank
 from questionnaire.banks.services import discover_bank_files
-from questionnaire.banks.validation import validate_file
+from questionnaire.banks.validation import ValidatedBank, validate_file
 from questionnaire.banks.xlsform import XlsFormImport, export_xlsform, import_xlsform
 from questionnaire.banks.xlsform_format import FormProblem
 from questionnaire.cli import cli
@@ -337,10 +337,19 @@ def test_a_replaced_key_missing_from_the_previous_version_is_placed_on_its_row()
 # --- the round trip and ODK -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: "/".join(p.parts[-3:]))
-def test_every_shipped_bank_survives_the_round_trip_through_xlsform(path: Path) -> None:
-    bank = validate_file(path).bank
+def shipped_bank(validated: list[ValidatedBank], path: Path) -> Bank:
+    """The bank of a shipped file, from the session's validation of the files (a fresh copy:
+    the session's is shared)."""
+    (bank,) = [found.bank for found in validated if found.path == path]
     assert bank is not None
+    return bank.model_copy(deep=True)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: "/".join(p.parts[-3:]))
+def test_every_shipped_bank_survives_the_round_trip_through_xlsform(
+    path: Path, validated_shipped_banks: list[ValidatedBank]
+) -> None:
+    bank = shipped_bank(validated_shipped_banks, path)
 
     result = read(
         exported(bank),
@@ -357,9 +366,10 @@ def test_every_shipped_bank_survives_the_round_trip_through_xlsform(path: Path) 
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: "/".join(p.parts[-3:]))
-def test_pyxform_converts_every_exported_bank_to_an_odk_xform(path: Path, tmp_path: Path) -> None:
-    bank = validate_file(path).bank
-    assert bank is not None
+def test_pyxform_converts_every_exported_bank_to_an_odk_xform(
+    path: Path, tmp_path: Path, validated_shipped_banks: list[ValidatedBank]
+) -> None:
+    bank = shipped_bank(validated_shipped_banks, path)
     form = tmp_path / f"{bank.instrument}-{bank.cluster}-v{bank.version}.xlsx"
     export_xlsform(bank, form)
 
