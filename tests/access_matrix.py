@@ -145,6 +145,7 @@ nominations.replace        POST   -            login  404    404    404    404  
 nominations.upload         GET    -            login  404    404    404    404    404    ok
 nominations.upload         POST   -            login  404    404    404    404    404    ok
 nominations.confirm_import POST   -            login  404    404    404    404    404    ok
+nominations.example        GET    -            login  404    404    404    404    404    ok
 responses.overview         GET    answering    login  ok     ok     ok     404    404    ok
 responses.overview         GET    submitted    login  ok     ok     ok     404    404    ok
 responses.section          GET    answering    login  ok     ok     ok     404    404    ok
@@ -165,6 +166,7 @@ exports.bank_answers       GET    -            login  404    404    404    404  
 exports.observation_list   GET    -            login  ok     ok     ok     ok     404    ok
 meetings.index             GET    -            login  404    404    404    404    404    ok
 meetings.load              POST   -            login  404    404    404    404    404    400
+meetings.example           GET    -            login  404    404    404    404    404    ok
 meetings.show              GET    -            login  404    404    404    404    404    ok
 documents.meeting_agenda   GET    -            login  404    404    404    404    404    ok
 meetings.status            GET    -            login  404    404    404    404    404    ok

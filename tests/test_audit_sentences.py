@@ -67,6 +67,9 @@ def test_the_log_says_each_action_in_a_sentence_with_what_changed(
     _log(db, make_user, make_review)
     login(client, make_user(None, secretariat=True))
     page = _text(client.get("/audit-log/"))
+    # The logins are one click away, not a prefix to type.
+    assert "starting with auth." not in page
+    assert 'href="/audit-log/?action=auth."' in client.get("/audit-log/").get_data(as_text=True)
     assert "Expert of Australia shared the list of observations of Ghana (SOM) with Ghana." in page
     assert "Expert of Australia changed an observation on the list of Ghana (SOM)." in page
     assert "Awa Diop submitted the answers of Senegal (TIP)." in page

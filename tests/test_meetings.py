@@ -285,6 +285,19 @@ def test_the_secretariat_loads_a_meeting_file_and_downloads_its_agenda(
     assert "CTOC/COP/WG.7/2027/1" in client.get("/meetings/").get_data(as_text=True)
 
 
+def test_the_page_offers_the_example_file_to_start_from_and_it_loads(
+    client: FlaskClient, db: Session, make_user: Callable[..., User]
+) -> None:
+    login(client, make_user(None, secretariat=True))
+    page = client.get("/meetings/").get_data(as_text=True)
+    # The secretariat is given a file to start from, not a path in the source repository.
+    assert "docs/" not in page and 'href="/meetings/example.yaml"' in page
+    example = client.get("/meetings/example.yaml")
+    assert example.status_code == 200 and "attachment" in example.headers["Content-Disposition"]
+    assert example.data == EXAMPLE.read_bytes()
+    assert _upload(client, example.data).status_code == 302  # as downloaded, it loads
+
+
 def test_a_broken_upload_names_each_problem_and_records_nothing(
     client: FlaskClient, db: Session, make_user: Callable[..., User]
 ) -> None:

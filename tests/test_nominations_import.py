@@ -189,9 +189,11 @@ def test_the_upload_page_previews_then_records_all_the_rows(
     db: Session, client: FlaskClient, phase: ReviewPhase, secretariat: User
 ) -> None:
     login(client, secretariat)
-    assert "nominating_state, full_name, email" in html.unescape(
-        client.get("/nominations/import").get_data(as_text=True)
-    )
+    upload_page = html.unescape(client.get("/nominations/import").get_data(as_text=True))
+    assert "nominating_state, full_name, email" in upload_page and "docs/" not in upload_page
+    example = client.get("/nominations/import/example.csv")
+    assert example.status_code == 200 and example.mimetype == "text/csv"
+    assert example.data.decode().startswith("nominating_state,full_name,email")
     data = {"file": (io.BytesIO(xlsx(good_rows(db, phase))), "nominations.xlsx")}
     preview = client.post("/nominations/import", data=data, content_type="multipart/form-data")
     page = html.unescape(preview.get_data(as_text=True))

@@ -373,6 +373,17 @@ def test_the_secretariat_sees_nominations_due_and_lists_to_make_final(
     assert "Record the focal point of Kenya" not in awaiting_panel(client_for(secretariat))
 
 
+def test_the_secretariat_is_told_how_many_nominations_due_are_not_listed(
+    db, make_user, make_review, client_for
+) -> None:
+    started = date.today() - timedelta(days=30)
+    for code in ("KEN", "GHA", "FRA", "MEX", "SEN", "NGA"):
+        make_review(code, started_on=started)  # a focal point and experts due for each: 12
+    panel = awaiting_panel(client_for(make_user(None, secretariat=True)))
+    assert panel.count("Record the ") == 10
+    assert "2 more nominations are due: the dashboard lists those overdue." in panel
+
+
 # --- deadline reminders ---------------------------------------------------------------------
 
 

@@ -193,7 +193,8 @@ def _nominations_to_record(db: Session, today: date) -> list[AwaitingItem]:
     language = current_language()
     names = {s.code: state_name(s, language) for s in db.exec(select(State))}
     items = []
-    for due in nominations_due(db, today)[:NOMINATIONS_SHOWN]:
+    due_items = nominations_due(db, today)
+    for due in due_items[:NOMINATIONS_SHOWN]:
         nominating = names.get(due.state_code, due.state_code)
         reviewed = names.get(due.state_under_review, due.state_under_review)
         if due.role == "focal_point":
@@ -218,6 +219,14 @@ def _nominations_to_record(db: Session, today: date) -> list[AwaitingItem]:
             else url_for("dashboard.index")
         )
         items.append(_item(text, url, due.due_on, today))
+    if len(due_items) > NOMINATIONS_SHOWN:
+        more = len(due_items) - NOMINATIONS_SHOWN
+        text = ngettext(
+            "%(num)d more nomination is due: the dashboard lists those overdue.",
+            "%(num)d more nominations are due: the dashboard lists those overdue.",
+            more,
+        )
+        items.append(_item(text, url_for("dashboard.index"), None, today))
     return items
 
 

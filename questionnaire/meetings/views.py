@@ -4,15 +4,17 @@ are served by `documents/views.py`)."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
+from questionnaire.config import PROJECT_ROOT
 from questionnaire.i18n import LANGUAGE_NAMES, localize
 from questionnaire.meetings import services
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES, build_agenda
@@ -41,6 +43,24 @@ def _index(form: MeetingFileForm, problems: list[str]) -> ResponseReturnValue:
     errors = [("file", message) for message in [*problems, *form.file.errors]]
     page = render_template("meetings/index.html", rows=rows, form=form, errors=errors)
     return page, 400 if errors else 200
+
+
+#: The example the page offers to start a meeting file from (documented in
+#: docs/meeting-format.md, and read by the tests as a valid file).
+EXAMPLE_FILE = PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml"
+
+
+@bp.get("/example.yaml")
+@secretariat_required
+def example() -> ResponseReturnValue:
+    """A complete meeting file to start from."""
+    # Read whole (a few KB), so that no file stays open for the response's life.
+    return send_file(
+        io.BytesIO(EXAMPLE_FILE.read_bytes()),
+        mimetype="application/yaml",
+        as_attachment=True,
+        download_name=EXAMPLE_FILE.name,
+    )
 
 
 @bp.post("/load")

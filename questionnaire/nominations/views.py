@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,6 +28,7 @@ from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
+from questionnaire.config import PROJECT_ROOT
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import current_language, sentences
@@ -321,6 +332,23 @@ def upload() -> ResponseReturnValue:
         )
     kept = json.dumps([[row.number, row.values] for row in rows]) if not report.problems else ""
     return _import_page(form, report, kept)
+
+
+#: The example the upload page offers (docs/nominations.md describes its columns).
+EXAMPLE_FILE = PROJECT_ROOT / "docs" / "examples" / "nominations.csv"
+
+
+@bp.get("/import/example.csv")
+@secretariat_required
+def example() -> ResponseReturnValue:
+    """A nomination file to start from, with every column."""
+    # Read whole (a few KB), so that no file stays open for the response's life.
+    return send_file(
+        io.BytesIO(EXAMPLE_FILE.read_bytes()),
+        mimetype="text/csv",
+        as_attachment=True,
+        download_name=EXAMPLE_FILE.name,
+    )
 
 
 @bp.post("/import/confirm")
