@@ -161,6 +161,21 @@ def test_english_catalog_has_no_fuzzy_entries() -> None:
     assert not fuzzy, fuzzy
 
 
+def test_english_catalog_is_complete_each_message_its_own_translation(extracted: Catalog) -> None:
+    """So that `msgfmt --statistics` counts every catalog complete, English included."""
+    english = _read_po(ENGLISH_PO)
+    wanted = {m.id for m in extracted if m.id}
+    missing = [_label(m) for m in extracted if m.id and english.get(m.id) is None]
+    assert not missing, missing
+    differing = [
+        _label(m)
+        for m in english
+        if m.id in wanted
+        and (m.string != m.id if isinstance(m.id, str) else tuple(m.string or ()) != m.id)
+    ]
+    assert not differing, differing
+
+
 def test_placeholders_match_the_source(translated: Catalog) -> None:
     """What `msgfmt -c` checks of a python-format catalog, and what Jinja's formatting needs.
 
