@@ -10,7 +10,7 @@ from flask import Flask, get_flashed_messages, render_template, url_for
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from questionnaire.banks.titles import section_title
+from questionnaire.banks.titles import headings_on_file, section_title
 from questionnaire.banks.translations import translation_state
 from questionnaire.dates import un_date, un_datetime
 from questionnaire.documents.labels import PUBLICATION_STATUS_LABELS
@@ -62,6 +62,7 @@ def init_app(app: Flask) -> None:
     helpers: dict[str, Any] = {
         "form_errors": form_errors,
         "section_title": section_title,
+        "headings_on_file": lambda instrument: headings_on_file(instrument, current_language()),
         "state_name": lambda state: state_name(state, current_language()),
         "article_heading": lambda instrument, number: article_heading(
             instrument, number, current_language()

@@ -287,6 +287,30 @@ def test_article_questions_fall_back_to_english_one_by_one(
     assert "部分是" in html
 
 
+def test_article_headings_shown_in_english_are_said_to_be_so_once_per_page(
+    app: Flask,
+    make_review: Callable[..., Review],
+    make_user: Callable[..., User],
+    member: Callable[[Review, User, str], None],
+) -> None:
+    # No Chinese heading is on file (none is invented): the article page and the task list say
+    # once that the headings are in English; a French reader, whose headings are on file, is
+    # told nothing.
+    said = {
+        "zh": "条款标题以英文显示：没有这些标题的本语文正式文本。",
+        "fr": "Les titres des articles sont donnés en anglais",
+    }
+    review = make_review("GHA", ("TIP", "I", 3))
+    for language, count in (("zh", 1), ("fr", 0)):
+        user = make_user("GHA", locale=language)
+        member(review, user, "expert")
+        client = app.test_client()
+        login(client, user)
+        for url in (f"/reviews/{review.id}/", f"/reviews/{review.id}/sections/art-5"):
+            page = client.get(url).get_data(as_text=True)
+            assert page.count(said[language]) == count, (language, url)
+
+
 def test_french_readers_see_no_marker(
     app: Flask,
     make_review: Callable[..., Review],

@@ -27,3 +27,10 @@ def section_title(bank: Bank, section: Section) -> str:
         number=section.article,
         title=isolated(heading.text, heading.language),
     )
+
+
+def headings_on_file(instrument: str, language: str) -> bool:
+    """Whether the instrument's title and article headings are on file in `language`; where
+    they are not, pages show them in English (none is ever invented) and say so once."""
+    found = load_instrument_data().instruments.get(instrument)
+    return found is None or language in found.title
