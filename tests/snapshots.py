@@ -58,6 +58,13 @@ def row_counts(connection: Connection, kept: set[str]) -> dict[str, int]:
     }
 
 
+def empty(engine: Engine, kept: set[str]) -> None:
+    """Delete every row of every table but the `kept` ones."""
+    with engine.begin() as connection:
+        for table in reversed(_tables(kept)):
+            connection.execute(table.delete())
+
+
 def restore(engine: Engine, snapshot: Snapshot) -> None:
     """Write the snapshot's rows into its tables, which must be empty; PostgreSQL's sequences
     continue after the ids written."""
