@@ -75,6 +75,8 @@ def test_the_list_goes_to_the_state_only_once_both_reviewing_states_agree(
 
     page = page_text(nigeria.get("/list"))
     assert "Nigeria: agreement awaited." in page and "France: agreement awaited." in page
+    # Sharing is not offered while an agreement is awaited; asked for anyway, it is refused.
+    assert "Share with the State under review" not in page
     refused = nigeria.move("with_state", follow=True)
     assert (
         "The list goes to the State under review only once both reviewing States have agreed "
@@ -94,6 +96,7 @@ def test_the_list_goes_to_the_state_only_once_both_reviewing_states_agree(
     assert the_list(db, cast.review_id).status == "drafting"
 
     france.agree()
+    assert "Share with the State under review" in page_text(nigeria.get("/list"))
     assert nigeria.move("with_state").status_code == 302
     assert the_list(db, cast.review_id).status == "with_state"
     actions = fresh(db).exec(
@@ -123,6 +126,7 @@ def test_an_agreement_lapses_when_the_list_changes_and_can_be_withdrawn_until_sh
     assert "withdrawn" in " ".join(flashes(france.post("/list/agreement/withdraw", {}, True)))
     assert "France: agreement awaited." in page_text(nigeria.get("/list"))
     france.agree()
+    assert "Share with the State under review" in page_text(nigeria.get("/list"))
     assert nigeria.move("with_state").status_code == 302
     late = france.post("/list/agreement/withdraw", {}, True)
     assert "already been shared" in " ".join(flashes(late))
@@ -200,7 +204,8 @@ def test_sharing_agreeing_and_making_final_are_confirmed_first(db, cast, client_
     add_gap(db, cast)
     nigeria = Workspace(client_for(cast.reviewer), cast.review_id)
     page = page_text(nigeria.get("/list"))
-    assert workspace_link(cast, "/list/move/with_state") in page
+    # Not offered while agreements are awaited; reached anyway, the page says whose.
+    assert workspace_link(cast, "/list/move/with_state") not in page
     confirm = page_text(nigeria.get("/list/move/with_state"))
     assert "The list of observations and its summary go to Ghana." in confirm
     assert "Who will be told: the focal point, experts and observers of Ghana" in confirm
@@ -209,6 +214,7 @@ def test_sharing_agreeing_and_making_final_are_confirmed_first(db, cast, client_
 
     nigeria.agree()
     Workspace(client_for(cast.other_reviewer), cast.review_id).agree()
+    assert workspace_link(cast, "/list/move/with_state") in page_text(nigeria.get("/list"))
     assert "disabled" not in page_text(nigeria.get("/list/move/with_state"))
     nigeria.move("with_state")
     focal = Workspace(client_for(cast.focal_point), cast.review_id)
