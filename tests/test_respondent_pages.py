@@ -19,6 +19,7 @@ from questionnaire.banks.services import bank_of
 from questionnaire.db import utcnow
 from questionnaire.responses import services
 from questionnaire.responses.forms import states_from_answers
+from questionnaire.responses.section_page import _to_confirm_errors
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
 from tests.conftest import login
@@ -92,8 +93,17 @@ def test_marking_a_section_complete_is_refused_while_carried_answers_await_confi
 
     assert refused.status_code == 200
     summary = text(refused).split("There is a problem", 1)[1]
-    assert "Confirm or change the carried-forward answer: Article 3(a): " in summary
-    assert 'href="#q-TIP-3-6-confirm"' in refused.get_data(as_text=True)
+    # More than three answers to confirm: one line, to the button that confirms them all.
+    to_confirm = services.submission_blockers(db, review, bank(db, review))
+    count = len(next(b.to_confirm for b in to_confirm if b.section_key == "art-3"))
+    assert count > 3
+    assert (
+        f"{count} carried-forward answers await confirmation: confirm them all at once, or "
+        "change them one by one." in summary
+    )
+    assert "Confirm or change the carried-forward answer:" not in summary
+    assert 'href="#carried-summary"' in refused.get_data(as_text=True)
+    assert 'id="carried-summary"' in refused.get_data(as_text=True)
     assert 'id="q-TIP-3-6-confirm"' in refused.get_data(as_text=True)
     assert "Section saved and marked complete." not in text(refused)
     assert not services.progress_rows(db, review.id)  # type: ignore[arg-type]
@@ -104,6 +114,29 @@ def test_marking_a_section_complete_is_refused_while_carried_answers_await_confi
     db.rollback()
     blockers = services.submission_blockers(db, review, bank(db, review))
     assert not any(b.to_confirm for b in blockers if b.section_key == "art-3")
+
+
+def test_up_to_three_answers_to_confirm_are_each_named_in_the_error_summary(
+    app: Flask, db: Session, carried
+) -> None:
+    review, _user = carried
+    questions = bank(db, review)
+    with app.test_request_context():
+        three = _to_confirm_errors(questions, ("TIP-3-6", "TIP-3-7", "TIP-3-2"))
+        assert [target for target, _text in three] == [
+            "q-TIP-3-6-confirm",
+            "q-TIP-3-7-confirm",
+            "q-TIP-3-2-confirm",
+        ]
+        assert three[0][1].startswith("Confirm or change the carried-forward answer: Article 3(a)")
+        four = _to_confirm_errors(questions, ("TIP-3-6", "TIP-3-7", "TIP-3-2", "TIP-3-3"))
+        assert four == [
+            (
+                "carried-summary",
+                "4 carried-forward answers await confirmation: confirm them all at once, or "
+                "change them one by one.",
+            )
+        ]
 
 
 def test_the_check_page_lists_answers_by_their_short_text_and_groups_what_is_left(

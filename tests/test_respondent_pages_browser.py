@@ -105,7 +105,7 @@ def test_the_pages_respondents_check_and_confirm_on(
     shoot(page, "respondent-pages", f"carried-{width}")
     page.get_by_role("button", name="Save and mark section complete").click()
     expect(page.locator(".error-summary")).to_contain_text(
-        "Confirm or change the carried-forward answer"
+        "carried-forward answers await confirmation"
     )
     shoot(page, "respondent-pages", f"complete-refused-{width}")
     page.get_by_role("button", name="Confirm all unchanged answers in this section").click()

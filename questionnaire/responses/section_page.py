@@ -18,7 +18,7 @@ from questionnaire import db
 from questionnaire.accounts.models import User
 from questionnaire.accounts.services import users_by_id
 from questionnaire.banks.models import BankVersion
-from questionnaire.banks.schema import Section
+from questionnaire.banks.schema import Bank, Section
 from questionnaire.banks.services import bank_of
 from questionnaire.dates import un_date
 from questionnaire.db import id_of
@@ -123,17 +123,37 @@ def page_errors(
             )
             for key in blocker.missing
         ]
-        errors += [
-            (
-                f"q-{key}-confirm",
-                _(
-                    "Confirm or change the carried-forward answer: %(text)s",
-                    text=question_label(bank, questions[key]),
-                ),
-            )
-            for key in blocker.to_confirm
-        ]
+        errors += _to_confirm_errors(bank, blocker.to_confirm)
     return errors
+
+
+#: Up to this many carried-forward answers awaiting confirmation are listed one by one in the
+#: error summary; more are one line leading to the button that confirms them all, so that the
+#: summary does not fill a phone's screen with links.
+CONFIRM_ERRORS_LISTED = 3
+
+
+def _to_confirm_errors(bank: Bank, keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The error summary's lines for the carried-forward answers `keys` awaiting confirmation."""
+    if len(keys) > CONFIRM_ERRORS_LISTED:
+        text = ngettext(
+            "%(num)d carried-forward answer awaits confirmation: confirm it, or change it.",
+            "%(num)d carried-forward answers await confirmation: confirm them all at once, or "
+            "change them one by one.",
+            len(keys),
+        )
+        return [("carried-summary", text)]
+    questions = bank.questions_by_key
+    return [
+        (
+            f"q-{key}-confirm",
+            _(
+                "Confirm or change the carried-forward answer: %(text)s",
+                text=question_label(bank, questions[key]),
+            ),
+        )
+        for key in keys
+    ]
 
 
 def carried_sources(
