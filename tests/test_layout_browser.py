@@ -154,3 +154,27 @@ def test_a_notice_starts_with_its_heading(
         "el => el.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top"
     )
     assert gap <= 16, gap
+
+
+@pytest.mark.browser
+def test_an_english_heading_in_an_arabic_page_stands_at_the_page_s_start(
+    make_user: Callable[..., User],
+    make_review: Callable[..., Review],
+    member: Callable[[Review, User, str], None],
+    live_server: str,
+    new_context: Callable[[], BrowserContext],
+) -> None:
+    """The questionnaire's title has no Arabic text: it reads left to right, yet stands at the
+    right of an Arabic page, as the English questions below it do."""
+    review = make_review("GHA")
+    focal = make_user("GHA", locale="ar")
+    member(review, focal, "focal_point")
+    page = new_context().new_page()
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, focal)
+    page.goto(f"{live_server}/reviews/{review.id}/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    heading = page.locator("h1")
+    expect(heading).to_have_attribute("lang", "en")
+    assert heading.evaluate("el => getComputedStyle(el).direction") == "ltr"
+    assert heading.evaluate("el => getComputedStyle(el).textAlign") == "right"
