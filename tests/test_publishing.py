@@ -429,7 +429,7 @@ def test_the_french_crp_has_the_french_wording(
         ("en", "Article 3. Use of terms"),
         ("fr", "Article 3. Terminologie"),
         ("ar", "المادة ٣. \u2066Use of terms\u2069"),
-        ("zh", "第 3 条 Use of terms"),
+        ("zh", "第3条 Use of terms"),
     ],
 )
 def test_an_article_heading_is_one_message_with_the_papers_digits(
