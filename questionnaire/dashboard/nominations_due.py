@@ -69,7 +69,7 @@ def _named(db: Session, review_ids: SelectOfScalar[int | None]) -> dict[tuple[in
     """(review id, State of the member) -> the roles named there, in the reviews of the query
     `review_ids`; a reviewing State's members count by their nomination's role (an unnominated
     reviewer counts as an expert)."""
-    rows = db.exec(
+    rows = db.connection().execute(
         select(ReviewMembership.review_id, ReviewMembership.role, User.state_code, Nomination.role)
         .join(User, col(User.id) == ReviewMembership.user_id)
         .join(Nomination, col(Nomination.id) == ReviewMembership.nomination_id, isouter=True)
@@ -109,11 +109,13 @@ def _groups(db: Session) -> list[_Group]:
     groups: dict[tuple[Any, ...], _Group] = {}
 
     def add(key: tuple[Any, ...], review: _ReviewRow, instrument: str, started: date) -> None:
-        state, side = key[0], key[1]
-        group = groups.setdefault(
-            key, _Group(state, side, review.state_code, review.phase_id, started, {})
-        )
-        group.started_on = max(group.started_on, started)
+        group = groups.get(key)
+        if group is None:  # a group is made once, not once per review it holds
+            group = groups[key] = _Group(
+                key[0], key[1], review.state_code, review.phase_id, started, {}
+            )
+        elif started > group.started_on:
+            group.started_on = started
         group.reviews[review.id] = instrument
 
     for review in rows:
@@ -122,7 +124,7 @@ def _groups(db: Session) -> list[_Group]:
             (review.state_code, "under_review", scope), review, review.instrument, review.started_on
         )
     by_id = {review.id: review for review in rows}
-    seats = db.exec(
+    seats = db.connection().execute(
         select(ReviewAssignment.review_id, ReviewAssignment.reviewing_state, ReviewDraw.created_at)
         .join(ReviewDraw, col(ReviewDraw.id) == ReviewAssignment.draw_id)
         .where(col(ReviewAssignment.is_active).is_(True))
