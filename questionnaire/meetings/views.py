@@ -4,10 +4,9 @@ are served by `documents/views.py`)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -54,12 +53,11 @@ EXAMPLE_FILE = PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml"
 @secretariat_required
 def example() -> ResponseReturnValue:
     """A complete meeting file to start from."""
-    # Read whole (a few KB), so that no file stays open for the response's life.
-    return send_file(
-        io.BytesIO(EXAMPLE_FILE.read_bytes()),
+    # As every download of the application: an attachment, never kept by a cache (no-store).
+    return Response(
+        EXAMPLE_FILE.read_bytes(),
         mimetype="application/yaml",
-        as_attachment=True,
-        download_name=EXAMPLE_FILE.name,
+        headers={"Content-Disposition": f'attachment; filename="{EXAMPLE_FILE.name}"'},
     )
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask.typing import ResponseReturnValue
@@ -342,12 +341,11 @@ EXAMPLE_FILE = PROJECT_ROOT / "docs" / "examples" / "nominations.csv"
 @secretariat_required
 def example() -> ResponseReturnValue:
     """A nomination file to start from, with every column."""
-    # Read whole (a few KB), so that no file stays open for the response's life.
-    return send_file(
-        io.BytesIO(EXAMPLE_FILE.read_bytes()),
+    # As every download of the application: an attachment, never kept by a cache (no-store).
+    return Response(
+        EXAMPLE_FILE.read_bytes(),
         mimetype="text/csv",
-        as_attachment=True,
-        download_name=EXAMPLE_FILE.name,
+        headers={"Content-Disposition": f'attachment; filename="{EXAMPLE_FILE.name}"'},
     )
 
 
