@@ -106,20 +106,33 @@ def test_the_rows_of_a_summary_list_line_up_with_and_without_an_action(
     assert len(starts) == 5 and len(set(starts)) == 1, starts
 
 
-@pytest.mark.browser
-def test_an_article_page_and_check_your_answers_print_without_the_screen_s_controls(
+@pytest.fixture
+def ghana_focal_point(
     make_user: Callable[..., User],
     make_review: Callable[..., Review],
     member: Callable[[Review, User, str], None],
     live_server: str,
     new_context: Callable[[], BrowserContext],
+) -> Callable[..., tuple[Page, Review]]:
+    """A browser's page logged in as the focal point of a review of Ghana, reading `locale`."""
+
+    def logged_in(locale: str = "en") -> tuple[Page, Review]:
+        review = make_review("GHA")
+        focal = make_user("GHA", locale=locale)
+        member(review, focal, "focal_point")
+        page = new_context().new_page()
+        log_in(page, live_server, focal)
+        return page, review
+
+    return logged_in
+
+
+@pytest.mark.browser
+def test_an_article_page_and_check_your_answers_print_without_the_screen_s_controls(
+    ghana_focal_point: Callable[..., tuple[Page, Review]], live_server: str
 ) -> None:
-    review = make_review("GHA")
-    focal = make_user("GHA")
-    member(review, focal, "focal_point")
-    page = new_context().new_page()
+    page, review = ghana_focal_point()
     page.set_viewport_size({"width": 1280, "height": 600})
-    log_in(page, live_server, focal)
     page.goto(f"{live_server}/reviews/{review.id}/sections/art-3")
     text = page.locator(".provision__text")
     assert text.evaluate("el => el.scrollHeight > el.clientHeight")  # a box on the screen
@@ -136,19 +149,11 @@ def test_an_article_page_and_check_your_answers_print_without_the_screen_s_contr
 
 @pytest.mark.browser
 def test_a_notice_starts_with_its_heading(
-    make_user: Callable[..., User],
-    make_review: Callable[..., Review],
-    member: Callable[[Review, User, str], None],
-    live_server: str,
-    new_context: Callable[[], BrowserContext],
+    ghana_focal_point: Callable[..., tuple[Page, Review]], live_server: str
 ) -> None:
     """The list of what is left before submitting starts at the top of its box, as the heading of a
     GOV.UK notice, not under a blank band."""
-    review = make_review("GHA")
-    focal = make_user("GHA")
-    member(review, focal, "focal_point")
-    page = new_context().new_page()
-    log_in(page, live_server, focal)
+    page, review = ghana_focal_point()
     page.goto(f"{live_server}/reviews/{review.id}/check")
     gap = page.locator("#left-title").evaluate(
         "el => el.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top"
@@ -158,20 +163,12 @@ def test_a_notice_starts_with_its_heading(
 
 @pytest.mark.browser
 def test_an_english_heading_in_an_arabic_page_stands_at_the_page_s_start(
-    make_user: Callable[..., User],
-    make_review: Callable[..., Review],
-    member: Callable[[Review, User, str], None],
-    live_server: str,
-    new_context: Callable[[], BrowserContext],
+    ghana_focal_point: Callable[..., tuple[Page, Review]], live_server: str
 ) -> None:
     """The questionnaire's title has no Arabic text: it reads left to right, yet stands at the
     right of an Arabic page, as the English questions below it do."""
-    review = make_review("GHA")
-    focal = make_user("GHA", locale="ar")
-    member(review, focal, "focal_point")
-    page = new_context().new_page()
+    page, review = ghana_focal_point("ar")
     page.set_viewport_size(PHONE)
-    log_in(page, live_server, focal)
     page.goto(f"{live_server}/reviews/{review.id}/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     heading = page.locator("h1")
