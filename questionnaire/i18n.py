@@ -89,6 +89,21 @@ def list_of(items: Sequence[object]) -> str:
     return format_list([str(item) for item in items], locale=_LIST_LOCALES.get(language, language))
 
 
+#: How a language separates the items of an enumeration without "and": codes such as the
+#: instruments' (TIP، SOM in Arabic; TIP、SOM in Chinese).
+_ENUMERATION_COMMAS = {"ar": "، ", "zh": "、"}
+
+
+def codes(items: Sequence[object]) -> str:
+    """Codes (the instruments' TIP, SOM…) enumerated with the reader's language's comma, without
+    the "and" of a sentence's list (`list_of`)."""
+    try:
+        language = current_language()
+    except RuntimeError:  # no request and no forced language (a command, a job): no reader
+        language = "en"
+    return _ENUMERATION_COMMAS.get(language, ", ").join(str(item) for item in items)
+
+
 def plural_texts(singular: str, plural: str) -> dict[str, str]:
     """A count's message in each plural category of the reader's language (CLDR's zero, one,
     two, few, many, other), `{n}` where the number goes, for a script that counts as the reader
@@ -209,4 +224,5 @@ def init_app(app: Flask) -> None:
         }
 
     app.add_template_filter(list_of)
+    app.add_template_filter(codes)
     app.add_template_global(plural_texts)

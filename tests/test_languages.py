@@ -30,6 +30,7 @@ from questionnaire.i18n import (
     INTERFACE_LANGUAGES,
     LANGUAGE_NAMES,
     best_language,
+    codes,
     isolated,
     left_to_right,
     list_of,
@@ -319,6 +320,30 @@ def test_lists_are_joined_as_each_language_joins_them(
 ) -> None:
     with app.test_request_context("/"), force_locale(language):
         assert list_of(["Ghana", "Kenya", "Nigeria"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "SOM, TIP"),
+        ("fr", "SOM, TIP"),
+        ("ru", "SOM, TIP"),
+        ("zh", "SOM、TIP"),
+        ("ar", "SOM، TIP"),
+    ],
+)
+def test_codes_are_enumerated_with_each_language_s_comma(
+    app: Flask, language: str, expected: str
+) -> None:
+    with app.test_request_context("/"), force_locale(language):
+        assert codes(["SOM", "TIP"]) == expected
+    with app.app_context(), force_locale(language):  # an e-mail written by a job
+        assert codes(["SOM", "TIP"]) == expected
+
+
+def test_codes_outside_any_request_take_english_commas(app: Flask) -> None:
+    with app.app_context():  # a command: nobody's language
+        assert codes(["SOM", "TIP"]) == "SOM, TIP"
 
 
 def test_a_count_has_every_plural_form_of_the_language(app: Flask) -> None:

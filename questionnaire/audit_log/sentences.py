@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
+from questionnaire.i18n import codes
 from questionnaire.reference.names import english_name, names_of
 
 #: Placeholders every sentence may use: actor, review, state, object, reviewing_state, action.
@@ -222,7 +223,7 @@ def readable(value: Any) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if isinstance(value, list):
-        return ", ".join(readable(item) for item in value)
+        return codes([readable(item) for item in value])
     if isinstance(value, dict):
         return "; ".join(f"{key}: {readable(item)}" for key, item in value.items())
     text = str(value)

@@ -26,7 +26,7 @@ from questionnaire.documents.eligibility import included_lists
 from questionnaire.documents.frame import frame_of, heading
 from questionnaire.documents.languages import check_translations, originals_of
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import list_of, localize
+from questionnaire.i18n import codes, list_of, localize
 from questionnaire.reference.instruments import load_instrument_data
 from questionnaire.reference.models import State
 from questionnaire.reference.names import sort_states, state_name
@@ -131,7 +131,7 @@ def build_snapshot(db: Session, request: CrpRequest) -> dict[str, Any]:
     """Every word of the document, confidential elements left out; raises RuleViolation."""
     if request.language not in DOCUMENT_LANGUAGES:
         raise RuleViolation(
-            _l("Documents are produced in %(languages)s.", languages=", ".join(DOCUMENT_LANGUAGES))
+            _l("Documents are produced in %(languages)s.", languages=codes(DOCUMENT_LANGUAGES))
         )
     if not request.review_ids:
         raise RuleViolation(_l("Choose at least one final list of observations."))

@@ -17,7 +17,7 @@ from questionnaire.accounts.models import User
 from questionnaire.banks.services import bank_of
 from questionnaire.dashboard.nominations_due import nominations_due
 from questionnaire.db import id_of
-from questionnaire.i18n import current_language
+from questionnaire.i18n import codes, current_language
 from questionnaire.outbox.models import OutboxMessage
 from questionnaire.outbox.services import MAX_ATTEMPTS
 from questionnaire.reference.models import State
@@ -203,7 +203,7 @@ def _nominations_to_record(db: Session, today: date) -> list[AwaitingItem]:
                 "(%(instruments)s).",
                 nominating=nominating,
                 state=reviewed,
-                instruments=", ".join(due.instruments),
+                instruments=codes(due.instruments),
             )
         else:
             text = _(
@@ -211,7 +211,7 @@ def _nominations_to_record(db: Session, today: date) -> list[AwaitingItem]:
                 "(%(instruments)s).",
                 nominating=nominating,
                 state=reviewed,
-                instruments=", ".join(due.instruments),
+                instruments=codes(due.instruments),
             )
         url = (
             url_for("dashboard.index", phase=due.phase_id)

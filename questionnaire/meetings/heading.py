@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from questionnaire import wording
 from questionnaire.errors import RuleViolation
+from questionnaire.i18n import codes
 from questionnaire.meetings.models import Meeting, MeetingDocument
 from questionnaire.meetings.services import agenda_symbol, body_of
 from questionnaire.reference.bodies import bodies
@@ -71,7 +72,7 @@ class TextPicker:
                     "%(symbol)s has no %(language)s text for: %(fields)s.",
                     symbol=symbol,
                     language=self.language,
-                    fields=", ".join(self.missing),
+                    fields=codes(self.missing),
                 )
             )
 

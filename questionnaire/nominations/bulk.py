@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 
 from questionnaire.accounts.models import User
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import INTERFACE_LANGUAGES
+from questionnaire.i18n import INTERFACE_LANGUAGES, codes
 from questionnaire.nominations.models import NOMINATION_ROLES
 from questionnaire.nominations.scope import INSTRUMENTS, Purpose
 from questionnaire.nominations.services import (
@@ -199,12 +199,10 @@ def _parse(db: Session, row: ImportRow) -> tuple[_Parsed | None, list[ImportProb
     email = _email(v.get("email", ""), problem)
     role = v.get("role", "").strip().lower().replace(" ", "_")
     if role and role not in NOMINATION_ROLES:
-        problem("role", _l("Write one of: %(choices)s.", choices=", ".join(NOMINATION_ROLES)))
+        problem("role", _l("Write one of: %(choices)s.", choices=codes(NOMINATION_ROLES)))
     language = (v.get("language") or "en").strip().lower()
     if language not in INTERFACE_LANGUAGES:
-        problem(
-            "language", _l("Write one of: %(choices)s.", choices=", ".join(INTERFACE_LANGUAGES))
-        )
+        problem("language", _l("Write one of: %(choices)s.", choices=codes(INTERFACE_LANGUAGES)))
     instruments = _instruments(v.get("instruments", ""), problem)
     dated = _note_date(v.get("note_date", ""), problem)
     phase_id = _phase_id(db, v["phase"]) if v.get("phase") else None
@@ -245,7 +243,7 @@ def _instruments(value: str, problem: _Problem) -> tuple[str, ...]:
         dict.fromkeys(i for i in value.replace(",", " ").replace(";", " ").upper().split())
     )
     if unknown := [i for i in instruments if i not in INSTRUMENTS]:
-        problem("instruments", _l("Unknown instrument: %(names)s.", names=", ".join(unknown)))
+        problem("instruments", _l("Unknown instrument: %(names)s.", names=codes(unknown)))
     return instruments
 
 

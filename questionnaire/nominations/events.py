@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
-from questionnaire.i18n import current_language
+from questionnaire.i18n import codes, current_language
 from questionnaire.nominations.models import Nomination
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
@@ -33,7 +33,7 @@ def nominated(
             "role": str(ROLE_LABELS.get(nomination.role, nomination.role)),
             "state": state,
             "reference": nomination.note_reference,
-            "instruments": ", ".join(sorted({_instrument(db, r) for r in reviews})),
+            "instruments": codes(sorted({_instrument(db, r) for r in reviews})),
         }
         happened = _(
             "%(nominating)s has named you %(role)s for the review of %(state)s "

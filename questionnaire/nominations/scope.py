@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.errors import RuleViolation
+from questionnaire.i18n import codes
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewPhase
 
 INSTRUMENTS = ("UNTOC", "TIP", "SOM", "FIR")
@@ -107,7 +108,7 @@ def covered_reviews(db: Session, nominating_state: str, purpose: Purpose) -> lis
             _l(
                 "%(state)s holds no seat on the %(instruments)s review of %(code)s.",
                 state=nominating_state,
-                instruments=", ".join(missing),
+                instruments=codes(missing),
                 code=purpose.state_under_review,
             ),
             "instruments",

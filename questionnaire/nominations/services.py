@@ -20,7 +20,7 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
 from questionnaire.db import id_of, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import INTERFACE_LANGUAGES, current_language
+from questionnaire.i18n import INTERFACE_LANGUAGES, codes, current_language
 from questionnaire.nominations import events
 from questionnaire.nominations.models import NOMINATION_ROLES, REVIEWING_ROLES, Nomination
 from questionnaire.nominations.scope import NominationRefused, Purpose, covered_reviews, side_of
@@ -99,7 +99,7 @@ def _account(db: Session, actor: User, state: State, nominee: Nominee) -> tuple[
             raise NominationRefused(_l("Enter the name as nominated."), "full_name")
         if nominee.locale not in INTERFACE_LANGUAGES:
             raise NominationRefused(
-                _l("Choose the language: %(choices)s.", choices=", ".join(INTERFACE_LANGUAGES)),
+                _l("Choose the language: %(choices)s.", choices=codes(INTERFACE_LANGUAGES)),
                 "language",
             )
         user = accounts.register_user(

@@ -14,7 +14,7 @@ from questionnaire.audit.services import record
 from questionnaire.banks.schema import Bank
 from questionnaire.db import id_of, update_if_version, utcnow
 from questionnaire.errors import RuleViolation
-from questionnaire.i18n import current_language
+from questionnaire.i18n import codes, current_language
 from questionnaire.i18n import list_of as listed
 from questionnaire.reference.models import State
 from questionnaire.reference.names import state_name
@@ -98,7 +98,7 @@ def _unknown_keys(keys: list[str]) -> str:
         "The questionnaire has no question with the key %(keys)s.",
         "The questionnaire has no questions with the keys %(keys)s.",
         len(keys),
-        keys=", ".join(keys),
+        keys=codes(keys),
     )
 
 
