@@ -10,7 +10,7 @@ from typing import Any
 
 from babel import Locale
 from babel.lists import format_list
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_context
@@ -37,7 +37,11 @@ RTL_LANGUAGES = frozenset({"ar"})
 
 
 def select_locale() -> Locale:
-    """The user's saved language, else the session's choice, else the browser's."""
+    """The user's saved language, else the session's choice, else the browser's; outside a
+    request (a command, a job not writing in a recipient's language) there is no reader, and
+    the text is English."""
+    if not has_request_context():
+        return _locale(DEFAULT_LANGUAGE)
     if getattr(current_user, "is_authenticated", False) and current_user.locale:
         return _locale(current_user.locale)
     chosen = session.get("locale")
@@ -97,11 +101,7 @@ _ENUMERATION_COMMAS = {"ar": "، ", "zh": "、"}
 def codes(items: Sequence[object]) -> str:
     """Codes (the instruments' TIP, SOM…) enumerated with the reader's language's comma, without
     the "and" of a sentence's list (`list_of`)."""
-    try:
-        language = current_language()
-    except RuntimeError:  # no request and no forced language (a command, a job): no reader
-        language = "en"
-    return _ENUMERATION_COMMAS.get(language, ", ").join(str(item) for item in items)
+    return _ENUMERATION_COMMAS.get(current_language(), ", ").join(str(item) for item in items)
 
 
 def plural_texts(singular: str, plural: str) -> dict[str, str]:
