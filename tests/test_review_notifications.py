@@ -390,6 +390,16 @@ def test_the_secretariat_is_told_how_many_nominations_due_are_not_listed(
     assert "2 more nominations are due: the dashboard lists those overdue." in panel
 
 
+def test_the_nominations_due_of_a_day_come_by_the_states_names(
+    db, make_user, make_review, client_for
+) -> None:
+    started = date.today() - timedelta(days=30)
+    for code in ("ESP", "FRA"):  # by code Spain comes first, by name France does
+        make_review(code, started_on=started)
+    panel = awaiting_panel(client_for(make_user(None, secretariat=True)))
+    assert panel.index("focal point of France") < panel.index("focal point of Spain")
+
+
 # --- deadline reminders ---------------------------------------------------------------------
 
 

@@ -15,9 +15,8 @@ from sqlmodel import Session, col, select
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.dashboard.nominations_due import DueNomination
+from questionnaire.dashboard.nominations_due import DueNomination, by_names
 from questionnaire.dashboard.pages import page_links
-from questionnaire.dashboard.views import _by_name
 from questionnaire.reference.models import State
 from questionnaire.reviews import services
 from questionnaire.reviews.models import Review, ReviewDraw, ReviewPhase
@@ -227,14 +226,14 @@ def test_overdue_nominations_of_a_day_come_by_the_names_of_the_states_in_the_rea
         for code, name in (("ESP", "Spain"), ("FRA", "France"), ("DEU", "Germany"))
     }
     items = [due("DEU"), due("ESP"), due("FRA")]  # by code
-    assert [i.state_code for i in _by_name(items, states, "en")] == ["FRA", "DEU", "ESP"]
+    assert [i.state_code for i in by_names(items, states, "en")] == ["FRA", "DEU", "ESP"]
     # Espagne, France, Allemagne: in French, Allemagne comes first and Espagne before France.
-    assert [i.state_code for i in _by_name(items, states, "fr")] == ["DEU", "ESP", "FRA"]
+    assert [i.state_code for i in by_names(items, states, "fr")] == ["DEU", "ESP", "FRA"]
     # An earlier deadline still comes first, whatever the name.
     late = DueNomination(
         "DEU", "under_review", "focal_point", "DEU", 1, (1,), ("TIP",), date(2025, 1, 1)
     )
-    assert _by_name([*items, late], states, "en")[0] is late
+    assert by_names([*items, late], states, "en")[0] is late
 
 
 def test_flags_appear_once_per_state_and_only_where_a_step_is_overdue(

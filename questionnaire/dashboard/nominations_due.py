@@ -7,7 +7,7 @@ needs nobody more), so it sits with the dashboard, above those features."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -19,6 +19,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.nominations.models import Nomination
+from questionnaire.reference.models import State
+from questionnaire.reference.names import name_keys
 from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import Review, ReviewAssignment, ReviewDraw, ReviewMembership
 from questionnaire.workspace.models import ListOfObservations
@@ -220,3 +222,20 @@ def overdue(
         for item in nominations_due(db, today, only_overdue=True, phase_deadlines=phase_deadlines)
         if phase_id is None or item.phase_id == phase_id
     ]
+
+
+def by_names(
+    items: list[DueNomination], states: Mapping[str, State], language: str
+) -> list[DueNomination]:
+    """`items` soonest deadline first, then by the names in `language` of the State under
+    review and of the State that must nominate (not by their codes), as a reader looks for
+    them."""
+    present = {i.state_under_review for i in items} | {i.state_code for i in items}
+    keys = name_keys((states[code] for code in present if code in states), language)
+
+    def key(code: str) -> tuple[str, str]:
+        return keys.get(code, (code, ""))
+
+    return sorted(
+        items, key=lambda i: (i.due_on, key(i.state_under_review), i.side, key(i.state_code))
+    )

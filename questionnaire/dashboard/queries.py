@@ -13,7 +13,7 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from questionnaire.banks.models import BankVersion
 from questionnaire.reference.models import State
-from questionnaire.reference.names import collation_key, state_name
+from questionnaire.reference.names import collation_key, name_keys
 from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.models import (
     Review,
@@ -250,10 +250,7 @@ def totals(rows: list[DashboardRow]) -> dict[str, int]:
 def _name_keys(rows: list[DashboardRow], language: str) -> dict[str, tuple[str, str]]:
     """The `collation_key` of the name in `language` of each State of `rows`, by code: once
     per State, not once per review."""
-    return {
-        code: collation_key(state_name(state, language))
-        for code, state in {row.state.code: row.state for row in rows}.items()
-    }
+    return name_keys({row.state.code: row.state for row in rows}.values(), language)
 
 
 def matching_name(rows: list[DashboardRow], text: str, language: str) -> list[DashboardRow]:

@@ -19,7 +19,6 @@ from questionnaire.dashboard.forms import DashboardFilterForm
 from questionnaire.dashboard.pages import page_links, pages_of
 from questionnaire.i18n import current_language
 from questionnaire.reference.models import REGIONAL_GROUPS, State
-from questionnaire.reference.names import collation_key, state_name
 from questionnaire.reviews import queries
 from questionnaire.reviews.deadlines import Deadlines, by_phase
 from questionnaire.reviews.forms import DrawForm
@@ -102,26 +101,11 @@ def index() -> ResponseReturnValue:
         is_drawn=bool(phase and queries.is_drawn(session, phase)),
         states=states,
         draw_form=DrawForm(),
-        overdue_nominations=_by_name(
+        overdue_nominations=nominations_due.by_names(
             nominations_due.overdue(session, today, filters.phase_id, phase_deadlines),
             states,
             language,
         ),
-    )
-
-
-def _by_name(
-    items: list[nominations_due.DueNomination], states: dict[str, State], language: str
-) -> list[nominations_due.DueNomination]:
-    """The nominations overdue by deadline, then by the names in `language` of the State under
-    review and of the State that must nominate (not by their codes)."""
-    keys = {
-        code: collation_key(state_name(states[code], language)) if code in states else (code, "")
-        for code in {i.state_under_review for i in items} | {i.state_code for i in items}
-    }
-    return sorted(
-        items,
-        key=lambda i: (i.due_on, keys[i.state_under_review], i.side, keys[i.state_code]),
     )
 
 

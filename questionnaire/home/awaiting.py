@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from questionnaire.accounts.models import User
 from questionnaire.banks.services import bank_of
-from questionnaire.dashboard.nominations_due import nominations_due
+from questionnaire.dashboard.nominations_due import by_names, nominations_due
 from questionnaire.db import id_of
 from questionnaire.i18n import codes, current_language
 from questionnaire.outbox.models import OutboxMessage
@@ -191,9 +191,10 @@ def _nominations_to_record(db: Session, today: date) -> list[AwaitingItem]:
     """The first nominations due that are not recorded yet, each linked to its phase's
     dashboard."""
     language = current_language()
-    names = {s.code: state_name(s, language) for s in db.exec(select(State))}
+    states = {s.code: s for s in db.exec(select(State))}
+    names = {code: state_name(state, language) for code, state in states.items()}
     items = []
-    due_items = nominations_due(db, today)
+    due_items = by_names(nominations_due(db, today), states, language)
     for due in due_items[:NOMINATIONS_SHOWN]:
         nominating = names.get(due.state_code, due.state_code)
         reviewed = names.get(due.state_under_review, due.state_under_review)

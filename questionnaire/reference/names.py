@@ -118,6 +118,12 @@ def collation_key(text: str) -> tuple[str, str]:
     return (" ".join(base.casefold().split()), text)
 
 
+def name_keys(states: Iterable[State], language: str) -> dict[str, tuple[str, str]]:
+    """The `collation_key` of each State's name in `language`, by code: for sorting many rows
+    by their States with each name keyed once."""
+    return {state.code: collation_key(state_name(state, language)) for state in states}
+
+
 def sort_states(states: Iterable[StateLike], language: str) -> list[StateLike]:
     """The States sorted by their names in `language`."""
     return sorted(states, key=lambda state: collation_key(state_name(state, language)))
