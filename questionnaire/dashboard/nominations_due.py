@@ -156,7 +156,7 @@ def _missing(
             ("focal_point", "focal_point", durations.focal_point_due(group.started_on)),
             ("experts", "expert", durations.experts_due(group.started_on)),
         ):
-            if overdue_on is not None and not overdue_on > due:
+            if overdue_on is not None and overdue_on <= due:
                 continue
             missing = sorted(
                 review_id

@@ -25,8 +25,12 @@ def page_links(page: int, pages: int) -> list[int | None]:
     (shown as an ellipsis), so that 36 pages do not make 36 links."""
     shown = sorted({1, pages, *range(max(page - 1, 1), min(page + 1, pages) + 1)})
     links: list[int | None] = []
+    previous = 0
     for number in shown:
-        if links and number - (links[-1] or 0) > 1:
-            links.append(number - 1 if number - (links[-1] or 0) == 2 else None)
+        if number - previous == 2:  # one page left out: its number takes no more room
+            links.append(number - 1)
+        elif number - previous > 2:
+            links.append(None)
         links.append(number)
+        previous = number
     return links
