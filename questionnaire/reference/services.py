@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,17 @@ DEMO_SOURCE = "demo data (states.yaml), not from the UN Treaty Collection"
 
 class StatesFileError(ValueError):
     """The States file is malformed; nothing was saved."""
+
+
+def states_by_code(db: Session, codes: Iterable[str | None]) -> dict[str, State]:
+    """The States with these codes, in one query (codes that are None or unknown are left
+    out)."""
+    wanted = {code for code in codes if code}
+    if not wanted:
+        return {}
+    return {
+        state.code: state for state in db.exec(select(State).where(col(State.code).in_(wanted)))
+    }
 
 
 def read_states(path: Path = STATES_FILE) -> list[dict[str, Any]]:

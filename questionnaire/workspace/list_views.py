@@ -18,6 +18,7 @@ from questionnaire.accounts.services import users_by_id
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.reference.models import State
+from questionnaire.reference.services import states_by_code
 from questionnaire.wording import language_name
 from questionnaire.workspace import dialogue, services, signoff
 from questionnaire.workspace.access import WorkspaceAccess, load_workspace
@@ -155,13 +156,9 @@ def _list_context(access: WorkspaceAccess) -> dict[str, Any]:
             | {row.agreement.agreed_by_id for row in sign_offs if row.agreement},
         ),
         state=session.get(State, access.review.state_code),
-        author_states={
-            code: state
-            for code in {m.author_state for m in comments}
-            if code and (state := session.get(State, code))
-        },
+        author_states=states_by_code(session, (m.author_state for m in comments)),
         sign_offs=sign_offs,
-        signoff_states={row.state: session.get(State, row.state) for row in sign_offs},
+        signoff_states=states_by_code(session, (row.state for row in sign_offs)),
         signs_for=signoff.signs_for(session, access.review, current_user),
         designable=signoff.designable(session, access.review, current_user),
         transition_form=TransitionForm(),

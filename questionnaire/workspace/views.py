@@ -23,6 +23,7 @@ from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.reference.models import State
 from questionnaire.reference.provisions import provision_text
+from questionnaire.reference.services import states_by_code
 from questionnaire.responses.queries import answers_of
 from questionnaire.reviews.deadlines import of_review
 from questionnaire.reviews.services import active_assignments
@@ -69,12 +70,6 @@ def _people(ids: Iterable[int | None]) -> dict[int, User]:
     return users_by_id(db.session(), ids)
 
 
-def _states(codes: Iterable[str | None]) -> dict[str, State]:
-    """The States the authors of messages wrote for, by code, for their names."""
-    session = db.session()
-    return {code: state for code in codes if code and (state := session.get(State, code))}
-
-
 @bp.get("/")
 @login_required
 def overview(review_id: int) -> ResponseReturnValue:
@@ -91,9 +86,7 @@ def overview(review_id: int) -> ResponseReturnValue:
         observations=observations,
         messages=messages,
         assignments=assignments,
-        states={
-            s.code: s for s in (session.get(State, a.reviewing_state) for a in assignments) if s
-        },
+        states=states_by_code(session, (a.reviewing_state for a in assignments)),
         feedback_due=(
             of_review(session, access.review).feedback_due(access.review.submitted_at.date())
             if access.review.submitted_at
@@ -155,7 +148,7 @@ def section(review_id: int, section_key: str) -> ResponseReturnValue:
         threads=threads,
         replying_to=parse_id(message_form.reply_to.data) if message_form.errors else None,
         people=_people({m.author_id for m in messages} | {o.updated_by_id for o in observations}),
-        author_states=_states({m.author_state for m in messages}),
+        author_states=states_by_code(db.session(), (m.author_state for m in messages)),
         provision=provision_text(access.bank.instrument, section.article or 0, current_language()),
         edit_forms={
             o.id: _observation_form(
