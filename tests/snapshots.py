@@ -1,6 +1,7 @@
 """Snapshots of the test database's rows, written back in a fraction of the time it takes to make
-them again through the services: the demo, built once per worker (the `demo` fixture in
-tests/conftest.py), and the access matrix's scene, built once per module.
+them again through the services: the demo and the shipped banks, each built once per worker
+(the `demo` and `shipped_banks` fixtures in tests/conftest.py), and a module's cast of a review,
+built once per module (`cast_review` in tests/factories.py).
 
 A snapshot holds each table's rows as the database gives them to its driver, and writes them
 back the same way (PostgreSQL's COPY in its text format; SQLite's own values through
