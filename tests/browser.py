@@ -3,7 +3,13 @@
 Load with ``pytest_plugins = ("tests.browser",)`` in a test module. The live application is a
 second app on the database of the session's `app` fixture, with CSRF protection on, as in
 production; data set up through the `db` fixture and the factories is committed and so seen by
-both. Chromium is Debian's (never downloaded); screenshots go to test-artifacts/.
+both. Chromium is Debian's (never downloaded). Screenshots of the pages a test passes through
+go to test-artifacts/ when SCREENSHOTS=1 (README, "Tests"): taking them is most of a
+journey's rendering work, and no assertion reads them.
+
+Browser contexts are the costly part of a test's set-up (about half a second of CPU each on a
+two-core machine, against a tenth for a page load): `new_context` hands out contexts kept from
+earlier tests of the worker, emptied first (pages closed, cookies and local storage cleared).
 
 The module is imported by the test modules before pytest loads it as a plugin, so it opts out
 of assertion rewriting (it has no asserts): PYTEST_DONT_REWRITE.
@@ -11,10 +17,10 @@ of assertion rewriting (it has no asserts): PYTEST_DONT_REWRITE.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -74,26 +80,76 @@ def browser() -> Iterator[Browser]:
             chromium.close()
 
 
+def _open(browser: Browser) -> BrowserContext:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    return context
+
+
+def _emptied(context: BrowserContext, base_url: str) -> bool:
+    """Whether `context` could be emptied for another test: its local storage cleared (from one
+    of its pages still on the application), its pages closed (their session storage and routes
+    go with them) and its cookies cleared. A context without a page on the application keeps
+    what it stored, and is not reused."""
+    on_the_application = [page for page in context.pages if page.url.startswith(base_url)]
+    if not on_the_application:
+        return False
+    on_the_application[0].evaluate("window.localStorage.clear()")
+    for page in context.pages:
+        page.close()
+    context.clear_cookies()
+    context.clear_permissions()
+    context.set_default_timeout(10_000)
+    return True
+
+
+@pytest.fixture(scope="session")
+def idle_contexts(browser: Browser) -> list[BrowserContext]:
+    """Contexts emptied after a test, for the next ones of the worker (`new_context`)."""
+    return []
+
+
 @pytest.fixture
-def new_context(browser: Browser) -> Iterator[Callable[[], BrowserContext]]:
-    """Open browser contexts (separate cookie jars) that are closed after the test."""
+def new_context(
+    browser: Browser, live_server: str, idle_contexts: list[BrowserContext]
+) -> Iterator[Callable[[], BrowserContext]]:
+    """Open browser contexts (separate cookie jars), English at 1280 px, with no page, no
+    cookie and nothing stored: one kept from an earlier test when there is one. After the
+    test each is emptied and kept, or closed."""
     contexts: list[BrowserContext] = []
 
     def open_context() -> BrowserContext:
-        context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context = idle_contexts.pop() if idle_contexts else _open(browser)
         contexts.append(context)
         return context
 
     yield open_context
     for context in contexts:
-        context.close()
+        if _emptied(context, live_server):
+            idle_contexts.append(context)
+        else:
+            context.close()
 
 
-def log_in(page: Page, base_url: str, user: User) -> None:
-    """Log in through the login page."""
-    page.goto(base_url + "/login")
-    fill_login_form(page, user)
+def log_in(page: Page, base_url: str, user: User, path: str = "/") -> None:
+    """Log in as `user`, then open `path` (the home page unless said). The login form is sent
+    by the page's context (which shares its cookies) rather than filled in on the page: the
+    tests of the login page fill it with `fill_login_form`."""
+    request = page.context.request
+    form = request.get(base_url + "/login")
+    field = re.search(r'<input[^>]*name="csrf_token"[^>]*>', form.text())
+    token = re.search(r'value="([^"]*)"', field.group(0)) if field else None
+    if token is None:
+        raise AssertionError("the login page has no CSRF token")
+    response = request.post(
+        base_url + "/login",
+        form={"csrf_token": token.group(1), "email": user.email, "password": PASSWORD},
+        max_redirects=0,
+    )
+    location = response.headers.get("location", "")
+    if response.status != 302 or "/login" in location:
+        raise AssertionError(f"{user.email} was not logged in: {response.status} {location}")
+    page.goto(base_url + path)
 
 
 def fill_login_form(page: Page, user: User) -> None:
@@ -104,9 +160,11 @@ def fill_login_form(page: Page, user: User) -> None:
     expect(page).not_to_have_url(re.compile(r"/login"))
 
 
-def shoot(page: Page, folder: str, name: str) -> Path:
-    """A full-page screenshot under test-artifacts/<folder>/<name>.png."""
+def shoot(page: Page, folder: str, name: str, *, full_page: bool = True) -> None:
+    """A screenshot under test-artifacts/<folder>/<name>.png (of the whole page unless said),
+    when SCREENSHOTS=1."""
+    if os.environ.get("SCREENSHOTS") != "1":
+        return
     path = ARTIFACTS / folder / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    page.screenshot(path=str(path), full_page=full_page)

@@ -109,9 +109,7 @@ def test_respondent_pages_are_accessible(
     cast = cast_unsubmitted
     base = f"{live_server}/reviews/{cast.review_id}"
     page = new_context().new_page()
-    log_in(page, live_server, cast.focal_point)
-
-    page.goto(base + "/")
+    log_in(page, live_server, cast.focal_point, f"/reviews/{cast.review_id}/")
     assert_accessible(axe, page, "Task list")
 
     page.goto(base + "/sections/general")
@@ -167,8 +165,12 @@ def test_workspace_pages_are_accessible(
 ) -> None:
     base = f"{live_server}/reviews/{cast_submitted.review_id}/workspace"
     page = new_context().new_page()
-    log_in(page, live_server, cast_submitted.reviewer)
-    page.goto(base + "/")
+    log_in(
+        page,
+        live_server,
+        cast_submitted.reviewer,
+        f"/reviews/{cast_submitted.review_id}/workspace/",
+    )
     assert_accessible(axe, page, "Workspace overview")
     page.goto(base + "/sections/art-5")
     expect(page.locator(f"#answer-{CONFIDENTIAL_KEY}")).to_be_attached()
@@ -189,8 +191,12 @@ def test_workspace_pages_are_accessible(
     page.goto(base + "/list")
     assert_accessible(axe, page, "List of observations")
     state_page = new_context().new_page()
-    log_in(state_page, live_server, cast_submitted.focal_point)
-    state_page.goto(base + "/")
+    log_in(
+        state_page,
+        live_server,
+        cast_submitted.focal_point,
+        f"/reviews/{cast_submitted.review_id}/workspace/",
+    )
     expect(state_page.locator("#open-requests")).to_contain_text("1 request awaits your reply")
     assert_accessible(axe, state_page, "Workspace overview with a request awaiting a reply")
     state_page.goto(base + "/sections/art-5")
@@ -260,8 +266,7 @@ def test_an_article_is_answered_with_the_keyboard_alone(
 ) -> None:
     cast = cast_unsubmitted
     page = new_context().new_page()
-    log_in(page, live_server, cast.expert)
-    page.goto(f"{live_server}/reviews/{cast.review_id}/sections/general")
+    log_in(page, live_server, cast.expert, f"/reviews/{cast.review_id}/sections/general")
     follow_up = page.locator("#q-TIP-GEN-1-specify")
     expect(follow_up).to_be_hidden()
 

@@ -132,8 +132,7 @@ def test_a_review_cycle_from_the_nominations_to_the_final_list(
 
     # The secretariat draws the reviewing States on the phase's page.
     office = new_context().new_page()
-    log_in(office, base, secretariat)
-    office.goto(f"{base}/phases/{phase.id}")
+    log_in(office, base, secretariat, f"/phases/{phase.id}")
     office.get_by_role("link", name="Draw the reviewing States").click()
     expect(office.get_by_text("Nobody is e-mailed by the draw.")).to_be_visible()
     office.get_by_role("button", name="Draw the reviewing States").click()

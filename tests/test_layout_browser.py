@@ -48,9 +48,7 @@ def test_the_secretariat_header_folds_on_a_phone_and_tables_scroll_within_the_pa
     context = new_context()
     page = context.new_page()
     page.set_viewport_size(PHONE)
-    log_in(page, live_server, secretariat)
-
-    page.goto(live_server + "/dashboard")
+    log_in(page, live_server, secretariat, "/dashboard")
     menu = page.get_by_role("button", name="Menu")
     expect(menu).to_be_visible()
     expect(page.get_by_role("link", name="Audit log")).to_be_hidden()
@@ -96,8 +94,7 @@ def test_the_rows_of_a_summary_list_line_up_with_and_without_an_action(
     db.commit()
     page = new_context().new_page()
     page.set_viewport_size({"width": 1280, "height": 800})
-    log_in(page, live_server, secretariat)
-    page.goto(f"{live_server}/phases/{phase.id}")
+    log_in(page, live_server, secretariat, f"/phases/{phase.id}")
     deadlines = page.locator('dl[aria-labelledby="deadlines-title"]')
     expect(deadlines.get_by_role("link", name="Change")).to_be_visible()
     starts = deadlines.locator(".summary-list__value").evaluate_all(

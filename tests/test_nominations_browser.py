@@ -64,8 +64,7 @@ def test_a_focal_point_is_nominated_activates_and_sees_the_reviews(
     ).one()
 
     page = new_context().new_page()
-    log_in(page, live_server, secretariat)
-    page.goto(f"{live_server}/nominations/reviews/{tip.id}")
+    log_in(page, live_server, secretariat, f"/nominations/reviews/{tip.id}")
     page.get_by_role("link", name="Name the focal point").click()
     expect(page.get_by_label("Nominating State")).to_have_value("GHA")
     expect(page.get_by_label("Focal point")).to_be_checked()

@@ -41,8 +41,7 @@ def test_the_form_chooses_states_by_group_with_a_filter_and_choose_all(
     new_context: Callable[[], BrowserContext],
 ) -> None:
     page = new_context().new_page()
-    log_in(page, live_server, secretariat)
-    page.goto(live_server + "/phases/new")
+    log_in(page, live_server, secretariat, "/phases/new")
     expect(page.locator("[data-state-count]")).to_have_text("States chosen: 0")
 
     page.get_by_label("Filter the States by name").fill("cote")

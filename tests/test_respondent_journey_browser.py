@@ -120,8 +120,7 @@ def test_focal_point_and_expert_answer_resolve_a_conflict_and_submit(
 
     # Meanwhile a governmental expert of Ghana changes the same answer and saves it.
     other = new_context().new_page()
-    log_in(other, base, expert)
-    other.goto(f"{base}/reviews/{review_id}/sections/art-5")
+    log_in(other, base, expert, f"/reviews/{review_id}/sections/art-5")
     expect(other.locator("#q-TIP-5-1-cite-confidential")).to_be_checked()
     other.locator("#q-TIP-5-1-cite-input").fill("Criminal Code, sections 12 and 13 (amended 2023)")
     other.get_by_role("button", name="Save", exact=True).click()
@@ -237,8 +236,7 @@ def test_an_ended_session_keeps_the_draft(
     base = live_server
     context = new_context()
     page = context.new_page()
-    log_in(page, base, focal)
-    page.goto(f"{base}/reviews/{review_id}/sections/art-5")
+    log_in(page, base, focal, f"/reviews/{review_id}/sections/art-5")
     cite = page.locator("#q-TIP-5-1-cite-input")
     with autosaved(page):
         question(page, "TIP-5-1").get_by_label("Yes", exact=True).check()
@@ -277,8 +275,7 @@ def test_the_status_says_unsaved_while_changes_made_during_a_save_wait(
     member(review, focal, "focal_point")
     review_id = review.id
     page = new_context().new_page()
-    log_in(page, live_server, focal)
-    page.goto(f"{live_server}/reviews/{review_id}/sections/art-5")
+    log_in(page, live_server, focal, f"/reviews/{review_id}/sections/art-5")
     held: list[Route] = []
     page.route("**/autosave", lambda route: held.append(route) if not held else route.continue_())
 
@@ -319,8 +316,7 @@ def test_a_text_starting_with_a_line_break_is_shown_and_kept_as_stored(
     )
     db.commit()
     page = new_context().new_page()
-    log_in(page, live_server, focal)
-    page.goto(f"{live_server}/reviews/{review.id}/sections/art-5")
+    log_in(page, live_server, focal, f"/reviews/{review.id}/sections/art-5")
 
     expect(page.locator("#q-TIP-5-1-cite-input")).to_have_value(text)
     page.get_by_role("button", name="Save", exact=True).click()

@@ -16,7 +16,7 @@ from questionnaire.db import utcnow
 from questionnaire.responses import services
 from questionnaire.responses.services import AnswerChange
 from questionnaire.reviews.models import Review
-from tests.browser import ARTIFACTS, log_in, shoot
+from tests.browser import log_in, shoot
 
 pytest_plugins = ("tests.browser",)
 pytestmark = pytest.mark.browser
@@ -70,8 +70,7 @@ def test_the_save_bar_keeps_its_height_after_an_edit_conflict(
     context = new_context()
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 900})
-    log_in(page, live_server, focal)
-    page.goto(f"{live_server}/reviews/{review.id}/sections/art-5")
+    log_in(page, live_server, focal, f"/reviews/{review.id}/sections/art-5")
     before = bar_height(page)
     save(db, review, expert, {"TIP-5-1": "no"})  # after the page was loaded
 
@@ -85,7 +84,7 @@ def test_the_save_bar_keeps_its_height_after_an_edit_conflict(
     assert bar_height(page) == before
     shoot(page, "respondent-pages", f"conflict-status-{width}")
     # The viewport too: a full-page shot draws the sticky bar where the viewport ended.
-    page.screenshot(path=str(ARTIFACTS / "respondent-pages" / f"conflict-bar-{width}.png"))
+    shoot(page, "respondent-pages", f"conflict-bar-{width}", full_page=False)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".conflict").first).to_be_visible()
 
