@@ -17,15 +17,18 @@ in a confidential answer, an unsubmitted answer, an observation and a draft docu
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, exists, func, update
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
@@ -34,7 +37,7 @@ from questionnaire.attachments import services as attachments
 from questionnaire.attachments.models import ReviewAttachment
 from questionnaire.audit.models import AuditEntry
 from questionnaire.banks.models import BankVersion
-from questionnaire.db import id_of
+from questionnaire.db import READ_ONLY_METHODS, id_of
 from questionnaire.documents.models import Publication
 from questionnaire.documents.symbols import slug
 from questionnaire.meetings import services as meetings
@@ -48,7 +51,8 @@ from questionnaire.reviews.models import Review, ReviewAssignment
 from questionnaire.workspace import dialogue
 from questionnaire.workspace import services as observations
 from questionnaire.workspace.models import ListOfObservations
-from tests.conftest import PROJECT_ROOT, reviewing_states_agree
+from tests import snapshots
+from tests.conftest import KEPT_TABLES, PROJECT_ROOT, UserFactory, reviewing_states_agree
 from tests.factories import answer_required, bank_of_review, fresh, page_data
 
 ACTORS = ("anon", "focal", "expert", "observer", "reviewer", "other", "secretariat")
@@ -274,6 +278,39 @@ class Scene:
     message_id: int  # an e-mail in the outbox (written when the list was shared)
     meeting_id: int  # a meeting of the Working Group on the Smuggling of Migrants
     attachment_id: int  # Ghana's reply to an earlier questionnaire, attached to the TIP review
+    # Read from the objects above once, as each of them expires at every `fresh` and reading it
+    # again is a query: the ids `restore` reads, and the URLs' arguments that no row changes.
+    submitted_id: int = field(init=False)
+    answering_id: int = field(init=False)
+    published_id: int = field(init=False)
+    draft_id: int = field(init=False)
+    arguments: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.submitted_id = id_of(self.submitted)
+        self.answering_id = id_of(self.answering)
+        self.published_id = id_of(self.published)
+        self.draft_id = id_of(self.draft)
+        self.arguments = {
+            "question_key": ANSWERING_TEXT,
+            "observation_id": self.observation_id,
+            "symbol_slug": slug(self.published.symbol),
+            "language": self.published.language,
+            "token": "this-link-is-not-valid",
+            "instrument": "TIP",
+            "cluster": "I",
+            "version": 2,
+            "bank_version_id": self.submitted.bank_version_id,
+            "file_format": "csv",
+            "phase_id": self.phase_id,
+            "assignment_id": self.other_seat.id,
+            "user_id": self.people["other"].id,
+            "nomination_id": self.nomination_id,
+            "to_status": "agreed",
+            "message_id": self.message_id,
+            "meeting_id": self.meeting_id,
+            "attachment_id": self.attachment_id,
+        }
 
 
 SUBMITTED_SECTION = "art-5"
@@ -282,32 +319,13 @@ ANSWERING_TEXT = "SOM-GEN-4"
 
 
 def url_values(scene: Scene, row: Row) -> dict[str, Any]:
-    """The values of the rule's arguments: the defaults, then the row's variant."""
-    review = scene.answering if row.variant == "answering" else scene.submitted
-    publication = scene.draft if row.variant == "draft" else scene.published
-    version_id = scene.submitted.bank_version_id
+    """The values of the rule's arguments: the scene's, then the row's variant."""
+    answering = row.variant == "answering"
     values: dict[str, Any] = {
-        "review_id": review.id,
-        "section_key": ANSWERING_SECTION if review is scene.answering else SUBMITTED_SECTION,
-        "question_key": ANSWERING_TEXT,
-        "observation_id": scene.observation_id,
-        "publication_id": publication.id,
-        "symbol_slug": slug(scene.published.symbol),
-        "language": scene.published.language,
-        "token": "this-link-is-not-valid",
-        "instrument": "TIP",
-        "cluster": "I",
-        "version": 2,
-        "bank_version_id": version_id,
-        "file_format": "csv",
-        "phase_id": scene.phase_id,
-        "assignment_id": scene.other_seat.id,
-        "user_id": scene.people["other"].id,
-        "nomination_id": scene.nomination_id,
-        "to_status": "agreed",
-        "message_id": scene.message_id,
-        "meeting_id": scene.meeting_id,
-        "attachment_id": scene.attachment_id,
+        **scene.arguments,
+        "review_id": scene.answering_id if answering else scene.submitted_id,
+        "section_key": ANSWERING_SECTION if answering else SUBMITTED_SECTION,
+        "publication_id": scene.draft_id if row.variant == "draft" else scene.published_id,
     }
     if row.endpoint == "api.unknown":
         values = {"path": {"root": None, "path": "v1/nothing", "known": "v1/banks"}[row.variant]}
@@ -469,9 +487,81 @@ def outcome(response: TestResponse) -> str:
     return str(status)
 
 
+@dataclass(frozen=True)
+class _Built:
+    """A scene as a test module first built it: the rows before and after, and its objects'
+    ids (the objects themselves belonged to that test's session)."""
+
+    day: date
+    before: snapshots.Snapshot
+    after: snapshots.Snapshot
+    users_made: int  # by `make_user`
+    scene: Scene
+    people: dict[str, int]
+    seat_id: int
+
+
+_built: dict[str, _Built] = {}
+
+
 def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..., None]) -> Scene:
     """Ghana's reviews of a drawn phase, everyone around them, answers, an observation, a
-    question, the list shared with Ghana, and two documents."""
+    question, the list shared with Ghana, and two documents.
+
+    The first scene of a test module is built through the services; a later test of the module
+    that asks for it on the same rows (the shipped banks alone) gets the rows it wrote back from
+    their snapshot (tests/snapshots.py), and the same objects, read again by id."""
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    module = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
+    factory = make_user if isinstance(make_user, UserFactory) else None
+    if factory is None or factory.made or not module:
+        return _build_scene(db, make_user, member)
+    before = snapshots.take(engine, KEPT_TABLES)
+    known = _built.get(module)
+    if known and known.day == date.today() and known.before == before:
+        fresh(db)
+        snapshots.empty(engine, KEPT_TABLES)
+        snapshots.restore(engine, known.after)
+        factory.skip(known.users_made)
+        return _read_again(db, known)
+    scene = _build_scene(db, make_user, member)
+    _built[module] = _Built(
+        day=date.today(),
+        before=before,
+        after=snapshots.take(engine, KEPT_TABLES),
+        users_made=factory.made,
+        scene=scene,
+        people={name: id_of(user) for name, user in scene.people.items()},
+        seat_id=id_of(scene.other_seat),
+    )
+    return scene
+
+
+def _read_again(db: Session, built: _Built) -> Scene:
+    """The scene `built`, its objects read in this test's session (the read committed, so that
+    no transaction of the test stays open, as after building)."""
+
+    def get(model: type[Any], id_: int) -> Any:
+        found = db.get(model, id_)
+        assert found is not None, (model, id_)
+        return found
+
+    scene = replace(
+        built.scene,
+        people={name: get(User, user_id) for name, user_id in built.people.items()},
+        submitted=get(Review, built.scene.submitted_id),
+        answering=get(Review, built.scene.answering_id),
+        other_seat=get(ReviewAssignment, built.seat_id),
+        published=get(Publication, built.scene.published_id),
+        draft=get(Publication, built.scene.draft_id),
+    )
+    db.commit()
+    return scene
+
+
+def _build_scene(db: Session, make_user: Callable[..., User], member: Callable[..., None]) -> Scene:
+    """The scene, built through the services."""
     secretariat = make_user(None, secretariat=True)
     phase_id, submitted, answering = _drawn_phase(db, secretariat)
     seats = reviews.active_assignments(db, [submitted.id])  # type: ignore[list-item]
@@ -667,51 +757,71 @@ def _nominate(db: Session, secretariat: User, seat: ReviewAssignment) -> int:
     return recorded.nomination.id  # type: ignore[return-value]
 
 
+def may_write(app: Flask, row: Row) -> bool:
+    """Whether the row's call may write. The transaction of a GET is read-only in the database
+    unless its view is marked `writes_when_read` (questionnaire/db.py): after a GET of any
+    other view, the scene is as it was, and needs no restoring."""
+    view = app.view_functions[row.endpoint]
+    return row.method not in READ_ONLY_METHODS or getattr(view, "writes_when_read", False)
+
+
+def _status(model: Any, key: Any, name: str) -> Any:
+    """The status of the row of `model` whose `key` is the parameter `name`."""
+    return select(model.status).where(key == bindparam(name)).scalar_subquery()
+
+
+#: What an allowed call may move on, read in one query: the statuses of the two reviews, of the
+#: list of observations and of the two documents, and whether the attachment is still there.
+SCENE_NOW = core_select(
+    _status(Review, Review.id, "submitted"),
+    _status(Review, Review.id, "answering"),
+    _status(ListOfObservations, ListOfObservations.review_id, "submitted"),
+    _status(Publication, Publication.id, "published"),
+    _status(Publication, Publication.id, "draft"),
+    exists().where(col(ReviewAttachment.id) == bindparam("attachment")),
+)
+
+
 def restore(db: Session, scene: Scene) -> None:
     """Undo what an allowed call may have moved on, so that every call meets the same scene.
     Most calls move nothing: the scene is read first, and only what differs is written."""
     fresh(db)
-    reviews_now = dict(
-        db.exec(
-            select(Review.id, Review.status).where(
-                col(Review.id).in_([scene.submitted.id, scene.answering.id])
-            )
-        ).all()
+    ids = {
+        "submitted": scene.submitted_id,
+        "answering": scene.answering_id,
+        "published": scene.published_id,
+        "draft": scene.draft_id,
+        "attachment": scene.attachment_id,
+    }
+    submitted, answering, listed, published, draft, attached = (
+        db.connection().execute(SCENE_NOW, ids).one()
     )
-    list_now = db.exec(
-        select(ListOfObservations.status).where(
-            col(ListOfObservations.review_id) == scene.submitted.id
-        )
-    ).one()
-    documents_now = dict(
-        db.exec(
-            select(Publication.id, Publication.status).where(
-                col(Publication.id).in_([scene.draft.id, scene.published.id])
-            )
-        ).all()
-    )
-    attached = db.exec(
-        select(ReviewAttachment.id).where(col(ReviewAttachment.id) == scene.attachment_id)
-    ).first()
-    for review_id, status in ((scene.submitted.id, "submitted"), (scene.answering.id, "answering")):
-        if reviews_now[review_id] != status:
-            db.exec(update(Review).where(col(Review.id) == review_id).values(status=status))
-    if list_now != "with_state":
+    assert None not in (submitted, answering, listed, published, draft), "a call deleted a row"
+    for review_id, status, built in (
+        (scene.submitted_id, submitted, "submitted"),
+        (scene.answering_id, answering, "answering"),
+    ):
+        if status != built:
+            db.exec(update(Review).where(col(Review.id) == review_id).values(status=built))
+    if listed != "with_state":
         db.exec(
             update(ListOfObservations)
-            .where(col(ListOfObservations.review_id) == scene.submitted.id)
+            .where(col(ListOfObservations.review_id) == scene.submitted_id)
             .values(status="with_state")
         )
-    for document_id, status in ((scene.draft.id, "draft"), (scene.published.id, "published")):
-        if documents_now[document_id] != status:
+    for document_id, status, built in (
+        (scene.published_id, published, "published"),
+        (scene.draft_id, draft, "draft"),
+    ):
+        if status != built:
             db.exec(
-                update(Publication).where(col(Publication.id) == document_id).values(status=status)
+                update(Publication).where(col(Publication.id) == document_id).values(status=built)
             )
-    if attached is None:  # removed by the last call
+    if not attached:  # removed by the last call
         db.add(
             ReviewAttachment(
                 id=scene.attachment_id,
-                review_id=scene.submitted.id,  # type: ignore[arg-type]
+                review_id=scene.submitted_id,
                 filename="reply-2005.pdf",
                 media_type="application/pdf",
                 size_bytes=len(ATTACHED_PDF),
@@ -722,11 +832,16 @@ def restore(db: Session, scene: Scene) -> None:
     db.commit()
 
 
+#: Entries recording changes. Authentication events (logins, logouts, failures) are left out:
+#: logging out ends on the login page, which the table reads as "login", and writes one.
+CHANGES_AUDITED = (
+    select(func.count()).select_from(AuditEntry).where(~col(AuditEntry.action).startswith("auth."))
+)
+
+
 def audit_count(db: Session) -> int:
-    """Entries recording changes. Authentication events (logins, logouts, failures) are left
-    out: logging out ends on the login page, which the table reads as "login", and writes one."""
-    changes = ~col(AuditEntry.action).startswith("auth.")
-    return fresh(db).exec(select(func.count()).select_from(AuditEntry).where(changes)).one()
+    """The number of entries recording changes (CHANGES_AUDITED)."""
+    return fresh(db).exec(CHANGES_AUDITED).one()
 
 
 def leaks(response: TestResponse, actor: str) -> list[str]:
