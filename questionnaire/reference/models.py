@@ -80,7 +80,14 @@ class Participation(SQLModel, table=True):
 
     def is_party_on(self, on: date) -> bool:
         """Whether the State is party as at `on`."""
-        return self.is_party and (self.in_force_on is None or self.in_force_on <= on)
+        return party_as_at(self.consent_kind, self.in_force_on, on)
+
+
+def party_as_at(consent_kind: str | None, in_force_on: date | None, on: date) -> bool:
+    """Whether a State with these facts of participation is party as at `on`: consent given,
+    and the instrument in force for it by then (or that date not recorded). The rule of
+    `Participation.is_party_on`, for queries that read these two columns alone."""
+    return consent_kind is not None and (in_force_on is None or in_force_on <= on)
 
 
 class ProvisionParagraph(SQLModel, table=True):

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from questionnaire.audit.services import record
 from questionnaire.reference.instruments import DATA_DIR, load_instrument_data
-from questionnaire.reference.models import REGIONAL_GROUPS, Participation, State
+from questionnaire.reference.models import REGIONAL_GROUPS, Participation, State, party_as_at
 from questionnaire.reference.names import english_name, names_of
 from questionnaire.reference.treaty_status import (
     StatusRow,
@@ -140,9 +140,15 @@ def parties_as_at(db: Session, instrument: str, on: date) -> set[str]:
 def instruments_as_at(db: Session, on: date) -> dict[str, frozenset[str]]:
     """Per State code, the instruments it is party to as at `on` (every State is a key)."""
     found: dict[str, set[str]] = {code: set() for code in db.exec(select(State.code))}
-    for row in db.exec(select(Participation)):
-        if row.is_party_on(on):
-            found.setdefault(row.state_code, set()).add(row.instrument)
+    facts = select(
+        Participation.state_code,
+        Participation.instrument,
+        col(Participation.consent_kind),
+        col(Participation.in_force_on),
+    )  # the columns alone: rows of the whole table as objects took twice as long
+    for state_code, instrument, consent_kind, in_force_on in db.exec(facts):
+        if party_as_at(consent_kind, in_force_on, on):
+            found.setdefault(state_code, set()).add(instrument)
     return {code: frozenset(instruments) for code, instruments in found.items()}
 
 
