@@ -26,7 +26,7 @@ from questionnaire.accounts import services as accounts
 from questionnaire.accounts.limits import limiter
 from questionnaire.accounts.models import User
 from questionnaire.banks import services as banks
-from questionnaire.banks.models import BankVersion
+from questionnaire.banks.models import WITHOUT_CONTENT, BankVersion
 from questionnaire.banks.validation import ValidatedBank
 from questionnaire.config import normalize_database_url
 from questionnaire.demo import load_demo
@@ -245,7 +245,8 @@ def shipped_banks(
         empty = not any(snapshots.row_counts(connection, KEPT_TABLES).values())
     if empty and "rows" in _banks_of_this_worker:
         snapshots.restore(engine, _banks_of_this_worker["rows"])
-        versions = db.exec(select(BankVersion)).all()
+        # The contents (JSON, about 6 MB in all) are read from those a test uses, when it does.
+        versions = db.exec(select(BankVersion).options(WITHOUT_CONTENT)).all()
     else:
         paths = banks.discover_bank_files(BANKS_DIR)
         with monkeypatch.context() as patch:

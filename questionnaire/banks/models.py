@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Column, UniqueConstraint
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Field, SQLModel
 
 from questionnaire.db import JSONColumn, utcnow
@@ -29,3 +30,8 @@ class BankVersion(SQLModel, table=True):
     source_path: str = Field(max_length=300, description="file the version was loaded from")
     question_count: int = Field(default=0, description="number of questions, follow-ups included")
     loaded_at: datetime = Field(default_factory=utcnow, description="when it was recorded (UTC)")
+
+
+#: A query's option that reads the versions without their content (a few hundred kilobytes of
+#: JSON each), which is then read from the database for the versions whose content is used.
+WITHOUT_CONTENT = defer(cast("QueryableAttribute[Any]", BankVersion.content))

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from questionnaire.accounts.models import User
 from questionnaire.audit.services import record
-from questionnaire.banks.models import BankVersion
+from questionnaire.banks.models import WITHOUT_CONTENT, BankVersion
 from questionnaire.banks.services import bank_of, instruments_without_bank
 from questionnaire.db import id_of
 from questionnaire.errors import RuleViolation
@@ -160,10 +160,14 @@ def focal_point_of(db: Session, review: Review) -> ReviewMembership | None:
 
 
 def _latest_banks(db: Session, cluster: str) -> dict[str, BankVersion]:
+    """The latest published version of each instrument's questionnaire in `cluster`. Their
+    content is read only when used (a version's is a few hundred kilobytes of JSON), so the
+    earlier versions' never is."""
     versions = db.exec(
         select(BankVersion)
         .where(BankVersion.cluster == cluster, BankVersion.status == "published")
         .order_by(col(BankVersion.version))
+        .options(WITHOUT_CONTENT)
     ).all()
     return {version.instrument: version for version in versions}
 
