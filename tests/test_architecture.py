@@ -30,6 +30,7 @@ SHARED = {
     "security",
     "validators",
     "wording",
+    "yamldata",
 }
 #: Top-level modules that assemble the features; no feature imports them.
 APPLICATION = {

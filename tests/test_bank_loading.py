@@ -7,10 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from questionnaire import yamldata
 from questionnaire.banks.diff import diff_banks
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import BankLoadError, discover_bank_files, load_banks
@@ -37,7 +37,7 @@ def expected_rows(paths: list[Path]) -> dict[tuple[str, str, int], tuple[str, in
     rows = {}
     for path in paths:
         text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        raw = yamldata.load(text)
         questions = sum(count_questions(section["questions"]) for section in raw["sections"])
         key = (raw["instrument"], raw["cluster"], raw["version"])
         rows[key] = (hashlib.sha256(text.encode("utf-8")).hexdigest(), questions)

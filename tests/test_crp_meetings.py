@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import force_locale
 from sqlmodel import Session, select
 
+from questionnaire import yamldata
 from questionnaire.accounts import services as accounts
 from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
@@ -57,7 +57,7 @@ SMUGGLING_FR = [
 
 
 def meeting_file(*extra_documents: dict[str, Any]) -> MeetingFile:
-    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data = yamldata.load(EXAMPLE.read_text(encoding="utf-8"))
     data["meeting"]["documents"].extend(extra_documents)
     return MeetingFile.model_validate(data)
 

@@ -24,6 +24,7 @@ from pypdf.generic import DictionaryObject
 from sqlmodel import Session
 
 from questionnaire import pdf as pdf_module
+from questionnaire import yamldata
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
@@ -106,7 +107,7 @@ def _marked(english: Any, language: str) -> Any:
 @pytest.fixture
 def meeting(db: Session) -> Meeting:
     """The shipped example meeting: English, French, Arabic and Chinese texts."""
-    return _record(db, yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    return _record(db, yamldata.load(EXAMPLE.read_text(encoding="utf-8")))
 
 
 def test_the_arabic_agenda_is_arabic_right_to_left_with_its_symbols_intact(
@@ -180,7 +181,7 @@ def test_the_status_note_numbers_paragraphs_and_figures_in_arabic(
 def test_a_version_missing_a_text_of_the_meeting_is_refused_naming_it(
     db: Session, app: Flask
 ) -> None:
-    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    data = yamldata.load(EXAMPLE.read_text(encoding="utf-8"))
     del data["meeting"]["venue"]["zh"]
     del data["meeting"]["agenda"][1]["title"]["ar"]
     meeting = _record(db, data)
@@ -219,7 +220,7 @@ def test_an_official_name_missing_in_the_data_refuses_the_document(
 def test_the_agenda_renders_in_each_language(
     app: Flask, db: Session, language: str, tmp_path: Path
 ) -> None:
-    data = _with_every_language(yaml.safe_load(EXAMPLE.read_text(encoding="utf-8")))
+    data = _with_every_language(yamldata.load(EXAMPLE.read_text(encoding="utf-8")))
     meeting = _record(db, data)
 
     with app.app_context():

@@ -9,12 +9,12 @@ from datetime import date
 
 import pycountry
 import pytest
-import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
+from questionnaire import yamldata
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
@@ -140,7 +140,7 @@ def test_unverified_names_are_marked_in_the_data() -> None:
 
 
 def test_a_names_file_missing_a_language_is_refused() -> None:
-    raw = yaml.safe_load(
+    raw = yamldata.load(
         "names:\n  DEU: {en: Germany, fr: Allemagne, es: Alemania, ru: Германия, ar: ألمانيا}\n"
     )
 

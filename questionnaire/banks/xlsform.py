@@ -46,6 +46,7 @@ import click
 import yaml
 from pydantic import ValidationError
 
+from questionnaire import yamldata
 from questionnaire.banks.schema import Bank, BankSpec
 from questionnaire.banks.services import discover_bank_files
 from questionnaire.banks.translations import TARGET_LANGUAGES, confirm, render_block, with_block
@@ -189,7 +190,7 @@ def stamped(text: str, unreviewed: list[str]) -> str:
     """The bank file with its translations recorded as made from the English of the form
     (checked by a translator, but for the languages the form says are not)."""
     try:
-        spec = BankSpec.model_validate(yaml.safe_load(text)).model_copy(update={"translations": {}})
+        spec = BankSpec.model_validate(yamldata.load(text)).model_copy(update={"translations": {}})
     except (yaml.YAMLError, ValidationError):
         return text  # the validator names what is wrong
     sources: dict[str, Any] = {}

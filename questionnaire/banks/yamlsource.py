@@ -12,10 +12,9 @@ from typing import Any
 
 import yaml
 
-try:  # libyaml is bundled with PyYAML's wheels; the pure-Python parser is the fallback.
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _BaseLoader = yaml.SafeLoader
+from questionnaire import yamldata
+
+_BaseLoader: type = yamldata.SafeLoader
 
 
 class LineDict(dict[Any, Any]):

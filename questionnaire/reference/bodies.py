@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from questionnaire import yamldata
 from questionnaire.reference.instruments import load_instrument_data
 
 BODIES_FILE = Path(__file__).parent / "data" / "bodies.yaml"
@@ -55,7 +54,7 @@ class Bodies:
 @lru_cache(maxsize=1)
 def bodies(path: Path = BODIES_FILE) -> Bodies:
     """The bodies of the shipped data file, read once per process."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamldata.load(path.read_text(encoding="utf-8"))
     by_code = {
         entry["code"]: Body(
             code=entry["code"],

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from questionnaire import yamldata
 
 DATA_DIR = Path(__file__).parent / "data"
 INSTRUMENTS_FILE = DATA_DIR / "instruments.yaml"
@@ -114,7 +114,7 @@ def parse_instrument_data(raw: dict[str, Any]) -> InstrumentData:
 def load_instrument_data(path: Path = INSTRUMENTS_FILE) -> InstrumentData:
     """Read and cache the instruments file."""
     with path.open(encoding="utf-8") as handle:
-        return parse_instrument_data(yaml.safe_load(handle))
+        return parse_instrument_data(yamldata.load(handle))
 
 
 @dataclass(frozen=True)

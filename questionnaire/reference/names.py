@@ -14,8 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
-
+from questionnaire import yamldata
 from questionnaire.reference.instruments import DATA_DIR
 from questionnaire.reference.models import State
 
@@ -73,7 +72,7 @@ def parse_state_names(raw: object, where: str = "state_names.yaml") -> NamesData
 def load_state_names(path: Path = NAMES_FILE) -> NamesData:
     """Read and cache the names file."""
     with path.open(encoding="utf-8") as handle:
-        return parse_state_names(yaml.safe_load(handle), path.name)
+        return parse_state_names(yamldata.load(handle), path.name)
 
 
 def names_of(code: str) -> StateNames | None:

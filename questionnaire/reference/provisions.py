@@ -16,6 +16,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from questionnaire import db as database
+from questionnaire import yamldata
 from questionnaire.audit.services import record
 from questionnaire.db import utcnow
 from questionnaire.reference.instruments import DATA_DIR, load_instrument_data
@@ -119,7 +120,7 @@ def _paragraphs(raw: object, where: str) -> tuple[Paragraph, ...]:
 def read_provisions(path: Path) -> list[ProvisionEntry]:
     """The entries of a provisions file, checked whole."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamldata.load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as error:
         raise ProvisionsFileError(f"{path.name}: not valid YAML ({error})") from error
     if not isinstance(raw, dict) or raw.get("schema_version") != SCHEMA_VERSION:

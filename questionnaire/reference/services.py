@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlmodel import Session, col, select
 
+from questionnaire import yamldata
 from questionnaire.audit.services import record
 from questionnaire.reference.instruments import DATA_DIR, load_instrument_data
 from questionnaire.reference.models import REGIONAL_GROUPS, Participation, State, party_as_at
@@ -43,7 +43,7 @@ def states_by_code(db: Session, codes: Iterable[str | None]) -> dict[str, State]
 
 def read_states(path: Path = STATES_FILE) -> list[dict[str, Any]]:
     """The entries of the States file, checked field by field."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = yamldata.load(path.read_text(encoding="utf-8")) or {}
     entries = raw.get("states") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         raise StatesFileError(f"{path}: top-level field `states` must be a list")
