@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 # Debian packages: WeasyPrint's text stack and fonts for every UN language; the tests also
-# drive Debian's Chromium and read PDFs back with poppler.
+# drive Debian's Chromium (its headless shell; the benchmarks print with the browser) and read
+# PDFs back with poppler.
 RUN_DEB := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-noto-mono
-TEST_DEB := $(RUN_DEB) chromium poppler-utils
+TEST_DEB := $(RUN_DEB) chromium chromium-headless-shell poppler-utils
 APT := $(shell [ "$$(id -u)" = 0 ] && echo apt-get || echo sudo apt-get)
 HOST ?= 127.0.0.1
 PORT ?= 5000
