@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import make_server
 
 from questionnaire import create_app
@@ -93,15 +94,19 @@ def _emptied(context: BrowserContext, base_url: str) -> bool:
     """Whether `context` could be emptied for another test: its local storage cleared (from one
     of its pages still on the application), its pages closed (their session storage and routes
     go with them) and its cookies cleared. A context without a page on the application keeps
-    what it stored, and is not reused."""
+    what it stored, and is not reused; nor is one that fails to be emptied (a test that failed
+    may leave a page that no longer answers)."""
     on_the_application = [page for page in context.pages if page.url.startswith(base_url)]
     if not on_the_application:
         return False
-    on_the_application[0].evaluate("window.localStorage.clear()")
-    for page in context.pages:
-        page.close()
-    context.clear_cookies()
-    context.clear_permissions()
+    try:
+        on_the_application[0].evaluate("window.localStorage.clear()")
+        for page in context.pages:
+            page.close()
+        context.clear_cookies()
+        context.clear_permissions()
+    except PlaywrightError:
+        return False
     context.set_default_timeout(10_000)
     return True
 
