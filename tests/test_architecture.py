@@ -22,6 +22,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "questionnaire"
 SHARED = {
     "config",
     "dates",
+    "downloads",
     "db",
     "errors",
     "forms",

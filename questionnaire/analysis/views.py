@@ -34,6 +34,7 @@ from questionnaire.banks.models import BankVersion
 from questionnaire.banks.services import bank_of
 from questionnaire.banks.titles import section_title
 from questionnaire.db import utcnow
+from questionnaire.downloads import download
 from questionnaire.i18n import current_language, isolated, left_to_right, localize
 from questionnaire.pdf import render_pdf
 from questionnaire.reference.models import State
@@ -196,7 +197,7 @@ def pdf(bank_version_id: int) -> ResponseReturnValue:
         share_text=share_text,
         generated_at=utcnow(),
     )
-    return _download(content, "application/pdf", f"{page.file_stem}.pdf")
+    return download(content, "application/pdf", f"{page.file_stem}.pdf")
 
 
 @bp.get("/<int:bank_version_id>.xlsx")
@@ -210,12 +211,4 @@ def xlsx(bank_version_id: int) -> ResponseReturnValue:
         label=page.confidential_label,
         for_peers=page.is_peer,
     )
-    return _download(content, XLSX_MIMETYPE, f"{page.file_stem}.xlsx")
-
-
-def _download(content: bytes, mimetype: str, filename: str) -> Response:
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(content, XLSX_MIMETYPE, f"{page.file_stem}.xlsx")

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlmodel import col, or_, select
 
@@ -16,6 +16,7 @@ from questionnaire.accounts.models import User
 from questionnaire.audit.models import AuditEntry
 from questionnaire.audit_log.sentences import KINDS, changes, review_label, sentence, state_label
 from questionnaire.banks.models import BankVersion
+from questionnaire.downloads import download
 from questionnaire.exports.formats import CSV_MIMETYPE, Column, Table, csv_bytes
 from questionnaire.i18n import current_language
 from questionnaire.reference.names import collation_key
@@ -185,8 +186,4 @@ def export() -> ResponseReturnValue:
             for entry, user in rows
         ],
     )
-    return Response(
-        csv_bytes(table),
-        mimetype=CSV_MIMETYPE,
-        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
-    )
+    return download(csv_bytes(table), CSV_MIMETYPE, "audit-log.csv")

@@ -8,7 +8,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -36,6 +35,7 @@ from questionnaire.documents.freshness import changes
 from questionnaire.documents.meeting_pdfs import agenda_pdf, status_note_pdf
 from questionnaire.documents.models import Publication
 from questionnaire.documents.symbols import slug, unslug
+from questionnaire.downloads import download
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES as MEETING_LANGUAGES
@@ -246,14 +246,9 @@ def _pdf_response(publication: Publication) -> ResponseReturnValue:
     if not publication.pdf:
         abort(404)
     name = f"{slug(publication.symbol)}-{publication.language}-r{publication.revision}.pdf"
-    return Response(
-        publication.pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{name}"',
-            "X-Content-SHA256": publication.pdf_sha256 or "",
-        },
-    )
+    response = download(publication.pdf, "application/pdf", name, "inline")
+    response.headers["X-Content-SHA256"] = publication.pdf_sha256 or ""
+    return response
 
 
 @bp.get("/<int:publication_id>.pdf")
@@ -288,7 +283,9 @@ def meeting_agenda(meeting_id: int, language: str) -> ResponseReturnValue:
     except RuleViolation as exc:
         flash(str(exc), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting_id))
-    return _meeting_pdf(content, f"{agenda_symbol(meeting).replace('/', '-')}-{language}.pdf")
+    return download(
+        content, "application/pdf", f"{agenda_symbol(meeting).replace('/', '-')}-{language}.pdf"
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/status-note-<language>.pdf")
@@ -305,12 +302,4 @@ def meeting_status_note(meeting_id: int, language: str) -> ResponseReturnValue:
     except RuleViolation as exc:
         flash(str(exc), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting_id))
-    return _meeting_pdf(content, f"{row.symbol.replace('/', '-')}-{language}.pdf")
-
-
-def _meeting_pdf(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return download(content, "application/pdf", f"{row.symbol.replace('/', '-')}-{language}.pdf")

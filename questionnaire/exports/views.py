@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.banks.models import BankVersion
+from questionnaire.downloads import download
 from questionnaire.exports import tables
 from questionnaire.exports.documents import bank_version_document
 from questionnaire.exports.formats import (
@@ -43,11 +44,7 @@ def _download(tables_: list[Table], file_format: str, stem: str) -> Response:
         content, mimetype = csv_bytes(tables_[0]), CSV_MIMETYPE
     else:
         content, mimetype = xlsx_bytes(tables_), XLSX_MIMETYPE
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{stem}.{file_format}"'},
-    )
+    return download(content, mimetype, f"{stem}.{file_format}")
 
 
 @bp.get(f"/reviews/<int:review_id>/answers.{FORMAT}")

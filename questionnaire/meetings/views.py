@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,7 @@ from flask_login import current_user
 from questionnaire import db
 from questionnaire.accounts.access import secretariat_required
 from questionnaire.config import PROJECT_ROOT
+from questionnaire.downloads import download
 from questionnaire.i18n import LANGUAGE_NAMES, localize
 from questionnaire.meetings import services
 from questionnaire.meetings.agenda import DOCUMENT_LANGUAGES, build_agenda
@@ -53,12 +54,7 @@ EXAMPLE_FILE = PROJECT_ROOT / "docs" / "examples" / "meeting-wg7-2027.yaml"
 @secretariat_required
 def example() -> ResponseReturnValue:
     """A complete meeting file to start from."""
-    # As every download of the application: an attachment, never kept by a cache (no-store).
-    return Response(
-        EXAMPLE_FILE.read_bytes(),
-        mimetype="application/yaml",
-        headers={"Content-Disposition": f'attachment; filename="{EXAMPLE_FILE.name}"'},
-    )
+    return download(EXAMPLE_FILE.read_bytes(), "application/yaml", EXAMPLE_FILE.name)
 
 
 @bp.post("/load")

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -28,6 +27,7 @@ from questionnaire.accounts.access import secretariat_required
 from questionnaire.accounts.models import User
 from questionnaire.banks.models import BankVersion
 from questionnaire.config import PROJECT_ROOT
+from questionnaire.downloads import download
 from questionnaire.errors import RuleViolation
 from questionnaire.forms import Form
 from questionnaire.i18n import current_language, sentences
@@ -341,12 +341,7 @@ EXAMPLE_FILE = PROJECT_ROOT / "docs" / "examples" / "nominations.csv"
 @secretariat_required
 def example() -> ResponseReturnValue:
     """A nomination file to start from, with every column."""
-    # As every download of the application: an attachment, never kept by a cache (no-store).
-    return Response(
-        EXAMPLE_FILE.read_bytes(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{EXAMPLE_FILE.name}"'},
-    )
+    return download(EXAMPLE_FILE.read_bytes(), "text/csv", EXAMPLE_FILE.name)
 
 
 @bp.post("/import/confirm")

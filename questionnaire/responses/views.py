@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -26,6 +25,7 @@ from questionnaire.attachments.services import attachments_of
 from questionnaire.banks.schema import Section
 from questionnaire.banks.titles import section_title
 from questionnaire.db import id_of, utcnow
+from questionnaire.downloads import download
 from questionnaire.errors import RuleViolation
 from questionnaire.i18n import current_language
 from questionnaire.pdf import render_pdf
@@ -379,8 +379,4 @@ def pdf(review_id: int) -> ResponseReturnValue:
     bank = access.bank
     stem = f"answers-{access.review.state_code}-{bank.instrument}-{bank.cluster}"
     filename = f"{stem}-v{bank.version}.pdf"
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return download(content, "application/pdf", filename)
