@@ -17,7 +17,6 @@ in a confidential answer, an unsubmitted answer, an observation and a draft docu
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -26,9 +25,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import bindparam, exists, func, update
+from sqlalchemy import bindparam, exists, func, inspect, update
 from sqlalchemy import select as core_select
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
@@ -487,77 +485,44 @@ def outcome(response: TestResponse) -> str:
     return str(status)
 
 
-@dataclass(frozen=True)
-class _Built:
-    """A scene as a test module first built it: the rows before and after, and its objects'
-    ids (the objects themselves belonged to that test's session)."""
-
-    day: date
-    before: snapshots.Snapshot
-    after: snapshots.Snapshot
-    users_made: int  # by `make_user`
-    scene: Scene
-    people: dict[str, int]
-    seat_id: int
-
-
-_built: dict[str, _Built] = {}
-
-
 def build_scene(db: Session, make_user: Callable[..., User], member: Callable[..., None]) -> Scene:
     """Ghana's reviews of a drawn phase, everyone around them, answers, an observation, a
     question, the list shared with Ghana, and two documents.
 
     The first scene of a test module is built through the services; a later test of the module
     that asks for it on the same rows (the shipped banks alone) gets the rows it wrote back from
-    their snapshot (tests/snapshots.py), and the same objects, read again by id."""
-    engine = db.get_bind()
-    assert isinstance(engine, Engine)
-    module = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
-    factory = make_user if isinstance(make_user, UserFactory) else None
-    if factory is None or factory.made or not module:
-        return _build_scene(db, make_user, member)
-    before = snapshots.take(engine, KEPT_TABLES)
-    known = _built.get(module)
-    if known and known.day == date.today() and known.before == before:
-        fresh(db)
-        snapshots.empty(engine, KEPT_TABLES)
-        snapshots.restore(engine, known.after)
-        factory.skip(known.users_made)
-        return _read_again(db, known)
-    scene = _build_scene(db, make_user, member)
-    _built[module] = _Built(
-        day=date.today(),
-        before=before,
-        after=snapshots.take(engine, KEPT_TABLES),
-        users_made=factory.made,
-        scene=scene,
-        people={name: id_of(user) for name, user in scene.people.items()},
-        seat_id=id_of(scene.other_seat),
+    their snapshot, and the same objects, read again by id (tests/snapshots.py)."""
+    return snapshots.once_per_module(
+        db,
+        "access matrix scene",
+        KEPT_TABLES,
+        make_user if isinstance(make_user, UserFactory) else None,
+        lambda: _build_scene(db, make_user, member),
+        lambda scene: _read_again(db, scene),
     )
-    return scene
 
 
-def _read_again(db: Session, built: _Built) -> Scene:
-    """The scene `built`, its objects read in this test's session (the read committed, so that
-    no transaction of the test stays open, as after building)."""
+def _read_again(db: Session, scene: Scene) -> Scene:
+    """The scene a test built, its objects read in this test's session by their ids (which the
+    identity of a detached object keeps), the read committed so that no transaction of the test
+    stays open, as after building."""
 
-    def get(model: type[Any], id_: int) -> Any:
-        found = db.get(model, id_)
-        assert found is not None, (model, id_)
+    def get(model: type[Any], row: Any) -> Any:
+        found = db.get(model, inspect(row).identity)
+        assert found is not None, (model, row)
         return found
 
-    scene = replace(
-        built.scene,
-        people={name: get(User, user_id) for name, user_id in built.people.items()},
-        submitted=get(Review, built.scene.submitted_id),
-        answering=get(Review, built.scene.answering_id),
-        other_seat=get(ReviewAssignment, built.seat_id),
-        published=get(Publication, built.scene.published_id),
-        draft=get(Publication, built.scene.draft_id),
+    again = replace(
+        scene,
+        people={name: get(User, user) for name, user in scene.people.items()},
+        submitted=get(Review, scene.submitted),
+        answering=get(Review, scene.answering),
+        other_seat=get(ReviewAssignment, scene.other_seat),
+        published=get(Publication, scene.published),
+        draft=get(Publication, scene.draft),
     )
     db.commit()
-    return scene
+    return again
 
 
 def _build_scene(db: Session, make_user: Callable[..., User], member: Callable[..., None]) -> Scene:

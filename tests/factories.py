@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import inspect
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 from werkzeug.test import TestResponse
 
@@ -163,20 +163,6 @@ def _named(db: Session, user: User, name: str) -> User:
     return user
 
 
-@dataclass(frozen=True)
-class _CastRows:
-    """A cast as a test module first made it: the rows before and after, and its users."""
-
-    day: date
-    before: snapshots.Snapshot
-    after: snapshots.Snapshot
-    cast: Cast
-
-
-_casts: dict[tuple[str, bool], _CastRows] = {}
-_CAST_USERS = 8
-
-
 def cast_review(
     db: Session,
     make_user: Callable[..., User],
@@ -191,36 +177,24 @@ def cast_review(
 
     The first cast of a test module is made through the services; a later test of the module
     that asks for it on the same rows (the shipped banks alone, as a rule) gets the rows it
-    wrote back from their snapshot (tests/snapshots.py), and the same users, read again."""
-    engine = db.get_bind()
-    assert isinstance(engine, Engine)
-    module = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
-    factory = make_user if isinstance(make_user, UserFactory) else None
-    fresh_start = factory is not None and factory.made == 0 and module
-    before = snapshots.take(engine, KEPT_TABLES) if fresh_start else None
-    known = _casts.get((module, submitted))
-    if (
-        factory
-        and before is not None
-        and known
-        and known.day == date.today()
-        and known.before == before
-    ):
-        fresh(db)
-        snapshots.empty(engine, KEPT_TABLES)
-        snapshots.restore(engine, known.after)
-        factory.skip(_CAST_USERS)
+    wrote back from their snapshot, and the same users, read again (tests/snapshots.py)."""
+
+    def read_again(cast: Cast) -> Cast:
         users: dict[str, Any] = {
             name: db.get(User, user.id)
-            for name, user in vars(known.cast).items()
+            for name, user in vars(cast).items()
             if isinstance(user, User)
         }
-        return settled(db, replace(known.cast, **users))
-    cast = _make_cast(db, make_user, make_review, member, submitted=submitted)
-    if factory and before is not None and factory.made == _CAST_USERS:
-        after = snapshots.take(engine, KEPT_TABLES)
-        _casts[(module, submitted)] = _CastRows(date.today(), before, after, cast)
-    return cast
+        return settled(db, replace(cast, **users))
+
+    return snapshots.once_per_module(
+        db,
+        f"cast, submitted={submitted}",
+        KEPT_TABLES,
+        make_user if isinstance(make_user, UserFactory) else None,
+        lambda: _make_cast(db, make_user, make_review, member, submitted=submitted),
+        read_again,
+    )
 
 
 def _make_cast(

@@ -1,7 +1,8 @@
 """Snapshots of the test database's rows, written back in a fraction of the time it takes to make
 them again through the services: the demo and the shipped banks, each built once per worker
-(the `demo` and `shipped_banks` fixtures in tests/conftest.py), and a module's cast of a review,
-built once per module (`cast_review` in tests/factories.py).
+(the `demo` and `shipped_banks` fixtures in tests/conftest.py), and what a test module builds
+once (`once_per_module`): its cast of a review (`cast_review` in tests/factories.py), the
+access matrix's scene (tests/access_matrix.py).
 
 A snapshot holds each table's rows as the database gives them to its driver, and writes them
 back the same way (PostgreSQL's COPY in its text format; SQLite's own values through
@@ -12,10 +13,15 @@ out: a snapshot is written back into tables emptied by the `db` fixture.
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Integer, Table, func, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
 
 from questionnaire.models import metadata
 
@@ -98,3 +104,62 @@ def restore(engine: Engine, snapshot: Snapshot) -> None:
                             ),
                             {"table": name, "column": column.name},
                         )
+
+
+class Users(Protocol):
+    """The `make_user` fixture's factory, as far as `once_per_module` needs it."""
+
+    made: int
+
+    def skip(self, count: int) -> None: ...
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class _Built:
+    """What a test module first built: the rows before and after, the users it made, and the
+    value that describes it (its objects belonged to that test's session)."""
+
+    day: date
+    before: Snapshot
+    after: Snapshot
+    users_made: int
+    value: Any
+
+
+_built: dict[tuple[str, str], _Built] = {}
+
+
+def once_per_module(
+    db: Session,
+    kind: str,
+    kept: set[str],
+    users: Users | None,
+    build: Callable[[], T],
+    read_again: Callable[[T], T],
+) -> T:
+    """`build()` in the first test of a module that asks for `kind`; in a later test of the
+    module that asks for it on the same rows (compared in full, the `kept` tables aside, and on
+    the same day), the rows it wrote are written back instead, the numbers of the users it made
+    are passed over (`users.skip`), and `read_again(value)` gives its objects in this test's
+    session. Built through the services whenever users were made first (their e-mails would
+    differ) or `users` is not the fixture's factory."""
+    engine = db.get_bind()
+    assert isinstance(engine, Engine)
+    module = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[0]
+    if users is None or users.made or not module:
+        return build()
+    before = take(engine, kept)
+    known = _built.get((module, kind))
+    if known and known.day == date.today() and known.before == before:
+        db.rollback()  # the session reads the rows written back
+        db.expire_all()
+        empty(engine, kept)
+        restore(engine, known.after)
+        users.skip(known.users_made)
+        return read_again(known.value)
+    value = build()
+    _built[(module, kind)] = _Built(date.today(), before, take(engine, kept), users.made, value)
+    return value
