@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from questionnaire import backup, create_app, db, demo
-from questionnaire.accounts.emails import PUBLIC_ADDRESS_MISSING, PublicAddressMissing
+from questionnaire.accounts.emails import PublicAddressMissing, require_public_address
 from questionnaire.api.cli import api_token_group
 from questionnaire.banks.cli import banks_group
 from questionnaire.documents.cli import publish_group
@@ -105,10 +105,9 @@ def db_revision(message: str, autogenerate: bool) -> None:
 def demo_command() -> None:
     """Load the demo data (idempotent) and print the demo logins."""
     _require_current_schema()
-    if not current_app.config.get("PUBLIC_BASE_URL"):
-        # The demo's people are sent activation links: refused before anything is loaded,
-        # rather than after the banks, when the first e-mail is written.
-        raise PublicAddressMissing(PUBLIC_ADDRESS_MISSING)
+    # The demo's people are sent activation links: refused before anything is loaded, rather
+    # than after the banks, when the first e-mail is written.
+    require_public_address()
     session = db.session()
     logins = demo.load_demo(session, Path(current_app.config["QUESTION_BANKS_DIR"]))
     session.commit()

@@ -34,12 +34,19 @@ PUBLIC_ADDRESS_MISSING = (
 )
 
 
+def require_public_address() -> str:
+    """PUBLIC_BASE_URL, which every link in an e-mail is built on; PublicAddressMissing, with
+    the message saying what to set, when it is not set."""
+    address = current_app.config.get("PUBLIC_BASE_URL")
+    if not address:
+        raise PublicAddressMissing(PUBLIC_ADDRESS_MISSING)
+    return str(address)
+
+
 def public_url(endpoint: str, **values: Any) -> str:
     """An absolute URL for an e-mail, always on PUBLIC_BASE_URL (its scheme, host and path),
     in a request or not; the request's Host and X-Forwarded-* headers play no part."""
-    if not current_app.config.get("PUBLIC_BASE_URL"):
-        raise PublicAddressMissing(PUBLIC_ADDRESS_MISSING)
-    base = urlsplit(str(current_app.config["PUBLIC_BASE_URL"]))
+    base = urlsplit(require_public_address())
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
     )
